@@ -1,0 +1,60 @@
+// createApp(deps): the error handler, CORS and OpenAPI first, then the feature plugins.
+import { Elysia } from 'elysia'
+import { cors } from '@elysiajs/cors'
+import { openapi } from '@elysiajs/openapi'
+import type { Deps } from './deps'
+import { AppError, errorBody, isUnavailable } from './errors'
+import { newId } from './shared/ids'
+import { authPlugin } from './auth/plugin'
+import { linksPlugin } from './links/index'
+import { opsPlugin } from './ops/index'
+
+export type AuthPlugin = ReturnType<typeof authPlugin>
+
+const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/standalone.js', import.meta.dir))
+
+export function createApp(deps: Deps) {
+  const auth = authPlugin(deps)
+  return new Elysia({ name: 'kurz' })
+    .onError({ as: 'global' }, ({ code, error, set, request }) => {
+      const fail = (status: number, c: string, message: string, details: Record<string, unknown> = {}) => {
+        set.status = status
+        return errorBody(c, message, details)
+      }
+      if (error instanceof AppError) {
+        if (error.code === 'RATE_LIMIT_EXCEEDED' && typeof error.details.retryAfter === 'number')
+          set.headers['retry-after'] = String(error.details.retryAfter)
+        return fail(error.status, error.code, error.message, error.details)
+      }
+      switch (code) {
+        case 'VALIDATION': {
+          const first = error.all[0] as { path?: string; message?: string; summary?: string } | undefined
+          const field = first?.path?.replace(/^\//, '').replace(/\//g, '.') || error.type
+          return fail(400, 'VALIDATION_ERROR', `${field}: ${first?.summary ?? first?.message ?? 'is invalid'}`, { field, in: error.type })
+        }
+        case 'PARSE':
+          return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })
+        case 'NOT_FOUND':
+          return fail(404, 'NOT_FOUND', `No route ${request.method} ${new URL(request.url).pathname}`)
+      }
+      if (isUnavailable(error)) return fail(503, 'SERVICE_UNAVAILABLE', 'A storage dependency is unavailable; try again shortly')
+      const requestId = newId('req')
+      deps.log.error('unhandled error', { requestId, method: request.method, url: request.url, error: String(error), stack: (error as Error)?.stack })
+      return fail(500, 'INTERNAL', 'Internal error', { requestId })
+    })
+    .use(cors({ origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: '*' }))
+    .use(openapi({
+      path: '/docs',
+      specPath: '/openapi.json',
+      documentation: { info: { title: 'Kurz API', version: '1.0.0', description: 'Links, accounts, keys, domains, webhooks, plans and analytics.' } },
+      // The reference page loads its bundle from us, not a CDN: it works offline.
+      // (cast: the plugin's type wants every Scalar option, the runtime fills the defaults)
+      scalar: { cdn: '/docs/scalar.js' } as never,
+      exclude: { paths: ['/docs/scalar.js'] },
+    }))
+    .get('/docs/scalar.js', () => new Response(SCALAR_BUNDLE, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' } }))
+    .use(opsPlugin(deps))
+    .use(linksPlugin(deps, auth))
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,11 @@
+// Who is calling: resolved once per request by the auth plugin, handed to every service.
+import type { Plan } from '../plans/table'
+
+export type Caller = {
+  userId: string
+  email: string
+  role: 'USER' | 'ADMIN'
+  plan: Plan
+  /** The API key used, or null for a JWT. Rate limits are per key, else per account. */
+  keyId: string | null
+}

@@ -1,0 +1,76 @@
+// Resolves the caller from an API key (JWTs are added by the accounts feature).
+import { eq } from 'drizzle-orm'
+import { LRUCache } from 'lru-cache'
+import type { Deps } from '../deps'
+import { apiKeys, users } from '../db/schema'
+import { AppError } from '../errors'
+import { findPlan } from '../plans/table'
+import { sha256Hex } from '../shared/ids'
+import type { Caller } from './caller'
+
+export const API_KEY_PREFIX = 'sk_live_'
+
+/** The credential of a request, from any of API.md's three header forms. */
+export function credentialOf(headers: Headers): string | null {
+  const apiKey = headers.get('x-api-key')?.trim()
+  if (apiKey) return apiKey
+  const auth = headers.get('authorization')?.trim()
+  if (!auth) return null
+  const m = /^Bearer\s+(.+)$/i.exec(auth)
+  return (m ? m[1] : auth).trim() || null
+}
+
+type KeyOwner = { keyId: string; userId: string }
+type UserSnapshot = { id: string; email: string; role: 'USER' | 'ADMIN'; plan: string; blocked: boolean }
+
+const CHANNEL = 'auth'
+
+/** Short-lived caches of key → owner and owner → account; revocations evict them on every instance. */
+export class CallerCache {
+  private readonly keys = new LRUCache<string, KeyOwner>({ max: 50_000, ttl: 30_000 })
+  private readonly users = new LRUCache<string, UserSnapshot>({ max: 50_000, ttl: 30_000 })
+
+  constructor(private readonly deps: Pick<Deps, 'db' | 'bus'>) {
+    deps.bus.subscribe(CHANNEL, (m) => (m.startsWith('key:') ? this.keys.delete(m.slice(4)) : this.users.delete(m.slice(5))))
+    deps.bus.onReconnect(() => { this.keys.clear(); this.users.clear() })
+  }
+
+  /** Call after revoking or regenerating a key (by its hash). */
+  evictKey(keyHash: string) { this.deps.bus.publish(CHANNEL, `key:${keyHash}`) }
+  /** Call after changing an account's plan, role or blocked flag. */
+  evictUser(userId: string) { this.deps.bus.publish(CHANNEL, `user:${userId}`) }
+
+  async keyOwner(keyHash: string): Promise<KeyOwner | null> {
+    const hit = this.keys.get(keyHash)
+    if (hit) return hit
+    const [row] = await this.deps.db.select({ keyId: apiKeys.id, userId: apiKeys.userId })
+      .from(apiKeys).where(eq(apiKeys.keyHash, keyHash))
+    if (row) this.keys.set(keyHash, row)
+    return row ?? null
+  }
+
+  async user(userId: string): Promise<UserSnapshot | null> {
+    const hit = this.users.get(userId)
+    if (hit) return hit
+    const [row] = await this.deps.db.select({
+      id: users.id, email: users.email, role: users.role, plan: users.plan, blocked: users.blocked,
+    }).from(users).where(eq(users.id, userId))
+    if (row) this.users.set(userId, row)
+    return row ?? null
+  }
+}
+
+export async function authenticate(deps: Deps, callers: CallerCache, headers: Headers): Promise<Caller> {
+  const credential = credentialOf(headers)
+  if (!credential) throw new AppError('UNAUTHORIZED', 'Send an API key: Authorization: Bearer sk_live_… or X-Api-Key')
+  if (!credential.startsWith(API_KEY_PREFIX)) throw new AppError('UNAUTHORIZED', 'The credential is not an API key or a valid token')
+  const owner = await callers.keyOwner(sha256Hex(credential))
+  if (!owner) throw new AppError('API_KEY_INVALID', 'The API key does not exist or was revoked')
+  return callerOf(deps, await callers.user(owner.userId), owner.keyId)
+}
+
+export function callerOf(deps: Deps, user: UserSnapshot | null, keyId: string | null): Caller {
+  if (!user) throw new AppError('UNAUTHORIZED', 'The account no longer exists')
+  if (user.blocked) throw new AppError('ACCOUNT_BLOCKED', 'This account is blocked')
+  return { userId: user.id, email: user.email, role: user.role, plan: findPlan(deps.config.plans, user.plan), keyId }
+}

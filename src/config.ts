@@ -1,0 +1,205 @@
+// The only reader of the environment. Everything else receives a Config.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { DEFAULT_PLANS, parsePlans, type Plan } from './plans/table'
+
+export type Config = Readonly<{
+  port: number
+  host: string
+  baseUrl: string
+  /** Hostname of the default short domain, lower case, no port. */
+  shortHost: string
+  dataDir: string
+  databaseUrl: string | null
+  redisUrl: string | null
+  redisPrefix: string
+  clickhouse: {
+    url: string | null
+    user: string | null
+    password: string | null
+    database: string
+    cluster: string | null
+    ttlDays: number | null
+  }
+  clicks: { flushMs: number; batchMax: number; bufferMax: number }
+  geoipDb: string | null
+  jwt: { secret: string; expiresIn: string; issuer: string; audience: string }
+  visitorSalt: string
+  cronSecret: string
+  cronInternal: boolean
+  redirectStatus: 301 | 302 | 307 | 308
+  cache: {
+    lruMax: number
+    lruTtlMs: number
+    negativeTtlMs: number
+    redisTtlSeconds: number
+  }
+  admin: { email: string | null; password: string | null; apiKey: string | null }
+  plans: readonly Plan[]
+  urlBlocklist: readonly string[]
+  trustProxy: boolean
+  smtpUrl: string | null
+  mailFrom: string
+  logLevel: 'debug' | 'info' | 'warn' | 'error'
+}>
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>
+
+export const API_KEY_PATTERN = /^sk_live_[A-Za-z0-9]{32,}$/
+
+/** Reads and validates the environment once; throws ConfigError naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const read = reader(env)
+  const port = read.int('PORT', 3000, 0, 65535)
+  const dataDir = resolve(read.str('DATA_DIR', './data'))
+  const baseUrl = read.url('BASE_URL', `http://localhost:${port || 3000}`).replace(/\/+$/, '')
+  const adminApiKey = read.optional('ADMIN_API_KEY')
+  if (adminApiKey && !API_KEY_PATTERN.test(adminApiKey))
+    throw new ConfigError('ADMIN_API_KEY must look like sk_live_ followed by at least 32 letters or digits')
+  const redirectStatus = read.int('REDIRECT_STATUS', 302, 301, 308)
+  if (![301, 302, 307, 308].includes(redirectStatus))
+    throw new ConfigError('REDIRECT_STATUS must be one of 301, 302, 307, 308')
+  const secrets = persistentSecrets(dataDir, env)
+
+  return Object.freeze({
+    port,
+    host: read.str('HOST', '0.0.0.0'),
+    baseUrl,
+    shortHost: new URL(baseUrl).hostname.toLowerCase(),
+    dataDir,
+    databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: read.str('REDIS_PREFIX', 'kurz:'),
+    clickhouse: {
+      url: read.optionalUrl('CLICKHOUSE_URL', ['http:', 'https:']),
+      user: read.optional('CLICKHOUSE_USER'),
+      password: read.optional('CLICKHOUSE_PASSWORD'),
+      database: read.str('CLICKHOUSE_DATABASE', 'default'),
+      cluster: read.optional('CLICKHOUSE_CLUSTER'),
+      ttlDays: read.optional('CLICKS_TTL_DAYS') ? read.int('CLICKS_TTL_DAYS', 0, 1, 100_000) : null,
+    },
+    clicks: {
+      flushMs: read.int('CLICK_FLUSH_MS', 1000, 10, 600_000),
+      batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
+      bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),
+    },
+    geoipDb: read.optional('GEOIP_DB'),
+    jwt: {
+      secret: secrets.JWT_SECRET,
+      expiresIn: read.str('JWT_EXPIRES_IN', '7d'),
+      issuer: read.str('JWT_ISSUER', 'kurz'),
+      audience: read.str('JWT_AUDIENCE', 'kurz-api'),
+    },
+    visitorSalt: secrets.VISITOR_SALT,
+    cronSecret: secrets.CRON_SECRET,
+    cronInternal: read.bool('CRON_INTERNAL', true),
+    redirectStatus: redirectStatus as 301 | 302 | 307 | 308,
+    cache: {
+      lruMax: read.int('LINK_CACHE_MAX', 1_000_000, 0, 100_000_000),
+      lruTtlMs: read.int('LINK_CACHE_TTL_MS', 3_600_000, 1000, 86_400_000 * 30),
+      negativeTtlMs: read.int('NEGATIVE_CACHE_TTL_MS', 5000, 0, 3_600_000),
+      redisTtlSeconds: read.int('REDIS_LINK_TTL_SECONDS', 86_400, 1, 86_400 * 365),
+    },
+    admin: {
+      email: read.optional('ADMIN_EMAIL')?.toLowerCase() ?? null,
+      password: read.optional('ADMIN_PASSWORD'),
+      apiKey: adminApiKey,
+    },
+    plans: read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS,
+    urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
+    mailFrom: read.str('MAIL_FROM', 'Kurz <no-reply@localhost>'),
+    logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  })
+}
+
+function reader(env: Env) {
+  const optional = (name: string) => {
+    const v = env[name]?.trim()
+    return v ? v : null
+  }
+  return {
+    optional,
+    str: (name: string, fallback: string) => optional(name) ?? fallback,
+    int(name: string, fallback: number, min: number, max: number) {
+      const raw = optional(name)
+      if (raw === null) return fallback
+      const n = Number(raw)
+      if (!Number.isInteger(n) || n < min || n > max)
+        throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`)
+      return n
+    },
+    bool(name: string, fallback: boolean) {
+      const raw = optional(name)?.toLowerCase()
+      if (raw === undefined || raw === null) return fallback
+      if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+      if (['0', 'false', 'no', 'off'].includes(raw)) return false
+      throw new ConfigError(`${name} must be true or false, got "${raw}"`)
+    },
+    url(name: string, fallback: string) {
+      const raw = optional(name) ?? fallback
+      if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+        throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`)
+      return raw
+    },
+    optionalUrl(name: string, protocols: string[]) {
+      const raw = optional(name)
+      if (raw === null) return null
+      if (!URL.canParse(raw) || !protocols.includes(new URL(raw).protocol))
+        throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}//`)
+      return raw
+    },
+    list: (name: string) => (optional(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+      const raw = optional(name)
+      if (raw === null) return fallback
+      if (!values.includes(raw as T)) throw new ConfigError(`${name} must be one of ${values.join(', ')}`)
+      return raw as T
+    },
+  }
+}
+
+function readPlansFile(path: string): Plan[] {
+  try {
+    return parsePlans(JSON.parse(readFileSync(path, 'utf8')))
+  } catch (e) {
+    throw new ConfigError(`PLANS_FILE ${path}: ${(e as Error).message}`)
+  }
+}
+
+const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET'] as const
+type Secrets = Record<(typeof SECRET_NAMES)[number], string>
+
+/** Secrets not given in the environment are generated once and kept in DATA_DIR. */
+function persistentSecrets(dataDir: string, env: Env): Secrets {
+  const file = join(dataDir, 'secrets.json')
+  let stored: Partial<Secrets> = {}
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8'))
+    } catch {
+      throw new ConfigError(`DATA_DIR holds an unreadable ${file}; fix or delete it`)
+    }
+  }
+  const missing = SECRET_NAMES.filter((n) => !env[n]?.trim() && !stored[n])
+  if (missing.length) {
+    for (const n of missing) stored[n] = randomBytes(32).toString('base64url')
+    try {
+      mkdirSync(dataDir, { recursive: true })
+      writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 })
+    } catch (e) {
+      throw new ConfigError(`DATA_DIR ${dataDir} is not writable: ${(e as Error).message}`)
+    }
+  }
+  const out = {} as Secrets
+  for (const n of SECRET_NAMES) {
+    const v = env[n]?.trim() || stored[n]!
+    if (n === 'JWT_SECRET' && v.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters')
+    out[n] = v
+  }
+  return out
+}

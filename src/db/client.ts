@@ -1,0 +1,76 @@
+// Opens Postgres (postgres.js) or the embedded PGlite, and applies the committed migrations.
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import * as schema from './schema'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+/** A transaction or the database itself: services accept either. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0] | Db
+
+export type Database = {
+  db: Db
+  kind: 'postgres' | 'pglite'
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+const MIGRATIONS = resolve(import.meta.dir, '../../migrations/postgres')
+// Any constant works; it only has to be the same for every instance of Kurz.
+const MIGRATION_LOCK = 727_274_001
+
+/** `url` null opens PGlite in `dir` (in memory when `dir` is null). */
+export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dir)
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const { default: postgres } = await import('postgres')
+  const { drizzle } = await import('drizzle-orm/postgres-js')
+  const { migrate } = await import('drizzle-orm/postgres-js/migrator')
+  // Migrations run on one dedicated connection holding an advisory lock, so that two instances
+  // starting at once apply them one after the other.
+  const lockClient = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`
+    await migrate(drizzle(lockClient), { migrationsFolder: MIGRATIONS })
+    await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK})`
+  } finally {
+    await lockClient.end({ timeout: 5 })
+  }
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 })
+  const db = drizzle(client, { schema }) as unknown as Db
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => void (await client`select 1`),
+    close: () => client.end({ timeout: 5 }),
+  }
+}
+
+async function openPglite(dir: string | null): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const { migrate } = await import('drizzle-orm/pglite/migrator')
+  if (dir) mkdirSync(dir, { recursive: true })
+  const client = dir ? new PGlite(dir) : new PGlite()
+  const pdb = drizzle(client, { schema })
+  await migrate(pdb, { migrationsFolder: MIGRATIONS })
+  return {
+    db: pdb as unknown as Db,
+    kind: 'pglite',
+    ping: async () => void (await client.query('select 1')),
+    close: () => client.close(),
+  }
+}
+
+export const pgliteDir = (dataDir: string) => join(dataDir, 'pg')
+
+/** Runs `fn` holding a transaction-scoped advisory lock: one runner at a time across instances. */
+export async function withXactLock<T>(db: Db, key: number, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${key})`)
+    return fn(tx)
+  })
+}

@@ -1,0 +1,105 @@
+// All Postgres tables. One schema serves PostgreSQL and PGlite alike.
+import { sql } from 'drizzle-orm'
+import {
+  bigint, boolean, date, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex,
+} from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const roleEnum = pgEnum('role', ['USER', 'ADMIN'])
+export const linkStatusEnum = pgEnum('link_status', ['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
+export const linkKindEnum = pgEnum('link_kind', ['url', 'wifi', 'vcard', 'text'])
+export const linkSourceEnum = pgEnum('link_source', ['API', 'DASHBOARD', 'BULK'])
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name'),
+  passwordHash: text('password_hash'),
+  role: roleEnum('role').notNull().default('USER'),
+  plan: text('plan').notNull(),
+  blocked: boolean('blocked').notNull().default(false),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  totpSecret: text('totp_secret'),
+  totpEnabled: boolean('totp_enabled').notNull().default(false),
+  /** Last TOTP time step accepted, so that a code is accepted once. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  /** JWTs issued before this instant are refused (set by a password reset). */
+  tokensValidAfter: tsz('tokens_valid_after'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('users_email_key').on(t.email)])
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** SHA-256 of the key, hex. The key itself is never stored. */
+  keyHash: text('key_hash').notNull(),
+  keyPreview: text('key_preview').notNull(),
+  lastUsedAt: tsz('last_used_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)])
+
+export const domains = pgTable('domains', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  hostname: text('hostname').notNull(),
+  verificationToken: text('verification_token').notNull(),
+  isVerified: boolean('is_verified').notNull().default(false),
+  verifiedAt: tsz('verified_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('domains_hostname_key').on(t.hostname), index('domains_user_idx').on(t.userId)])
+
+export const links = pgTable('links', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** Hostname of the custom domain whose namespace holds the slug; '' for the default domain. */
+  domain: text('domain').notNull().default(''),
+  slug: text('slug').notNull(),
+  kind: linkKindEnum('kind').notNull().default('url'),
+  originalUrl: text('original_url'),
+  payload: jsonb('payload'),
+  title: text('title'),
+  summary: text('summary'),
+  status: linkStatusEnum('status').notNull().default('ACTIVE'),
+  singleUse: boolean('single_use').notNull().default(false),
+  clicks: bigint('clicks', { mode: 'number' }).notNull().default(0),
+  expiresAt: tsz('expires_at'),
+  source: linkSourceEnum('source').notNull().default('API'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  uniqueIndex('links_domain_slug_key').on(t.domain, t.slug),
+  index('links_user_created_idx').on(t.userId, t.createdAt),
+  index('links_expiry_idx').on(t.expiresAt).where(sql`status = 'ACTIVE' and expires_at is not null`),
+])
+
+/** Monthly usage per account; one row per billing period. */
+export const usagePeriods = pgTable('usage_periods', {
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  periodStart: date('period_start', { mode: 'string' }).notNull(),
+  linksCreated: integer('links_created').notNull().default(0),
+  clicks: bigint('clicks', { mode: 'number' }).notNull().default(0),
+  /** Which plan.limit_warning / plan.limit_reached events this period already fired, e.g. ['links:90']. */
+  notified: text('notified').array().notNull().default(sql`'{}'::text[]`),
+}, (t) => [primaryKey({ columns: [t.userId, t.periodStart] })])
+
+/**
+ * The outbox: every domain event is written here in the same transaction as the change that
+ * caused it. Webhook delivery reads it; nothing that writes links needs to know about webhooks.
+ */
+export const events = pgTable('events', {
+  id: text('id').primaryKey(),
+  userId: text('user_id'),
+  type: text('type').notNull(),
+  data: jsonb('data').notNull(),
+  createdAt: createdAt(),
+  dispatchedAt: tsz('dispatched_at'),
+}, (t) => [index('events_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`)])
+
+export type UserRow = typeof users.$inferSelect
+export type LinkRow = typeof links.$inferSelect
+export type ApiKeyRow = typeof apiKeys.$inferSelect

@@ -1,0 +1,59 @@
+// Dependencies are built once here (embedded engines or servers) and handed to createApp.
+import type { Config } from './config'
+import { openDatabase, pgliteDir, type Database, type Db } from './db/client'
+import { connectRedis, createBus, type Bus, type RedisClients } from './shared/redis'
+import { LinkCache } from './redirect/cache'
+import { CountingSink, type ClickSink } from './clicks/sink'
+import { createLogger, type Logger } from './shared/log'
+
+export type Deps = {
+  config: Config
+  database: Database
+  db: Db
+  redis: RedisClients | null
+  bus: Bus
+  linkCache: LinkCache
+  clicks: ClickSink
+  log: Logger
+  now: () => Date
+  /** Reachability of the click store, for /ready; absent until the click pipeline is wired. */
+  clickhousePing?: () => Promise<unknown>
+  /** Extra Prometheus lines from the click plane. */
+  clickMetrics?: () => string[]
+  /** The click store's analytics side; absent until the click pipeline is wired. */
+  analytics?: {
+    deleteLinks(linkIds: string[]): Promise<void>
+    linkBreakdown?(ownerId: string, linkId: string): Promise<{
+      byCountry: { name: string; count: number }[]
+      byDevice: { name: string; count: number }[]
+      byReferrer: { name: string; count: number }[]
+    }>
+  }
+}
+
+export type DepsOverrides = Partial<Pick<Deps, 'clicks' | 'log' | 'now' | 'database'>>
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const log = overrides.log ?? createLogger(config.logLevel)
+  const database = overrides.database ?? await openDatabase({ url: config.databaseUrl, dir: pgliteDir(config.dataDir) })
+  const redis = config.redisUrl ? connectRedis(config.redisUrl) : null
+  const bus = createBus(redis, config.redisPrefix)
+  const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)
+  return {
+    config,
+    database,
+    db: database.db,
+    redis,
+    bus,
+    linkCache,
+    clicks: overrides.clicks ?? new CountingSink(),
+    log,
+    now: overrides.now ?? (() => new Date()),
+  }
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.clicks.close()
+  await deps.bus.close()
+  await deps.database.close()
+}

@@ -1,0 +1,15 @@
+// Writes domain events to the outbox table inside the caller's transaction.
+import type { Tx } from '../db/client'
+import { events } from '../db/schema'
+import { newId } from '../shared/ids'
+
+export type EventType =
+  | 'link.created' | 'link.clicked' | 'link.expired' | 'link.used' | 'link.deleted' | 'link.disabled'
+  | 'plan.limit_warning' | 'plan.limit_reached' | 'subscription.created' | 'report.weekly' | 'ping'
+
+export type OutboxEvent = { userId: string | null; type: EventType; data: Record<string, unknown> }
+
+export async function recordEvents(tx: Tx, list: OutboxEvent[]): Promise<void> {
+  if (list.length === 0) return
+  await tx.insert(events).values(list.map((e) => ({ id: newId('evt'), userId: e.userId, type: e.type, data: e.data })))
+}

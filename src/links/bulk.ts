@@ -1,0 +1,64 @@
+// Bulk create (one bad item never fails the others) and bulk actions on many slugs.
+import { and, eq, inArray } from 'drizzle-orm'
+import { Value } from '@sinclair/typebox/value'
+import type { Deps } from '../deps'
+import type { Caller } from '../auth/caller'
+import { links, type LinkRow } from '../db/schema'
+import { AppError } from '../errors'
+import { recordEvents } from '../events/outbox'
+import { cacheKey, toLinkEntry } from '../redirect/cache'
+import { createBody, type Link } from './model'
+import { createLink, linkEvent, removeLinks } from './service'
+
+export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
+  if (items.length > caller.plan.bulkLimit)
+    throw new AppError('VALIDATION_ERROR', `The ${caller.plan.name} plan creates at most ${caller.plan.bulkLimit} links per bulk request`,
+      { field: 'links', limit: caller.plan.bulkLimit })
+  const created: Link[] = []
+  const failed: { index: number; error: string; code: string }[] = []
+  for (const [index, item] of items.entries()) {
+    if (!Value.Check(createBody, item)) {
+      const first = Value.Errors(createBody, item).First()
+      const field = first?.path.replace(/^\//, '').replace(/\//g, '.') || 'link'
+      failed.push({ index, code: 'VALIDATION_ERROR', error: `${field}: ${first?.message ?? 'invalid'}` })
+      continue
+    }
+    try {
+      created.push((await createLink(deps, caller, item, 'BULK')).data)
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code === 'INTERNAL') throw e
+      failed.push({ index, code: e.code, error: e.message })
+    }
+  }
+  return { success: true as const, data: { created, failed, totalCreated: created.length, totalFailed: failed.length } }
+}
+
+type Action = 'DELETE' | 'DISABLE' | 'ENABLE'
+
+export async function bulkAction(deps: Deps, caller: Caller, shortCodes: string[], action: Action) {
+  const wanted = [...new Set(shortCodes)]
+  const rows = await deps.db.select().from(links)
+    .where(and(eq(links.userId, caller.userId), inArray(links.slug, wanted)))
+  const bySlug = new Map<string, LinkRow>()
+  for (const r of rows) if (!bySlug.has(r.slug) || r.domain === '') bySlug.set(r.slug, r)
+  const found = [...bySlug.values()]
+  const errors = wanted.filter((s) => !bySlug.has(s)).map((shortCode) => ({ shortCode, error: 'Link not found' }))
+  if (action === 'DELETE') await removeLinks(deps, found)
+  else await setStatuses(deps, found, action === 'DISABLE' ? 'DISABLED' : 'ACTIVE')
+  return { success: true as const, data: { processed: found.length, failed: errors.length, errors } }
+}
+
+async function setStatuses(deps: Deps, rows: LinkRow[], status: 'ACTIVE' | 'DISABLED') {
+  const now = deps.now()
+  // Enabling only lifts a manual disable: an expired or used link stays as it is.
+  const from = status === 'DISABLED' ? ['ACTIVE', 'EXPIRED', 'USED'] as const : ['DISABLED'] as const
+  const ids = rows.filter((r) => (from as readonly string[]).includes(r.status)).map((r) => r.id)
+  if (ids.length === 0) return
+  const updated = await deps.db.transaction(async (tx) => {
+    const updated = await tx.update(links).set({ status, updatedAt: now }).where(inArray(links.id, ids)).returning()
+    if (status === 'DISABLED')
+      await recordEvents(tx, updated.map((r) => linkEvent(deps, 'link.disabled', r, { reason: 'manual', disabledAt: now.toISOString() })))
+    return updated
+  })
+  await Promise.all(updated.map((r) => deps.linkCache.publish(cacheKey(r.domain, r.slug), toLinkEntry(r))))
+}

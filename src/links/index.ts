@@ -1,0 +1,34 @@
+// Routes of the links API: each handler is one call into the service.
+import { Elysia, t } from 'elysia'
+import type { Deps } from '../deps'
+import type { AuthPlugin } from '../app'
+import { errorSchemas } from '../shared/error-schemas'
+import { bulkAction, bulkCreate } from './bulk'
+import { createLink, deleteLink, findOwnLink, listLinks, present, updateLink } from './service'
+import { bulkActionBody, bulkBody, createBody, listQuery, responses, updateBody } from './model'
+import { linkAnalytics } from './analytics'
+
+const idParam = t.Object({ idOrSlug: t.String({ minLength: 1, maxLength: 200 }) })
+
+export function linksPlugin(deps: Deps, auth: AuthPlugin) {
+  return new Elysia({ name: 'kurz.links', prefix: '/api/v1/links', detail: { tags: ['Links'] } })
+    .use(auth)
+    .post('/', ({ body, caller, status }) => createLink(deps, caller, body).then((r) => status(201, r)),
+      { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
+    .get('/', ({ query, caller }) => listLinks(deps, caller, query),
+      { auth: true, query: listQuery, response: { 200: responses.list, ...errorSchemas } })
+    .post('/bulk', ({ body, caller }) => bulkCreate(deps, caller, body.links),
+      { auth: true, body: bulkBody, response: { 200: responses.bulk, ...errorSchemas } })
+    .post('/bulk-action', ({ body, caller }) => bulkAction(deps, caller, body.shortCodes, body.action),
+      { auth: true, body: bulkActionBody, response: { 200: responses.bulkAction, ...errorSchemas } })
+    .get('/:idOrSlug', async ({ params, caller }) => {
+      const row = await findOwnLink(deps, caller, params.idOrSlug)
+      return { success: true as const, data: { ...present(deps, row), analytics: await linkAnalytics(deps, row) } }
+    }, { auth: true, params: idParam, response: { 200: responses.detail, ...errorSchemas } })
+    .patch('/:idOrSlug', ({ params, body, caller }) => updateLink(deps, caller, params.idOrSlug, body),
+      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...errorSchemas } })
+    .put('/:idOrSlug', ({ params, body, caller }) => updateLink(deps, caller, params.idOrSlug, body),
+      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...errorSchemas } })
+    .delete('/:idOrSlug', ({ params, caller }) => deleteLink(deps, caller, params.idOrSlug),
+      { auth: true, params: idParam, response: { 200: responses.deleted, ...errorSchemas } })
+}

@@ -1,0 +1,124 @@
+// Request and response schemas of the links API, and the row → API mapper.
+import { t, type Static } from 'elysia'
+import type { LinkRow } from '../db/schema'
+import { ok, page } from '../shared/envelope'
+
+const kind = t.UnionEnum(['url', 'wifi', 'vcard', 'text'])
+const status = t.UnionEnum(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
+
+export const createBody = t.Object({
+  originalUrl: t.Optional(t.String()),
+  url: t.Optional(t.String()),
+  customSlug: t.Optional(t.Nullable(t.String())),
+  slug: t.Optional(t.Nullable(t.String())),
+  title: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
+  kind: t.Optional(kind),
+  payload: t.Optional(t.Nullable(t.Record(t.String(), t.Unknown()))),
+  expiresIn: t.Optional(t.Nullable(t.String())),
+  singleUse: t.Optional(t.Boolean()),
+  domain: t.Optional(t.Nullable(t.String())),
+})
+export type CreateLinkInput = Static<typeof createBody>
+
+export const updateBody = t.Object({
+  originalUrl: t.Optional(t.String()),
+  url: t.Optional(t.String()),
+  title: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
+  expiresIn: t.Optional(t.Nullable(t.String())),
+  singleUse: t.Optional(t.Boolean()),
+  status: t.Optional(t.UnionEnum(['ACTIVE', 'DISABLED'])),
+})
+export type UpdateLinkInput = Static<typeof updateBody>
+
+export const listQuery = t.Object({
+  page: t.Optional(t.Integer({ minimum: 0 })),
+  size: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
+  offset: t.Optional(t.Integer({ minimum: 0 })),
+  search: t.Optional(t.String({ maxLength: 500 })),
+  status: t.Optional(t.UnionEnum(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED', 'ALL'])),
+})
+export type ListLinksQuery = Static<typeof listQuery>
+
+export const bulkBody = t.Object({ links: t.Array(t.Unknown(), { minItems: 1 }) })
+export const bulkActionBody = t.Object({
+  shortCodes: t.Array(t.String(), { minItems: 1, maxItems: 1000 }),
+  action: t.UnionEnum(['DELETE', 'DISABLE', 'ENABLE']),
+})
+
+export const link = t.Object({
+  id: t.String(),
+  shortCode: t.String(),
+  slug: t.String(),
+  shortUrl: t.String(),
+  domain: t.String(),
+  kind,
+  originalUrl: t.Nullable(t.String()),
+  payload: t.Nullable(t.Record(t.String(), t.Unknown())),
+  title: t.Nullable(t.String()),
+  summary: t.Nullable(t.String()),
+  status,
+  isActive: t.Boolean(),
+  singleUse: t.Boolean(),
+  clicks: t.Number(),
+  usedCount: t.Number(),
+  expiresAt: t.Nullable(t.String()),
+  createdAt: t.String(),
+  updatedAt: t.String(),
+  source: t.UnionEnum(['API', 'DASHBOARD', 'BULK']),
+})
+export type Link = Static<typeof link>
+
+const breakdown = t.Array(t.Object({ name: t.String(), count: t.Number() }))
+export const linkWithAnalytics = t.Composite([
+  link,
+  t.Object({ analytics: t.Object({ byCountry: breakdown, byDevice: breakdown, byReferrer: breakdown }) }),
+])
+
+const usage = t.Object({ linksUsed: t.Number(), linkLimit: t.Number(), linksRemaining: t.Number() })
+
+export const responses = {
+  created: t.Object({ success: t.Literal(true), data: link, usage }),
+  one: ok(link),
+  detail: ok(linkWithAnalytics),
+  list: page(link),
+  deleted: t.Object({ success: t.Literal(true), data: t.Null(), message: t.String() }),
+  bulk: ok(t.Object({
+    created: t.Array(link),
+    failed: t.Array(t.Object({ index: t.Number(), error: t.String(), code: t.String() })),
+    totalCreated: t.Number(),
+    totalFailed: t.Number(),
+  })),
+  bulkAction: ok(t.Object({
+    processed: t.Number(),
+    failed: t.Number(),
+    errors: t.Array(t.Object({ shortCode: t.String(), error: t.String() })),
+  })),
+}
+
+/** Picks the API fields one by one: no column leaks. */
+export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): Link {
+  const isActive = row.status === 'ACTIVE'
+  const path = row.kind === 'url' ? row.slug : `l/${row.slug}`
+  return {
+    id: row.id,
+    shortCode: row.slug,
+    slug: row.slug,
+    shortUrl: `${shortUrlBase(row.domain)}/${path}`,
+    domain: row.domain || new URL(shortUrlBase('')).host,
+    kind: row.kind,
+    originalUrl: row.originalUrl,
+    payload: (row.payload as Record<string, unknown> | null) ?? null,
+    title: row.title,
+    summary: row.summary,
+    status: row.status,
+    isActive,
+    singleUse: row.singleUse,
+    clicks: row.clicks,
+    usedCount: row.clicks,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    source: row.source,
+  }
+}

@@ -1,0 +1,189 @@
+// Links: create, read, list, update, delete. Every mutation writes its outbox event in the same
+// transaction, then refreshes the shared cache and evicts the key on every instance.
+import { and, count, desc, eq, ilike, isNull, lte, gt, or, sql, type SQL } from 'drizzle-orm'
+import type { Deps } from '../deps'
+import type { Tx } from '../db/client'
+import { domains, links, type LinkRow } from '../db/schema'
+import { AppError } from '../errors'
+import type { Caller } from '../auth/caller'
+import { newId } from '../shared/ids'
+import { paging, pageOf } from '../shared/envelope'
+import { recordEvents, type EventType } from '../events/outbox'
+import { cacheKey, toLinkEntry } from '../redirect/cache'
+import { takeLinkQuota } from '../plans/usage'
+import { checkCustomSlug, generateSlug } from './slug'
+import { checkDestination, type DestinationPolicy } from './destination'
+import { resolveExpiry } from './expiry'
+import { checkPayload } from './payload'
+import { toLink, type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
+
+type Source = LinkRow['source']
+
+export const shortUrlBase = (deps: Deps) => (domain: string) =>
+  domain ? `${new URL(deps.config.baseUrl).protocol}//${domain}` : deps.config.baseUrl
+
+export const present = (deps: Deps, row: LinkRow) => toLink(effective(row, deps.now()), shortUrlBase(deps))
+
+/** A link past its expiry shows as EXPIRED even before the expire job has marked it. */
+function effective(row: LinkRow, now: Date): LinkRow {
+  return row.status === 'ACTIVE' && row.expiresAt && row.expiresAt <= now ? { ...row, status: 'EXPIRED' } : row
+}
+
+export function destinationPolicy(deps: Deps): DestinationPolicy {
+  return { ownHosts: (host) => host === deps.config.shortHost, blocklist: deps.config.urlBlocklist }
+}
+
+export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = 'API') {
+  const now = deps.now()
+  const kind = input.kind ?? 'url'
+  const rawUrl = input.originalUrl ?? input.url
+  let originalUrl: string | null = null
+  let payload: Record<string, unknown> | null = null
+  if (kind === 'url') {
+    if (rawUrl === undefined) throw new AppError('VALIDATION_ERROR', 'originalUrl (or url) is required', { field: 'originalUrl' })
+    originalUrl = checkDestination(rawUrl, destinationPolicy(deps))
+  } else {
+    if (!caller.plan.typedLinks) throw new AppError('FORBIDDEN', `${kind} links need a paid plan`, { field: 'kind' })
+    payload = checkPayload(kind, input.payload)
+  }
+  const customSlug = input.customSlug ?? input.slug
+  const slug = customSlug ? checkCustomSlug(customSlug) : null
+  const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
+  const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now)
+
+  const { row, linksUsed } = await deps.db.transaction(async (tx) => {
+    const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
+    const row = await insertLink(tx, {
+      id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
+      title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
+      createdAt: now, updatedAt: now,
+    }, slug === null)
+    await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
+    return { row, linksUsed }
+  })
+  await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  const linkLimit = caller.plan.linkLimit
+  return {
+    success: true as const,
+    data: present(deps, row),
+    usage: { linksUsed, linkLimit, linksRemaining: Math.max(0, linkLimit - linksUsed) },
+  }
+}
+
+/** Generated slugs are retried on collision; a taken custom slug is a 409. */
+async function insertLink(tx: Tx, values: typeof links.$inferInsert, generated: boolean): Promise<LinkRow> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const slug = generated && attempt > 0 ? generateSlug(7 + Math.floor(attempt / 3)) : values.slug
+    const [row] = await tx.insert(links).values({ ...values, slug }).onConflictDoNothing().returning()
+    if (row) return row
+    if (!generated) throw new AppError('SLUG_ALREADY_EXISTS', `The slug "${slug}" is already taken`, { field: 'slug', slug })
+  }
+  throw new AppError('INTERNAL', 'Could not find a free slug')
+}
+
+async function ownedVerifiedDomain(deps: Deps, caller: Caller, hostname: string): Promise<string> {
+  const host = hostname.trim().toLowerCase().replace(/\.$/, '')
+  if (host === deps.config.shortHost) return ''
+  if (caller.plan.domainLimit <= 0) throw new AppError('FORBIDDEN', 'Custom domains need a paid plan', { field: 'domain' })
+  const [row] = await deps.db.select({ isVerified: domains.isVerified }).from(domains)
+    .where(and(eq(domains.hostname, host), eq(domains.userId, caller.userId)))
+  if (!row) throw new AppError('VALIDATION_ERROR', `The domain ${host} is not one of yours`, { field: 'domain' })
+  if (!row.isVerified) throw new AppError('VALIDATION_ERROR', `The domain ${host} is not verified yet`, { field: 'domain' })
+  return host
+}
+
+export function linkEvent(deps: Deps, type: EventType, row: LinkRow, extra: Record<string, unknown>) {
+  const link = present(deps, row)
+  return {
+    userId: row.userId,
+    type,
+    data: { id: row.id, shortCode: link.shortCode, shortUrl: link.shortUrl, originalUrl: link.originalUrl, ...extra },
+  }
+}
+
+/** By id, or by slug (the default domain's first). Another account's link is "not found". */
+export async function findOwnLink(deps: Deps, caller: Caller, idOrSlug: string, tx: Tx = deps.db): Promise<LinkRow> {
+  const [row] = await tx.select().from(links)
+    .where(and(eq(links.userId, caller.userId), or(eq(links.id, idOrSlug), eq(links.slug, idOrSlug))))
+    .orderBy(sql`(${links.id} = ${idOrSlug}) desc`, sql`(${links.domain} = '') desc`)
+    .limit(1)
+  if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found', { idOrSlug })
+  return row
+}
+
+export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuery) {
+  const p = paging(query)
+  const now = deps.now()
+  const where = and(eq(links.userId, caller.userId), statusFilter(query.status ?? 'ALL', now), searchFilter(query.search))
+  const [rows, [{ total }]] = await Promise.all([
+    deps.db.select().from(links).where(where).orderBy(desc(links.createdAt), desc(links.id)).limit(p.size).offset(p.offset),
+    deps.db.select({ total: count() }).from(links).where(where),
+  ])
+  return pageOf(rows.map((r) => present(deps, r)), Number(total), p)
+}
+
+function statusFilter(status: NonNullable<ListLinksQuery['status']>, now: Date): SQL | undefined {
+  const pastExpiry = and(eq(links.status, 'ACTIVE'), lte(links.expiresAt, now))
+  switch (status) {
+    case 'ALL': return undefined
+    case 'ACTIVE': return and(eq(links.status, 'ACTIVE'), or(isNull(links.expiresAt), gt(links.expiresAt, now)))
+    case 'EXPIRED': return or(eq(links.status, 'EXPIRED'), pastExpiry)
+    default: return eq(links.status, status)
+  }
+}
+
+function searchFilter(search: string | undefined): SQL | undefined {
+  const term = search?.trim()
+  if (!term) return undefined
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  return or(ilike(links.slug, pattern), ilike(links.originalUrl, pattern), ilike(links.title, pattern))
+}
+
+export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, input: UpdateLinkInput) {
+  const now = deps.now()
+  const current = await findOwnLink(deps, caller, idOrSlug)
+  const changes: Partial<typeof links.$inferInsert> = { updatedAt: now }
+  const rawUrl = input.originalUrl ?? input.url
+  if (rawUrl !== undefined) {
+    if (current.kind !== 'url') throw new AppError('VALIDATION_ERROR', `A ${current.kind} link has no originalUrl`, { field: 'originalUrl' })
+    changes.originalUrl = checkDestination(rawUrl, destinationPolicy(deps))
+  }
+  if (input.title !== undefined) changes.title = input.title
+  if (input.singleUse !== undefined) changes.singleUse = input.singleUse
+  if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now)
+  if (input.status !== undefined) changes.status = input.status
+  const expiresAt = changes.expiresAt !== undefined ? changes.expiresAt : current.expiresAt
+  if (input.status === 'ACTIVE' && expiresAt && expiresAt <= now)
+    throw new AppError('VALIDATION_ERROR', 'The link has expired: give a new expiresIn to activate it', { field: 'expiresIn' })
+  // Re-activating an expired or used link with a new expiry makes it active again.
+  if (input.status === undefined && changes.expiresAt !== undefined && current.status === 'EXPIRED') changes.status = 'ACTIVE'
+
+  const row = await deps.db.transaction(async (tx) => {
+    const [row] = await tx.update(links).set(changes).where(eq(links.id, current.id)).returning()
+    if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found')
+    if (row.status === 'DISABLED' && current.status !== 'DISABLED')
+      await recordEvents(tx, [linkEvent(deps, 'link.disabled', row, { reason: 'manual', disabledAt: now.toISOString() })])
+    return row
+  })
+  await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  return { success: true as const, data: present(deps, row) }
+}
+
+export async function deleteLink(deps: Deps, caller: Caller, idOrSlug: string) {
+  const row = await findOwnLink(deps, caller, idOrSlug)
+  await removeLinks(deps, [row])
+  return { success: true as const, data: null, message: 'Link deleted successfully' }
+}
+
+/** Deletes rows (already known to be the caller's) with their events; the short URLs 404 at once. */
+export async function removeLinks(deps: Deps, rows: LinkRow[]) {
+  if (rows.length === 0) return
+  const deletedAt = deps.now().toISOString()
+  await deps.db.transaction(async (tx) => {
+    for (const row of rows) await tx.delete(links).where(eq(links.id, row.id))
+    await recordEvents(tx, rows.map((row) => linkEvent(deps, 'link.deleted', row, { deletedAt })))
+  })
+  await Promise.all(rows.map((row) => deps.linkCache.publish(cacheKey(row.domain, row.slug), null)))
+  await deps.analytics?.deleteLinks(rows.map((r) => r.id)).catch((e) =>
+    deps.log.warn('could not delete analytics of deleted links', { error: String(e) }))
+}

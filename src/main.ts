@@ -1,0 +1,38 @@
+// Boot: config → deps → bootstrap → server; SIGTERM stops accepting, flushes clicks, and exits.
+import { ConfigError, loadConfig } from './config'
+import { closeDeps, createDeps } from './deps'
+import { bootstrap } from './accounts/bootstrap'
+import { startServer } from './server'
+
+let config
+try {
+  config = loadConfig()
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(`kurz: configuration error: ${e.message}`)
+    process.exit(1)
+  }
+  throw e
+}
+
+const deps = await createDeps(config)
+await bootstrap(deps)
+const running = await startServer(deps)
+deps.log.info('kurz listening', {
+  url: running.url,
+  baseUrl: config.baseUrl,
+  postgres: deps.database.kind,
+  redis: config.redisUrl ? 'server' : 'none (single instance)',
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  deps.log.info('shutting down', { signal })
+  await running.stop()
+  await closeDeps(deps)
+  process.exit(0)
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

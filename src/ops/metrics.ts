@@ -1,0 +1,22 @@
+// Prometheus text: process figures and the counters the planes keep.
+import type { Deps } from '../deps'
+
+export const counters = {
+  redirects: 0,
+  redirectMisses: 0,
+  redirectSlowPath: 0,
+}
+
+export function metricsText(deps: Deps): string {
+  const mem = process.memoryUsage()
+  const lines = [
+    '# TYPE kurz_redirects_total counter', `kurz_redirects_total ${counters.redirects}`,
+    '# TYPE kurz_redirect_not_found_total counter', `kurz_redirect_not_found_total ${counters.redirectMisses}`,
+    '# TYPE kurz_redirect_cache_miss_total counter', `kurz_redirect_cache_miss_total ${counters.redirectSlowPath}`,
+    '# TYPE kurz_link_cache_entries gauge', `kurz_link_cache_entries ${deps.linkCache.lru.size}`,
+    '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`,
+    '# TYPE process_heap_bytes gauge', `process_heap_bytes ${mem.heapUsed}`,
+    ...(deps.clickMetrics?.() ?? []),
+  ]
+  return lines.join('\n') + '\n'
+}

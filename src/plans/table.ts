@@ -1,0 +1,69 @@
+// Plans are configuration, not code: this is the default table of API.md, replaceable by PLANS_FILE.
+
+export type Plan = Readonly<{
+  name: string
+  priceMonthly: number
+  linkLimit: number
+  clickLimit: number
+  rateLimitPerMinute: number
+  bulkLimit: number
+  /** Longest expiry in seconds; null means any, including `never`. */
+  maxExpirySeconds: number | null
+  typedLinks: boolean
+  domainLimit: number
+}>
+
+const DAY = 86_400
+
+export const DEFAULT_PLANS: readonly Plan[] = Object.freeze([
+  plan('Free', 0, 50, 1_000, 30, 10, 7 * DAY, false, 0),
+  plan('Core', 8, 100, 10_000, 120, 50, 365 * DAY, true, 1),
+  plan('Pro', 20, 1_000, 100_000, 200, 100, null, true, 10),
+  plan('Business', 100, 100_000, 10_000_000, 1_000, 1_000, null, true, 100),
+])
+
+function plan(
+  name: string, priceMonthly: number, linkLimit: number, clickLimit: number,
+  rateLimitPerMinute: number, bulkLimit: number, maxExpirySeconds: number | null,
+  typedLinks: boolean, domainLimit: number,
+): Plan {
+  return Object.freeze({
+    name, priceMonthly, linkLimit, clickLimit, rateLimitPerMinute, bulkLimit,
+    maxExpirySeconds, typedLinks, domainLimit,
+  })
+}
+
+const NUMBER_FIELDS = ['priceMonthly', 'linkLimit', 'clickLimit', 'rateLimitPerMinute', 'bulkLimit', 'domainLimit'] as const
+
+/** Validates a PLANS_FILE document: an array of plans, cheapest first. */
+export function parsePlans(doc: unknown): Plan[] {
+  if (!Array.isArray(doc) || doc.length === 0) throw new Error('must be a non-empty JSON array of plans')
+  const seen = new Set<string>()
+  return doc.map((raw, i) => {
+    if (typeof raw !== 'object' || raw === null) throw new Error(`plan ${i} is not an object`)
+    const p = raw as Record<string, unknown>
+    if (typeof p.name !== 'string' || !p.name) throw new Error(`plan ${i} needs a name`)
+    if (seen.has(p.name.toLowerCase())) throw new Error(`plan ${p.name} is listed twice`)
+    seen.add(p.name.toLowerCase())
+    for (const f of NUMBER_FIELDS)
+      if (typeof p[f] !== 'number' || !(p[f] as number >= 0)) throw new Error(`plan ${p.name}: ${f} must be a number ≥ 0`)
+    const maxExpiry = p.maxExpirySeconds ?? null
+    if (maxExpiry !== null && (typeof maxExpiry !== 'number' || maxExpiry <= 0))
+      throw new Error(`plan ${p.name}: maxExpirySeconds must be a positive number or null`)
+    return plan(
+      p.name, p.priceMonthly as number, p.linkLimit as number, p.clickLimit as number,
+      p.rateLimitPerMinute as number, p.bulkLimit as number, maxExpiry as number | null,
+      Boolean(p.typedLinks), p.domainLimit as number,
+    )
+  })
+}
+
+export function findPlan(plans: readonly Plan[], name: string): Plan {
+  return plans.find((p) => p.name.toLowerCase() === name.toLowerCase()) ?? plans[0]
+}
+
+/** The plan an upgrade recommendation points at: the next one up, or null at the top. */
+export function nextPlan(plans: readonly Plan[], current: Plan): Plan | null {
+  const i = plans.findIndex((p) => p.name === current.name)
+  return i >= 0 && i + 1 < plans.length ? plans[i + 1] : null
+}

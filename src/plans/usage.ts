@@ -1,0 +1,48 @@
+// Monthly usage: the current period, and the atomic "take one link from the quota".
+import { and, eq, sql } from 'drizzle-orm'
+import type { Tx } from '../db/client'
+import { usagePeriods } from '../db/schema'
+import { AppError } from '../errors'
+import { nextPlan, type Plan } from './table'
+
+export type Period = { start: string; startDate: Date; endDate: Date }
+
+/** The billing period is the calendar month in UTC. */
+export function currentPeriod(now: Date): Period {
+  const startDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
+  const endDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
+  return { start: startDate.toISOString().slice(0, 10), startDate, endDate }
+}
+
+/**
+ * Counts one created link against the plan, in one statement so that concurrent creates never
+ * overshoot: the upsert only increments while below the limit. Returns the links used after it.
+ */
+export async function takeLinkQuota(tx: Tx, userId: string, plan: Plan, plans: readonly Plan[], now: Date): Promise<number> {
+  const period = currentPeriod(now)
+  const rows = plan.linkLimit <= 0 ? [] : await tx
+    .insert(usagePeriods)
+    .values({ userId, periodStart: period.start, linksCreated: 1 })
+    .onConflictDoUpdate({
+      target: [usagePeriods.userId, usagePeriods.periodStart],
+      set: { linksCreated: sql`${usagePeriods.linksCreated} + 1` },
+      setWhere: sql`${usagePeriods.linksCreated} < ${plan.linkLimit}`,
+    })
+    .returning({ used: usagePeriods.linksCreated })
+  if (rows.length === 0) {
+    const up = nextPlan(plans, plan)
+    throw new AppError('PLAN_LIMIT_EXCEEDED', `The ${plan.name} plan allows ${plan.linkLimit} links a month`, {
+      limit: plan.linkLimit,
+      recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
+    })
+  }
+  return rows[0].used
+}
+
+export async function linksUsed(tx: Tx, userId: string, now: Date): Promise<number> {
+  const rows = await tx
+    .select({ used: usagePeriods.linksCreated })
+    .from(usagePeriods)
+    .where(and(eq(usagePeriods.userId, userId), eq(usagePeriods.periodStart, currentPeriod(now).start)))
+  return rows[0]?.used ?? 0
+}

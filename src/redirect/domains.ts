@@ -1,0 +1,34 @@
+// Which Host headers are verified custom domains: each has its own slug namespace.
+import { eq } from 'drizzle-orm'
+import type { Deps } from '../deps'
+import { domains } from '../db/schema'
+
+const CHANNEL = 'domains'
+
+export class DomainNamespaces {
+  private hosts = new Set<string>()
+
+  constructor(private readonly deps: Pick<Deps, 'db' | 'bus' | 'log'>) {
+    deps.bus.subscribe(CHANNEL, () => void this.reload())
+    deps.bus.onReconnect(() => void this.reload())
+  }
+
+  /** The namespace of a request's host: itself when it is a verified custom domain, else the default (''). */
+  namespaceOf(host: string): string {
+    return this.hosts.size !== 0 && this.hosts.has(host) ? host : ''
+  }
+
+  async reload() {
+    try {
+      const rows = await this.deps.db.select({ hostname: domains.hostname }).from(domains).where(eq(domains.isVerified, true))
+      this.hosts = new Set(rows.map((r) => r.hostname))
+    } catch (e) {
+      this.deps.log.warn('could not load custom domains; keeping the previous set', { error: String(e) })
+    }
+  }
+
+  /** Call after a domain is verified or deleted. */
+  changed() {
+    this.deps.bus.publish(CHANNEL, 'reload')
+  }
+}

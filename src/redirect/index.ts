@@ -1,0 +1,111 @@
+// GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
+import type { Server } from 'bun'
+import type { Deps } from '../deps'
+import { errorBody } from '../errors'
+import { counters } from '../ops/metrics'
+import { SLUG_PATTERN } from '../links/slug'
+import { MISS, type Cached, cacheKey } from './cache'
+import { resolveSlow } from './resolve'
+import { consumeSingleUse } from './single-use'
+import type { DomainNamespaces } from './domains'
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
+const notFound = () => new Response(JSON.stringify(errorBody('LINK_NOT_FOUND', 'Link not found')), { status: 404, headers: JSON_HEADERS })
+const gone = () => new Response(JSON.stringify(errorBody('LINK_EXPIRED', 'This link has expired')), { status: 410, headers: JSON_HEADERS })
+const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
+
+export type RedirectHandler = (req: Request, server: Server<unknown>) => Response | Promise<Response>
+
+export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces): RedirectHandler {
+  const { linkCache, clicks, config } = deps
+  // 302 by default, not 301: browsers cache a 301 and later clicks would never be counted.
+  const status = config.redirectStatus
+  const trustProxy = config.trustProxy
+  const typedBase = `${config.baseUrl}/l/`
+
+  function answer(entry: Cached, req: Request, server: Server<unknown>, slug: string, domain: string, query: string): Response | Promise<Response> {
+    if (entry === MISS || entry.status === 'DISABLED') {
+      counters.redirectMisses++
+      return notFound()
+    }
+    if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) return gone()
+    // Typed links live on their tracked page, which counts the visit itself.
+    if (entry.target === null) return new Response(null, { status, headers: { location: typedBase + slug } })
+    const location = query ? withQuery(entry.target, query) : entry.target
+    const counted = req.method !== 'HEAD' && !isPreview(req)
+    if (entry.singleUse) {
+      if (!counted) return new Response(null, { status, headers: { location } })
+      return consumeSingleUse(deps, entry.id).then((won) => {
+        if (!won) return gone()
+        record(req, server, entry.id, entry.ownerId, domain, query)
+        return new Response(null, { status, headers: { location } })
+      })
+    }
+    if (counted) record(req, server, entry.id, entry.ownerId, domain, query)
+    counters.redirects++
+    return new Response(null, { status, headers: { location } })
+  }
+
+  function record(req: Request, server: Server<unknown>, linkId: string, ownerId: string, domain: string, query: string) {
+    const h = req.headers
+    clicks.push({
+      ts: Date.now(),
+      linkId,
+      ownerId,
+      domain,
+      ip: (trustProxy && firstForwarded(h.get('x-forwarded-for'))) || server.requestIP(req)?.address || '',
+      ua: h.get('user-agent') ?? '',
+      referer: h.get('referer') ?? '',
+      query,
+    })
+  }
+
+  return function redirect(req, server) {
+    const url = req.url
+    const pathStart = url.indexOf('/', url.indexOf('//') + 2)
+    const q = url.indexOf('?', pathStart)
+    const slug = q === -1 ? url.slice(pathStart + 1) : url.slice(pathStart + 1, q)
+    if (!SLUG_PATTERN.test(slug)) return notFound()
+    const domain = namespaces.namespaceOf(hostOf(req))
+    const query = q === -1 ? '' : url.slice(q + 1)
+    const key = cacheKey(domain, slug)
+    const hit = linkCache.peek(key)
+    if (hit !== undefined) return answer(hit, req, server, slug, domain, query)
+    counters.redirectSlowPath++
+    return resolveSlow(deps.db, linkCache, domain, slug).then(
+      (entry) => answer(entry, req, server, slug, domain, query),
+      (error) => {
+        deps.log.warn('redirect lookup failed', { slug, error: String(error) })
+        return unavailable()
+      },
+    )
+  }
+}
+
+function hostOf(req: Request): string {
+  const host = req.headers.get('host') ?? ''
+  const colon = host.lastIndexOf(':')
+  return (colon > host.lastIndexOf(']') ? host.slice(0, colon) : host).toLowerCase()
+}
+
+/** The short URL's query string is passed on to the destination, before any fragment. */
+export function withQuery(target: string, query: string): string {
+  const hash = target.indexOf('#')
+  const base = hash === -1 ? target : target.slice(0, hash)
+  const fragment = hash === -1 ? '' : target.slice(hash)
+  const sep = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?'
+  return base + sep + query + fragment
+}
+
+/** Link previews and prefetches redirect but are not clicks. */
+function isPreview(req: Request): boolean {
+  const h = req.headers
+  const purpose = h.get('sec-purpose') ?? h.get('purpose') ?? h.get('x-purpose')
+  return purpose !== null && /prefetch|preview/i.test(purpose)
+}
+
+function firstForwarded(value: string | null): string {
+  if (!value) return ''
+  const comma = value.indexOf(',')
+  return (comma === -1 ? value : value.slice(0, comma)).trim()
+}

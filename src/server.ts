@@ -1,0 +1,41 @@
+// One Bun server, one port: the redirect plane on Bun's native router, everything else through Elysia.
+import type { Server } from 'bun'
+import type { Deps } from './deps'
+import { createApp } from './app'
+import { createRedirectHandler } from './redirect/index'
+import { DomainNamespaces } from './redirect/domains'
+import { RESERVED_SLUGS } from './links/slug'
+
+export type Running = { server: Server<unknown>; url: string; stop(): Promise<void> }
+
+export async function startServer(deps: Deps, opts: { port?: number; hostname?: string } = {}): Promise<Running> {
+  const app = createApp(deps)
+  const namespaces = new DomainNamespaces(deps)
+  await namespaces.reload()
+  const redirect = createRedirectHandler(deps, namespaces)
+  const viaApp = (req: Request) => app.handle(req)
+  // Static routes win over '/:slug' in Bun's router, so reserved single-segment paths reach Elysia.
+  const reserved = Object.fromEntries([...RESERVED_SLUGS].map((s) => [`/${s}`, viaApp]))
+  const server = Bun.serve({
+    port: opts.port ?? deps.config.port,
+    hostname: opts.hostname ?? deps.config.host,
+    routes: {
+      ...reserved,
+      '/': viaApp,
+      '/:slug': { GET: redirect, HEAD: redirect, OPTIONS: viaApp, POST: viaApp, PUT: viaApp, PATCH: viaApp, DELETE: viaApp },
+    },
+    fetch: viaApp,
+    error: (error) => {
+      deps.log.error('server error', { error: String(error) })
+      return new Response(JSON.stringify({ success: false, data: null, error: { code: 'INTERNAL', message: 'Internal error' }, timestamp: new Date().toISOString() }),
+        { status: 500, headers: { 'content-type': 'application/json' } })
+    },
+  })
+  return {
+    server,
+    url: `http://${server.hostname === '0.0.0.0' ? '127.0.0.1' : server.hostname}:${server.port}`,
+    async stop() {
+      await server.stop()
+    },
+  }
+}

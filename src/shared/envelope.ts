@@ -1,0 +1,40 @@
+// The success envelope of API.md and its schemas.
+import { t, type TSchema } from 'elysia'
+
+export const ok = <T extends TSchema>(data: T) => t.Object({ success: t.Literal(true), data })
+
+/** `{ content, page, size, total, totalPages }`, plus `limit` and `offset` when asked that way. */
+export const page = <T extends TSchema>(item: T) =>
+  ok(t.Object({
+    content: t.Array(item),
+    page: t.Number(),
+    size: t.Number(),
+    total: t.Number(),
+    totalPages: t.Number(),
+    limit: t.Optional(t.Number()),
+    offset: t.Optional(t.Number()),
+  }))
+
+export type Paging = { offset: number; size: number; page: number; limitStyle: boolean }
+
+/** Both pagination styles of API.md: `page,size` (0-based) or `limit,offset` (exact offset). */
+export function paging(q: { page?: number; size?: number; limit?: number; offset?: number }): Paging {
+  if (q.limit !== undefined || q.offset !== undefined) {
+    const size = q.limit ?? 20
+    const offset = q.offset ?? 0
+    return { size, offset, page: Math.floor(offset / size), limitStyle: true }
+  }
+  const size = q.size ?? 20
+  const p = q.page ?? 0
+  return { size, offset: p * size, page: p, limitStyle: false }
+}
+
+export function pageOf<T>(content: T[], total: number, p: Paging) {
+  return {
+    success: true as const,
+    data: {
+      content, page: p.page, size: p.size, total, totalPages: Math.ceil(total / p.size),
+      ...(p.limitStyle ? { limit: p.size, offset: p.offset } : {}),
+    },
+  }
+}

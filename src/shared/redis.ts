@@ -1,0 +1,68 @@
+// Redis connections and the invalidation bus. Without REDIS_URL the bus is in-process only.
+import Redis from 'ioredis'
+
+export type RedisClients = { command: Redis; subscriber: Redis }
+
+/**
+ * Commands fail fast when Redis is away (no offline queue, short timeout), so callers fall back
+ * to the LRU and Postgres instead of waiting; the connection keeps retrying in the background.
+ */
+export function connectRedis(url: string): RedisClients {
+  const options = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 500,
+    connectTimeout: 2000,
+    retryStrategy: (times: number) => Math.min(times * 100, 1000),
+    lazyConnect: false,
+  }
+  const command = new Redis(url, options)
+  // The subscriber must queue its SUBSCRIBE until connected, and is never used for commands.
+  const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined })
+  for (const c of [command, subscriber]) c.on('error', () => {}) // reported through /ready, not the log
+  return { command, subscriber }
+}
+
+export type Bus = {
+  publish(channel: string, message: string): void
+  subscribe(channel: string, onMessage: (message: string) => void): void
+  /** Called after the connection to the bus came back: messages may have been missed. */
+  onReconnect(fn: () => void): void
+  close(): Promise<void>
+}
+
+export function createBus(redis: RedisClients | null, prefix: string): Bus {
+  const handlers = new Map<string, ((m: string) => void)[]>()
+  const deliver = (channel: string, message: string) => handlers.get(channel)?.forEach((h) => h(message))
+  if (!redis) {
+    return {
+      publish: (channel, message) => deliver(channel, message),
+      subscribe: (channel, fn) => void handlers.set(channel, [...(handlers.get(channel) ?? []), fn]),
+      onReconnect: () => {},
+      close: async () => {},
+    }
+  }
+  const reconnectHandlers: (() => void)[] = []
+  let wasReady = false
+  redis.subscriber.on('ready', () => {
+    if (wasReady) reconnectHandlers.forEach((f) => f())
+    wasReady = true
+  })
+  redis.subscriber.on('message', (ch: string, message: string) => deliver(ch.slice(prefix.length), message))
+  return {
+    publish(channel, message) {
+      // Local delivery does not wait for the round trip; the instance that wrote sees it at once.
+      deliver(channel, message)
+      redis.command.publish(prefix + channel, message).catch(() => {})
+    },
+    subscribe(channel, fn) {
+      if (!handlers.has(channel)) void redis.subscriber.subscribe(prefix + channel).catch(() => {})
+      handlers.set(channel, [...(handlers.get(channel) ?? []), fn])
+    },
+    onReconnect: (fn) => void reconnectHandlers.push(fn),
+    async close() {
+      redis.subscriber.disconnect()
+      redis.command.disconnect()
+    },
+  }
+}

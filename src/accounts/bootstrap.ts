@@ -37,7 +37,7 @@ export async function bootstrap(deps: Deps): Promise<void> {
     }
     return password !== null ? { email, password: admin.password ? null : password, key } : null
   })
-  if (printed) {
+  if (printed && (printed.password || printed.key)) {
     const lines = [`admin account: ${printed.email}`]
     if (printed.password) lines.push(`admin password: ${printed.password}  (shown once)`)
     if (printed.key) lines.push(`admin API key:  ${printed.key}  (shown once)`)

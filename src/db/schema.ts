@@ -43,6 +43,22 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)])
 
+/** Requests per key per UTC day; written in batches by the key usage recorder, never per request. */
+export const apiKeyUsage = pgTable('api_key_usage', {
+  keyId: text('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),
+  day: date('day', { mode: 'string' }).notNull(),
+  requests: bigint('requests', { mode: 'number' }).notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.keyId, t.day] })])
+
+/** One-time email tokens (verification, password reset); only their SHA-256 is stored. */
+export const accountTokens = pgTable('account_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  purpose: text('purpose').notNull(),
+  expiresAt: tsz('expires_at').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('account_tokens_user_idx').on(t.userId, t.purpose)])
+
 export const domains = pgTable('domains', {
   id: text('id').primaryKey(),
   userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),

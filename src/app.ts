@@ -28,6 +28,8 @@ export function createApp(deps: Deps) {
       }
       switch (code) {
         case 'VALIDATION': {
+          const custom = error.customError as { field?: string; message?: string } | undefined
+          if (custom?.field) return fail(400, 'VALIDATION_ERROR', custom.message ?? `${custom.field} is invalid`, { field: custom.field, in: error.type })
           const first = error.all[0] as { path?: string; message?: string; summary?: string } | undefined
           const field = first?.path?.replace(/^\//, '').replace(/\//g, '.') || error.type
           return fail(400, 'VALIDATION_ERROR', `${field}: ${first?.summary ?? first?.message ?? 'is invalid'}`, { field, in: error.type })

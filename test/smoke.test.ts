@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHarness, engines, type Harness } from './support/harness'
+import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 
 describe.each(engines)('service on %s', (engine) => {
   let h: Harness
-  beforeAll(async () => { h = await createHarness({ engine, redis: true }) })
+  beforeAll(async () => { h = await createHarness({ engine, redis: true }) }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('a created link redirects with its query string passed on', async () => {

@@ -1,10 +1,11 @@
 // Request and response schemas of the links API, and the row → API mapper.
 import { t, type Static } from 'elysia'
+import { oneOf } from '../shared/schema'
 import type { LinkRow } from '../db/schema'
-import { ok, page } from '../shared/envelope'
+import { ok, page, pagingQuery } from '../shared/envelope'
 
-const kind = t.UnionEnum(['url', 'wifi', 'vcard', 'text'])
-const status = t.UnionEnum(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
+const kind = oneOf(['url', 'wifi', 'vcard', 'text'])
+const status = oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
 
 export const createBody = t.Object({
   originalUrl: t.Optional(t.String()),
@@ -26,24 +27,21 @@ export const updateBody = t.Object({
   title: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
   expiresIn: t.Optional(t.Nullable(t.String())),
   singleUse: t.Optional(t.Boolean()),
-  status: t.Optional(t.UnionEnum(['ACTIVE', 'DISABLED'])),
+  status: t.Optional(oneOf(['ACTIVE', 'DISABLED'])),
 })
 export type UpdateLinkInput = Static<typeof updateBody>
 
 export const listQuery = t.Object({
-  page: t.Optional(t.Integer({ minimum: 0 })),
-  size: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
-  offset: t.Optional(t.Integer({ minimum: 0 })),
+  ...pagingQuery,
   search: t.Optional(t.String({ maxLength: 500 })),
-  status: t.Optional(t.UnionEnum(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED', 'ALL'])),
+  status: t.Optional(oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED', 'ALL'])),
 })
 export type ListLinksQuery = Static<typeof listQuery>
 
 export const bulkBody = t.Object({ links: t.Array(t.Unknown(), { minItems: 1 }) })
 export const bulkActionBody = t.Object({
   shortCodes: t.Array(t.String(), { minItems: 1, maxItems: 1000 }),
-  action: t.UnionEnum(['DELETE', 'DISABLE', 'ENABLE']),
+  action: oneOf(['DELETE', 'DISABLE', 'ENABLE']),
 })
 
 export const link = t.Object({
@@ -65,7 +63,7 @@ export const link = t.Object({
   expiresAt: t.Nullable(t.String()),
   createdAt: t.String(),
   updatedAt: t.String(),
-  source: t.UnionEnum(['API', 'DASHBOARD', 'BULK']),
+  source: oneOf(['API', 'DASHBOARD', 'BULK']),
 })
 export type Link = Static<typeof link>
 

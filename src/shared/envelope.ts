@@ -15,6 +15,25 @@ export const page = <T extends TSchema>(item: T) =>
     offset: t.Optional(t.Number()),
   }))
 
+/**
+ * An integer query parameter. Elysia coerces query numbers one property at a time and then loses
+ * the property's name, so the field travels in the schema's custom error.
+ */
+export const queryInt = (field: string, minimum: number, maximum?: number) =>
+  t.Optional(t.Integer({
+    minimum, ...(maximum === undefined ? {} : { maximum }),
+    // (cast: the type only admits strings and callbacks, the runtime passes any value through)
+    error: { field, message: `${field} must be a whole number ${maximum === undefined ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`}` } as never,
+  }))
+
+/** page,size and limit,offset as API.md's Conventions describe them. */
+export const pagingQuery = {
+  page: queryInt('page', 0),
+  size: queryInt('size', 1, 100),
+  limit: queryInt('limit', 1, 100),
+  offset: queryInt('offset', 0),
+}
+
 export type Paging = { offset: number; size: number; page: number; limitStyle: boolean }
 
 /** Both pagination styles of API.md: `page,size` (0-based) or `limit,offset` (exact offset). */

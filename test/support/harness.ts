@@ -20,6 +20,8 @@ export const engines: Engine[] = ['pglite', ...(process.env.DATABASE_URL ? ['pos
 export const redisUrl = process.env.REDIS_URL ?? null
 
 export const BASE_URL = 'http://kurz.test'
+/** Hooks that build a harness start real engines; the machine may be busy. */
+export const SETUP_TIMEOUT = 120_000
 
 export type HarnessOptions = {
   engine?: Engine

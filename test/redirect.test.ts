@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { eq } from 'drizzle-orm'
+import { links } from '../src/db/schema'
+import { CountingSink } from '../src/clicks/sink'
+import { cacheKey, toLinkEntry } from '../src/redirect/cache'
+import { counters } from '../src/ops/metrics'
+import { withQuery } from '../src/redirect/index'
+import type { Running } from '../src/server'
+import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
+
+describe.each(engines)('redirects on %s', (engine) => {
+  let h: Harness
+  let s: Running
+  let sink: CountingSink
+  beforeAll(async () => {
+    sink = new CountingSink()
+    h = await createHarness({ engine, redis: true, overrides: { clicks: sink } })
+    s = await h.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => { await h.close() })
+
+  const make = async (body: Record<string, unknown>) => {
+    const r = await h.api('POST', '/api/v1/links', { body })
+    if (r.status !== 201) throw new Error(JSON.stringify(r.body))
+    return r.body.data
+  }
+  const go = (path: string, init: RequestInit = {}) => fetch(`${s.url}${path}`, { redirect: 'manual', ...init })
+
+  test('GET answers 302 with Location and records one click with the raw facts', async () => {
+    const link = await make({ url: 'https://example.com/landing', slug: 'r-basic' })
+    const before = sink.count
+    const res = await go('/r-basic', { headers: { 'user-agent': 'UA-Test', referer: 'https://t.me/x' } })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('https://example.com/landing')
+    expect(sink.count).toBe(before + 1)
+    const click = sink.received.at(-1)!
+    expect(click).toMatchObject({ linkId: link.id, ua: 'UA-Test', referer: 'https://t.me/x', domain: '' })
+    expect(click.ip).toBe('127.0.0.1')
+  })
+
+  test('HEAD redirects but does not record a click', async () => {
+    await make({ url: 'https://example.com/head', slug: 'r-head' })
+    const before = sink.count
+    const res = await go('/r-head', { method: 'HEAD' })
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('https://example.com/head')
+    expect(sink.count).toBe(before)
+  })
+
+  test('a link preview or prefetch redirects but does not record a click', async () => {
+    await make({ url: 'https://example.com/preview', slug: 'r-preview' })
+    const before = sink.count
+    const res = await go('/r-preview', { headers: { 'sec-purpose': 'prefetch' } })
+    expect(res.status).toBe(302)
+    expect(sink.count).toBe(before)
+  })
+
+  test('the query string is passed on, before the fragment', async () => {
+    await make({ url: 'https://example.com/p?a=1#top', slug: 'r-query' })
+    const res = await go('/r-query?utm_source=x&b=2')
+    expect(res.headers.get('location')).toBe('https://example.com/p?a=1&utm_source=x&b=2#top')
+    expect(sink.received.at(-1)!.query).toBe('utm_source=x&b=2')
+  })
+
+  test('unknown slugs are 404 in the envelope; invalid slug characters too', async () => {
+    for (const path of ['/r-never-made', '/bad%20slug', '/a.b']) {
+      const res = await go(path)
+      expect(res.status).toBe(404)
+      expect((await res.json()).error.code).toBe('LINK_NOT_FOUND')
+    }
+  })
+
+  test('a disabled link is 404, and enabling it restores the redirect at once', async () => {
+    await make({ url: 'https://example.com/dis', slug: 'r-disabled' })
+    expect((await go('/r-disabled')).status).toBe(302)
+    await h.api('PATCH', '/api/v1/links/r-disabled', { body: { status: 'DISABLED' } })
+    expect((await go('/r-disabled')).status).toBe(404)
+    await h.api('PATCH', '/api/v1/links/r-disabled', { body: { status: 'ACTIVE' } })
+    expect((await go('/r-disabled')).status).toBe(302)
+  })
+
+  test('an expired link is 410 from the cached entry, without a database change', async () => {
+    const link = await make({ url: 'https://example.com/exp', slug: 'r-expired' })
+    expect((await go('/r-expired')).status).toBe(302)
+    const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id)).returning()
+    await h.deps.linkCache.publish(cacheKey('', 'r-expired'), toLinkEntry(row))
+    const res = await go('/r-expired')
+    expect(res.status).toBe(410)
+    expect((await res.json()).error.code).toBe('LINK_EXPIRED')
+  })
+
+  test('a deleted link stops redirecting at once', async () => {
+    await make({ url: 'https://example.com/del', slug: 'r-deleted' })
+    expect((await go('/r-deleted')).status).toBe(302)
+    await h.api('DELETE', '/api/v1/links/r-deleted')
+    expect((await go('/r-deleted')).status).toBe(404)
+  })
+
+  test('a changed destination is served at once', async () => {
+    await make({ url: 'https://example.com/v1', slug: 'r-changed' })
+    expect((await go('/r-changed')).headers.get('location')).toBe('https://example.com/v1')
+    await h.api('PATCH', '/api/v1/links/r-changed', { body: { url: 'https://example.com/v2' } })
+    expect((await go('/r-changed')).headers.get('location')).toBe('https://example.com/v2')
+  })
+
+  test('a single-use link redirects exactly once under concurrent clicks, then 410', async () => {
+    await make({ url: 'https://example.com/once', slug: 'r-once', singleUse: true })
+    const before = sink.count
+    const answers = await Promise.all(Array.from({ length: 25 }, () => go('/r-once').then((r) => r.status)))
+    expect(answers.filter((c) => c === 302)).toHaveLength(1)
+    expect(answers.filter((c) => c === 410)).toHaveLength(24)
+    expect(sink.count).toBe(before + 1)
+    const detail = await h.api('GET', '/api/v1/links/r-once')
+    expect(detail.body.data.status).toBe('USED')
+    const events = await h.deps.db.query.events.findMany()
+    expect(events.filter((e) => e.type === 'link.used' && (e.data as any).shortCode === 'r-once')).toHaveLength(1)
+  })
+
+  test('HEAD does not use up a single-use link', async () => {
+    await make({ url: 'https://example.com/once-head', slug: 'r-once-head', singleUse: true })
+    expect((await go('/r-once-head', { method: 'HEAD' })).status).toBe(302)
+    expect((await go('/r-once-head')).status).toBe(302)
+    expect((await go('/r-once-head')).status).toBe(410)
+  })
+
+  test('unknown slugs are cached as misses: repeated requests reach the database once', async () => {
+    const before = counters.redirectSlowPath
+    for (let i = 0; i < 20; i++) expect((await go('/r-enumerated')).status).toBe(404)
+    expect(counters.redirectSlowPath - before).toBe(1)
+  })
+
+  test('creating a slug that was cached as a miss makes it redirect at once', async () => {
+    expect((await go('/r-late')).status).toBe(404)
+    await make({ url: 'https://example.com/late', slug: 'r-late' })
+    expect((await go('/r-late')).status).toBe(302)
+  })
+
+  test('a typed link sends its short URL to the tracked page', async () => {
+    const link = await make({ kind: 'text', payload: { text: 'hello' }, slug: 'r-typed' })
+    const res = await go('/r-typed')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe(`http://kurz.test/l/${link.slug}`)
+  })
+
+  test('the Location header is a properly encoded URL', async () => {
+    await make({ url: 'https://example.com/ü x?q=a b', slug: 'r-encoded' })
+    const loc = (await go('/r-encoded')).headers.get('location')!
+    expect(loc).toBe('https://example.com/%C3%BC%20x?q=a%20b')
+  })
+
+  test('reserved paths are served by the API, not looked up as slugs', async () => {
+    expect((await go('/health')).status).toBe(200)
+    const api = await go('/api')
+    expect(api.status).toBe(404)
+    expect((await api.json()).error.code).toBe('NOT_FOUND')
+  })
+})
+
+describe('REDIRECT_STATUS', () => {
+  test('is honoured', async () => {
+    const h = await createHarness({ env: { REDIRECT_STATUS: '308' } })
+    try {
+      await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/perm', slug: 'perm' } })
+      const s = await h.listen()
+      const res = await fetch(`${s.url}/perm`, { redirect: 'manual' })
+      expect(res.status).toBe(308)
+      expect(res.headers.get('location')).toBe('https://example.com/perm')
+    } finally {
+      await h.close()
+    }
+  }, SETUP_TIMEOUT)
+})
+
+describe('withQuery', () => {
+  test.each([
+    ['https://a.test/', 'x=1', 'https://a.test/?x=1'],
+    ['https://a.test/p?', 'x=1', 'https://a.test/p?x=1'],
+    ['https://a.test/p?a=1', 'x=1', 'https://a.test/p?a=1&x=1'],
+    ['https://a.test/p#f', 'x=1', 'https://a.test/p?x=1#f'],
+  ])('%s + %s → %s', (target, query, expected) => {
+    expect(withQuery(target, query)).toBe(expected)
+  })
+})

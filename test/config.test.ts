@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'bun:test'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, loadConfig } from '../src/config'
+
+const dir = () => mkdtempSync(join(tmpdir(), 'kurz-config-'))
+
+describe('config', () => {
+  test('defaults give a working embedded setup', () => {
+    const c = loadConfig({ DATA_DIR: dir() })
+    expect(c.port).toBe(3000)
+    expect(c.databaseUrl).toBeNull()
+    expect(c.redisUrl).toBeNull()
+    expect(c.redirectStatus).toBe(302)
+    expect(c.plans.map((p) => p.name)).toEqual(['Free', 'Core', 'Pro', 'Business'])
+    expect(c.shortHost).toBe('localhost')
+  })
+
+  test.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ REDIRECT_STATUS: '303' }, 'REDIRECT_STATUS'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ CLICKHOUSE_URL: 'tcp://x:9000' }, 'CLICKHOUSE_URL'],
+    [{ BASE_URL: 'ftp://x' }, 'BASE_URL'],
+    [{ ADMIN_API_KEY: 'sk_live_short' }, 'ADMIN_API_KEY'],
+    [{ CRON_INTERNAL: 'maybe' }, 'CRON_INTERNAL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PLANS_FILE: '/nonexistent/plans.json' }, 'PLANS_FILE'],
+  ])('a bad value stops the start with one line naming the variable: %p', (env, name) => {
+    let error: unknown
+    try { loadConfig({ DATA_DIR: dir(), ...env }) } catch (e) { error = e }
+    expect(error).toBeInstanceOf(ConfigError)
+    expect((error as Error).message).toContain(name)
+    expect((error as Error).message).not.toContain('\n')
+  })
+
+  test('secrets not given are generated once and kept in DATA_DIR', () => {
+    const d = dir()
+    const first = loadConfig({ DATA_DIR: d })
+    const second = loadConfig({ DATA_DIR: d })
+    expect(first.jwt.secret.length).toBeGreaterThanOrEqual(32)
+    expect(second.jwt.secret).toBe(first.jwt.secret)
+    expect(second.visitorSalt).toBe(first.visitorSalt)
+    expect(JSON.parse(readFileSync(join(d, 'secrets.json'), 'utf8')).CRON_SECRET).toBe(first.cronSecret)
+    expect(loadConfig({ DATA_DIR: d, JWT_SECRET: 'x'.repeat(40) }).jwt.secret).toBe('x'.repeat(40))
+  })
+
+  test('a plans file replaces the default table', async () => {
+    const d = dir()
+    const file = join(d, 'plans.json')
+    await Bun.write(file, JSON.stringify([
+      { name: 'Solo', priceMonthly: 0, linkLimit: 5, clickLimit: 10, rateLimitPerMinute: 5, bulkLimit: 2, maxExpirySeconds: 3600, typedLinks: false, domainLimit: 0 },
+      { name: 'Team', priceMonthly: 9, linkLimit: 500, clickLimit: 1000, rateLimitPerMinute: 50, bulkLimit: 20, maxExpirySeconds: null, typedLinks: true, domainLimit: 3 },
+    ]))
+    const c = loadConfig({ DATA_DIR: d, PLANS_FILE: file })
+    expect(c.plans.map((p) => [p.name, p.linkLimit])).toEqual([['Solo', 5], ['Team', 500]])
+    await Bun.write(file, JSON.stringify([{ name: 'Broken' }]))
+    expect(() => loadConfig({ DATA_DIR: d, PLANS_FILE: file })).toThrow(/PLANS_FILE/)
+  })
+})

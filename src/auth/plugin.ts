@@ -1,24 +1,58 @@
-// The one auth plugin: `{ auth: true }` resolves the caller, `{ admin: true }` also requires ADMIN.
+// The one auth plugin: `{ auth: true }` resolves the caller and applies the per-minute rate limit
+// of its plan (per key, or per account for JWTs); `{ admin: true }` also requires ADMIN.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
-import { authenticate, CallerCache } from './service'
+import type { Caller } from './caller'
+import { authenticate } from './service'
+import { authContext, clientIp } from './context'
+import { rateLimitHeaders } from './rate-limit'
 
-export function authPlugin(deps: Deps, callers = new CallerCache(deps)) {
+type Server = { requestIP(r: Request): { address: string } | null } | null
+type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server: Server }
+
+const MINUTE = 60_000
+
+export function authPlugin(deps: Deps) {
+  const ctx = authContext(deps)
+
+  /** Every answer gets X-RateLimit-* headers, errors included; unauthenticated calls count per IP. */
+  async function guard({ request, set, server }: Ctx): Promise<Caller> {
+    const now = deps.now()
+    let caller: Caller
+    try {
+      caller = await authenticate(deps, ctx.callers, request.headers)
+    } catch (e) {
+      const v = await ctx.limiter.hit(`api:ip:${clientIp(deps, request, server)}`, deps.config.plans[0].rateLimitPerMinute, MINUTE, now.getTime())
+      Object.assign(set.headers, rateLimitHeaders(v))
+      if (!v.allowed) throw limited(v.retryAfter, v.limit)
+      throw e
+    }
+    const bucket = caller.keyId ? `api:k:${caller.keyId}` : `api:u:${caller.userId}`
+    const v = await ctx.limiter.hit(bucket, caller.plan.rateLimitPerMinute, MINUTE, now.getTime())
+    Object.assign(set.headers, rateLimitHeaders(v))
+    if (!v.allowed) throw limited(v.retryAfter, v.limit)
+    if (caller.keyId) ctx.keyUsage.record(caller.keyId, now)
+    return caller
+  }
+
   return new Elysia({ name: 'kurz.auth' })
-    .decorate('callers', callers)
+    .decorate('callers', ctx.callers)
     .macro({
       auth: {
-        async resolve({ request }) {
-          return { caller: await authenticate(deps, callers, request.headers) }
+        async resolve(c) {
+          return { caller: await guard(c as unknown as Ctx) }
         },
       },
       admin: {
-        async resolve({ request }) {
-          const caller = await authenticate(deps, callers, request.headers)
+        async resolve(c) {
+          const caller = await guard(c as unknown as Ctx)
           if (caller.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Only administrators may do this')
           return { caller }
         },
       },
     })
 }
+
+const limited = (retryAfter: number, limit: number) =>
+  new AppError('RATE_LIMIT_EXCEEDED', `Too many requests: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })

@@ -1,4 +1,4 @@
-// Resolves the caller from an API key (JWTs are added by the accounts feature).
+// Resolves the caller from an API key or a JWT: one path for both, so blocking and plans apply alike.
 import { eq } from 'drizzle-orm'
 import { LRUCache } from 'lru-cache'
 import type { Deps } from '../deps'
@@ -7,6 +7,7 @@ import { AppError } from '../errors'
 import { findPlan } from '../plans/table'
 import { sha256Hex } from '../shared/ids'
 import type { Caller } from './caller'
+import { tokensFor } from './tokens'
 
 export const API_KEY_PREFIX = 'sk_live_'
 
@@ -21,7 +22,9 @@ export function credentialOf(headers: Headers): string | null {
 }
 
 type KeyOwner = { keyId: string; userId: string }
-type UserSnapshot = { id: string; email: string; role: 'USER' | 'ADMIN'; plan: string; blocked: boolean }
+type UserSnapshot = {
+  id: string; email: string; role: 'USER' | 'ADMIN'; plan: string; blocked: boolean; tokensValidAfter: Date | null
+}
 
 const CHANNEL = 'auth'
 
@@ -54,6 +57,7 @@ export class CallerCache {
     if (hit) return hit
     const [row] = await this.deps.db.select({
       id: users.id, email: users.email, role: users.role, plan: users.plan, blocked: users.blocked,
+      tokensValidAfter: users.tokensValidAfter,
     }).from(users).where(eq(users.id, userId))
     if (row) this.users.set(userId, row)
     return row ?? null
@@ -62,8 +66,15 @@ export class CallerCache {
 
 export async function authenticate(deps: Deps, callers: CallerCache, headers: Headers): Promise<Caller> {
   const credential = credentialOf(headers)
-  if (!credential) throw new AppError('UNAUTHORIZED', 'Send an API key: Authorization: Bearer sk_live_… or X-Api-Key')
-  if (!credential.startsWith(API_KEY_PREFIX)) throw new AppError('UNAUTHORIZED', 'The credential is not an API key or a valid token')
+  if (!credential) throw new AppError('UNAUTHORIZED', 'Send an API key or token: Authorization: Bearer … or X-Api-Key')
+  if (!credential.startsWith(API_KEY_PREFIX)) {
+    const claims = await tokensFor(deps.config).verify(credential)
+    const user = await callers.user(claims.sub)
+    // A password reset sets tokensValidAfter: every token issued before it stops working.
+    if (user?.tokensValidAfter && claims.iatMs < user.tokensValidAfter.getTime())
+      throw new AppError('UNAUTHORIZED', 'The token was revoked; log in again')
+    return callerOf(deps, user, null)
+  }
   const owner = await callers.keyOwner(sha256Hex(credential))
   if (!owner) throw new AppError('API_KEY_INVALID', 'The API key does not exist or was revoked')
   return callerOf(deps, await callers.user(owner.userId), owner.keyId)

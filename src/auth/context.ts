@@ -1,0 +1,40 @@
+// The per-app state of authentication, built once per Deps: the caller cache (evicted over the
+// bus), the rate limiter, the key usage recorder and the JWT signer. Features that revoke keys or
+// change accounts reach it through authContext(deps).
+import type { Deps } from '../deps'
+import { KeyUsageRecorder } from '../keys/usage-recorder'
+import { CallerCache } from './service'
+import { RateLimiter } from './rate-limit'
+import { tokensFor, type Tokens } from './tokens'
+
+export type AuthContext = {
+  callers: CallerCache
+  limiter: RateLimiter
+  keyUsage: KeyUsageRecorder
+  tokens: Tokens
+}
+
+const contexts = new WeakMap<Deps, AuthContext>()
+
+export function authContext(deps: Deps): AuthContext {
+  let ctx = contexts.get(deps)
+  if (!ctx) {
+    ctx = {
+      callers: new CallerCache(deps),
+      limiter: new RateLimiter(deps.redis?.command ?? null, deps.config.redisPrefix),
+      keyUsage: new KeyUsageRecorder(deps.db, deps.log),
+      tokens: tokensFor(deps.config),
+    }
+    contexts.set(deps, ctx)
+  }
+  return ctx
+}
+
+/** The client's address: the first X-Forwarded-For hop behind a trusted proxy, else the socket's. */
+export function clientIp(deps: Deps, request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
+  if (deps.config.trustProxy) {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+    if (forwarded) return forwarded
+  }
+  return server?.requestIP(request)?.address ?? 'unknown'
+}

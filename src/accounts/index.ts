@@ -1,0 +1,36 @@
+// Routes of the accounts API (/api/auth) and of GET /api/v1/me: each handler is one call.
+import { Elysia } from 'elysia'
+import type { Deps } from '../deps'
+import type { AuthPlugin } from '../app'
+import { errorSchemas } from '../shared/error-schemas'
+import { clientIp } from '../auth/context'
+import { forgotPassword, login, register, resetPassword, verifyEmail } from './service'
+import { disableTotp, enableTotp, setupTotp } from './two-factor'
+import { getMe } from './me'
+import { codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
+
+type Server = Parameters<typeof clientIp>[2]
+
+export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
+  const session = { body: loginBody, response: { 200: responses.session, ...errorSchemas } }
+  return new Elysia({ name: 'kurz.accounts', detail: { tags: ['Accounts'] } })
+    .use(auth)
+    .post('/api/auth/register', ({ body, status }) => register(deps, body).then((r) => status(201, r)),
+      { body: registerBody, response: { 201: responses.user, ...errorSchemas } })
+    .post('/api/auth/verify-email', ({ body }) => verifyEmail(deps, body.token),
+      { body: verifyBody, response: { 200: responses.user, ...errorSchemas } })
+    .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
+    .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
+    .post('/api/auth/forgot-password', ({ body }) => forgotPassword(deps, body.email),
+      { body: forgotBody, response: { 200: responses.message, ...errorSchemas } })
+    .post('/api/auth/reset-password', ({ body }) => resetPassword(deps, body.token, body.password),
+      { body: resetBody, response: { 200: responses.message, ...errorSchemas } })
+    .post('/api/auth/2fa/setup', ({ caller }) => setupTotp(deps, caller),
+      { auth: true, response: { 200: responses.totpSetup, ...errorSchemas } })
+    .post('/api/auth/2fa/enable', ({ body, caller }) => enableTotp(deps, caller, body.code),
+      { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...errorSchemas } })
+    .post('/api/auth/2fa/disable', ({ body, caller }) => disableTotp(deps, caller, body.code),
+      { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...errorSchemas } })
+    .get('/api/v1/me', ({ caller }) => getMe(deps, caller),
+      { auth: true, detail: { tags: ['Account'] }, response: { 200: responses.me, ...errorSchemas } })
+}

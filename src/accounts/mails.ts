@@ -1,0 +1,35 @@
+// The texts of account emails. The token is on its own line so that an API client can paste it
+// into POST /api/auth/verify-email or /api/auth/reset-password.
+import type { Deps } from '../deps'
+import type { Mail } from '../mail/mailer'
+
+export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
+  to,
+  subject: 'Confirm your email address',
+  text: [
+    'Welcome to Kurz. Confirm your address by sending this token to POST /api/auth/verify-email:',
+    '',
+    `token: ${token}`,
+    '',
+    `(API: ${deps.config.baseUrl}/api/auth/verify-email)`,
+  ].join('\n'),
+})
+
+export const resetMail = (deps: Deps, to: string, token: string): Mail => ({
+  to,
+  subject: 'Reset your password',
+  text: [
+    'Someone asked to reset the password of this Kurz account. If it was you, send this token with',
+    'your new password to POST /api/auth/reset-password within an hour:',
+    '',
+    `token: ${token}`,
+    '',
+    'If it was not you, ignore this message.',
+  ].join('\n'),
+})
+
+export const takenMail = (_deps: Deps, to: string): Mail => ({
+  to,
+  subject: 'Someone tried to register with your address',
+  text: 'An account with this address already exists. If you forgot its password, use "forgot password".',
+})

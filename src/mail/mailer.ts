@@ -1,0 +1,43 @@
+// Outgoing email through nodemailer to SMTP_URL; without it the message is written to the log,
+// so a single-instance install still shows its verification and reset links.
+import nodemailer from 'nodemailer'
+import type { Config } from '../config'
+import type { Logger } from '../shared/log'
+
+export type Mail = { to: string; subject: string; text: string }
+
+export type Mailer = {
+  /** Never throws and never waits for SMTP: answers must not reveal, by timing, that a mail went out. */
+  send(mail: Mail): void
+  /** Resolves when every message handed to send() so far was delivered or failed. */
+  idle(): Promise<void>
+}
+
+export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, log: Logger): Mailer {
+  const transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null
+  const inFlight = new Set<Promise<unknown>>()
+  return {
+    send(mail) {
+      if (!transport) {
+        log.info('email (no SMTP_URL set, not sent)', { to: mail.to, subject: mail.subject, text: mail.text })
+        return
+      }
+      const p = transport.sendMail({ from: config.mailFrom, ...mail })
+        .catch((e) => log.error('could not send email', { to: mail.to, subject: mail.subject, error: String(e) }))
+        .finally(() => inFlight.delete(p))
+      inFlight.add(p)
+    },
+    async idle() {
+      await Promise.all([...inFlight])
+    },
+  }
+}
+
+const mailers = new WeakMap<object, Mailer>()
+
+/** One mailer (one SMTP pool) per configuration. */
+export function mailerFor(config: Config, log: Logger): Mailer {
+  let m = mailers.get(config)
+  if (!m) mailers.set(config, (m = createMailer(config, log)))
+  return m
+}

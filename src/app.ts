@@ -8,6 +8,9 @@ import { newId } from './shared/ids'
 import { authPlugin } from './auth/plugin'
 import { linksPlugin } from './links/index'
 import { opsPlugin } from './ops/index'
+import { accountsPlugin } from './accounts/index'
+import { keysPlugin } from './keys/index'
+import { adminPlugin } from './admin/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -57,6 +60,9 @@ export function createApp(deps: Deps) {
     .get('/docs/scalar.js', () => new Response(SCALAR_BUNDLE, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' } }))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
+    .use(accountsPlugin(deps, auth))
+    .use(keysPlugin(deps, auth))
+    .use(adminPlugin(deps, auth))
 }
 
 export type App = ReturnType<typeof createApp>

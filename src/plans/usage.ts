@@ -4,6 +4,7 @@ import type { Tx } from '../db/client'
 import { usagePeriods } from '../db/schema'
 import { AppError } from '../errors'
 import { nextPlan, type Plan } from './table'
+import { notifyUsageThresholds } from './thresholds'
 
 export type Period = { start: string; startDate: Date; endDate: Date }
 
@@ -16,7 +17,8 @@ export function currentPeriod(now: Date): Period {
 
 /**
  * Counts one created link against the plan, in one statement so that concurrent creates never
- * overshoot: the upsert only increments while below the limit. Returns the links used after it.
+ * overshoot: the upsert only increments while below the limit. Returns the links used after it,
+ * and writes plan.limit_warning / plan.limit_reached in the same transaction when a threshold is crossed.
  */
 export async function takeLinkQuota(tx: Tx, userId: string, plan: Plan, plans: readonly Plan[], now: Date): Promise<number> {
   const period = currentPeriod(now)
@@ -36,6 +38,7 @@ export async function takeLinkQuota(tx: Tx, userId: string, plan: Plan, plans: r
       recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
     })
   }
+  await notifyUsageThresholds(tx, userId, plan, period)
   return rows[0].used
 }
 
@@ -45,4 +48,13 @@ export async function linksUsed(tx: Tx, userId: string, now: Date): Promise<numb
     .from(usagePeriods)
     .where(and(eq(usagePeriods.userId, userId), eq(usagePeriods.periodStart, currentPeriod(now).start)))
   return rows[0]?.used ?? 0
+}
+
+/** The period's usage row as numbers (zeros before the first link or click of the month). */
+export async function periodUsage(tx: Tx, userId: string, now: Date) {
+  const period = currentPeriod(now)
+  const [row] = await tx.select({ links: usagePeriods.linksCreated, clicks: usagePeriods.clicks })
+    .from(usagePeriods)
+    .where(and(eq(usagePeriods.userId, userId), eq(usagePeriods.periodStart, period.start)))
+  return { period, linksUsed: row?.links ?? 0, clicksUsed: Number(row?.clicks ?? 0) }
 }

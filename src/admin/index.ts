@@ -1,0 +1,16 @@
+// Admin routes for accounts: `{ admin: true }` resolves the caller and requires role ADMIN.
+import { Elysia } from 'elysia'
+import type { Deps } from '../deps'
+import type { AuthPlugin } from '../app'
+import { errorSchemas } from '../shared/error-schemas'
+import { listUsers, updateUser } from './service'
+import { idParams, listQuery, responses, updateBody } from './model'
+
+export function adminPlugin(deps: Deps, auth: AuthPlugin) {
+  return new Elysia({ name: 'kurz.admin', prefix: '/api/v1/admin', detail: { tags: ['Admin'] } })
+    .use(auth)
+    .get('/users', ({ query }) => listUsers(deps, query),
+      { admin: true, query: listQuery, response: { 200: responses.list, ...errorSchemas } })
+    .patch('/users/:id', ({ params, body, caller }) => updateUser(deps, caller, params.id, body),
+      { admin: true, params: idParams, body: updateBody, response: { 200: responses.one, ...errorSchemas } })
+}

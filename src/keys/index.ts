@@ -1,0 +1,22 @@
+// Routes of the API keys API: each handler is one call into the service.
+import { Elysia } from 'elysia'
+import type { Deps } from '../deps'
+import type { AuthPlugin } from '../app'
+import { errorSchemas } from '../shared/error-schemas'
+import { createKey, deleteKey, keyUsage, listKeys, regenerateKey } from './service'
+import { createBody, idParams, responses } from './model'
+
+export function keysPlugin(deps: Deps, auth: AuthPlugin) {
+  return new Elysia({ name: 'kurz.keys', prefix: '/api/v1/keys', detail: { tags: ['API keys'] } })
+    .use(auth)
+    .post('/', ({ body, caller, status }) => createKey(deps, caller, body.name).then((r) => status(201, r)),
+      { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
+    .get('/', ({ caller }) => listKeys(deps, caller),
+      { auth: true, response: { 200: responses.list, ...errorSchemas } })
+    .delete('/:id', ({ params, caller }) => deleteKey(deps, caller, params.id),
+      { auth: true, params: idParams, response: { 200: responses.deleted, ...errorSchemas } })
+    .post('/:id/regenerate', ({ params, caller }) => regenerateKey(deps, caller, params.id),
+      { auth: true, params: idParams, response: { 200: responses.created, ...errorSchemas } })
+    .get('/:id/usage', ({ params, caller }) => keyUsage(deps, caller, params.id),
+      { auth: true, params: idParams, response: { 200: responses.usage, ...errorSchemas } })
+}

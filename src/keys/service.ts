@@ -1,0 +1,64 @@
+// API keys: create (shown once), list (masked), revoke and regenerate (effective at once on every
+// instance through CallerCache.evictKey), and per-day usage from the batched recorder.
+import { and, asc, desc, eq, gte } from 'drizzle-orm'
+import type { Deps } from '../deps'
+import { apiKeys, apiKeyUsage } from '../db/schema'
+import { AppError } from '../errors'
+import type { Caller } from '../auth/caller'
+import { authContext } from '../auth/context'
+import { sha256Hex } from '../shared/ids'
+import { generateApiKey, insertApiKey, keyPreview } from './secret'
+import { toKey, toKeyWithSecret } from './model'
+
+const USAGE_DAYS = 30
+
+export async function createKey(deps: Deps, caller: Caller, name: string) {
+  const { row, key } = await insertApiKey(deps.db, caller.userId, name.trim() || 'key')
+  return { success: true as const, data: toKeyWithSecret(row, key) }
+}
+
+export async function listKeys(deps: Deps, caller: Caller) {
+  await authContext(deps).keyUsage.flush() // so that lastUsedAt includes this instance's recent use
+  const rows = await deps.db.select().from(apiKeys).where(eq(apiKeys.userId, caller.userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+  return { success: true as const, data: rows.map(toKey) }
+}
+
+export async function deleteKey(deps: Deps, caller: Caller, id: string) {
+  const [row] = await deps.db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, caller.userId)))
+    .returning({ keyHash: apiKeys.keyHash })
+  if (!row) throw new AppError('NOT_FOUND', 'API key not found', { id })
+  authContext(deps).callers.evictKey(row.keyHash)
+  return { success: true as const, data: null, message: 'API key revoked' }
+}
+
+export async function regenerateKey(deps: Deps, caller: Caller, id: string) {
+  const key = generateApiKey()
+  const { old, row } = await deps.db.transaction(async (tx) => {
+    const [old] = await tx.select({ keyHash: apiKeys.keyHash }).from(apiKeys)
+      .where(and(eq(apiKeys.id, id), eq(apiKeys.userId, caller.userId))).for('update')
+    if (!old) throw new AppError('NOT_FOUND', 'API key not found', { id })
+    const [row] = await tx.update(apiKeys).set({ keyHash: sha256Hex(key), keyPreview: keyPreview(key) })
+      .where(eq(apiKeys.id, id)).returning()
+    return { old, row }
+  })
+  authContext(deps).callers.evictKey(old.keyHash)
+  return { success: true as const, data: toKeyWithSecret(row, key) }
+}
+
+export async function keyUsage(deps: Deps, caller: Caller, id: string) {
+  const [key] = await deps.db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, caller.userId)))
+  if (!key) throw new AppError('NOT_FOUND', 'API key not found', { id })
+  await authContext(deps).keyUsage.flush()
+  const today = Date.UTC(...ymd(deps.now()))
+  const first = new Date(today - (USAGE_DAYS - 1) * 86_400_000).toISOString().slice(0, 10)
+  const rows = await deps.db.select({ day: apiKeyUsage.day, requests: apiKeyUsage.requests }).from(apiKeyUsage)
+    .where(and(eq(apiKeyUsage.keyId, id), gte(apiKeyUsage.day, first))).orderBy(asc(apiKeyUsage.day))
+  const byDay = new Map(rows.map((r) => [r.day, Number(r.requests)]))
+  const days = Array.from({ length: USAGE_DAYS }, (_, i) => {
+    const date = new Date(today - (USAGE_DAYS - 1 - i) * 86_400_000).toISOString().slice(0, 10)
+    return { date, requests: byDay.get(date) ?? 0 }
+  })
+  return { success: true as const, data: { id, days, total: days.reduce((s, d) => s + d.requests, 0) } }
+}
+
+const ymd = (d: Date) => [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()] as const

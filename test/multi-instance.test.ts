@@ -1,0 +1,169 @@
+// Two instances sharing PostgreSQL and Redis, and what happens when either goes away.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { Subprocess } from 'bun'
+import { randomBase62 } from '../src/shared/ids'
+import type { Running } from '../src/server'
+import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { TcpProxy } from './support/tcp-proxy'
+
+const servers = Boolean(process.env.DATABASE_URL && redisUrl)
+
+/** Polls until `fn` returns the expected value, for at most `ms`; returns what it saw last. */
+async function within<T>(ms: number, expected: T, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ms
+  let seen = await fn()
+  while (seen !== expected && Date.now() < deadline) {
+    await Bun.sleep(25)
+    seen = await fn()
+  }
+  return seen
+}
+
+const location = (s: Running, slug: string) =>
+  fetch(`${s.url}/${slug}`, { redirect: 'manual' }).then((r) => (r.status === 302 ? r.headers.get('location') : String(r.status)))
+
+describe.skipIf(!servers)('two instances sharing PostgreSQL and Redis', () => {
+  let db: { url: string; drop(): Promise<void> }
+  let a: Harness
+  let b: Harness
+  let sa: Running
+  let sb: Running
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    const redisPrefix = `kurz-multi-${randomBase62(6)}:`
+    a = await createHarness({ engine: 'postgres', databaseUrl: db.url, redis: true, redisPrefix })
+    b = await createHarness({ engine: 'postgres', databaseUrl: db.url, redis: true, redisPrefix })
+    sa = await a.listen()
+    sb = await b.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await a.close()
+    await b.close()
+    await db.drop()
+  })
+
+  test('an update, a disable and a delete on one instance reach the other within 1 s', async () => {
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/one', slug: 'shared' } })
+    expect(await location(sb, 'shared')).toBe('https://example.com/one') // now in B's LRU
+    await a.api('PATCH', '/api/v1/links/shared', { body: { url: 'https://example.com/two' } })
+    expect(await within(1000, 'https://example.com/two', () => location(sb, 'shared'))).toBe('https://example.com/two')
+    await a.api('PATCH', '/api/v1/links/shared', { body: { status: 'DISABLED' } })
+    expect(await within(1000, '404', () => location(sb, 'shared'))).toBe('404')
+    await a.api('PATCH', '/api/v1/links/shared', { body: { status: 'ACTIVE' } })
+    expect(await within(1000, 'https://example.com/two', () => location(sb, 'shared'))).toBe('https://example.com/two')
+    await a.api('DELETE', '/api/v1/links/shared')
+    expect(await within(1000, '404', () => location(sb, 'shared'))).toBe('404')
+  })
+
+  test('a slug that one instance cached as unknown redirects on it as soon as the other creates it', async () => {
+    expect(await location(sb, 'born-later')).toBe('404')
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/born', slug: 'born-later' } })
+    expect(await within(1000, 'https://example.com/born', () => location(sb, 'born-later'))).toBe('https://example.com/born')
+  })
+
+  test('a single-use link redirects once across both instances', async () => {
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/once', slug: 'shared-once', singleUse: true } })
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      fetch(`${(i % 2 ? sa : sb).url}/shared-once`, { redirect: 'manual' }).then((r) => r.status)))
+    expect(answers.filter((s) => s === 302)).toHaveLength(1)
+    expect(answers.filter((s) => s === 410)).toHaveLength(19)
+  })
+})
+
+describe.skipIf(!servers)('when Redis goes away', () => {
+  let redis: Subprocess
+  let port: number
+  let db: { url: string; drop(): Promise<void> }
+  let a: Harness
+  let b: Harness
+  let sa: Running
+  let sb: Running
+  const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
+  const redisAnswers = async () => {
+    for (let i = 0; i < 100; i++) {
+      const ok = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }).then((s) => (s.end(), true), () => false)
+      if (ok) return
+      await Bun.sleep(50)
+    }
+    throw new Error('redis did not start')
+  }
+
+  beforeAll(async () => {
+    port = 30_000 + Math.floor(Math.random() * 20_000)
+    redis = startRedis()
+    await redisAnswers()
+    db = await createTestDatabase()
+    const env = { REDIS_URL: `redis://127.0.0.1:${port}` }
+    a = await createHarness({ engine: 'postgres', databaseUrl: db.url, env, redisPrefix: 'kurz-outage:' })
+    b = await createHarness({ engine: 'postgres', databaseUrl: db.url, env, redisPrefix: 'kurz-outage:' })
+    sa = await a.listen()
+    sb = await b.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await a.close()
+    await b.close()
+    redis.kill('SIGKILL')
+    await db.drop()
+  })
+
+  test('redirects keep working from the LRU and Postgres, the API answers, and sharing resumes when it returns', async () => {
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/cached', slug: 'outage-cached' } })
+    expect(await location(sb, 'outage-cached')).toBe('https://example.com/cached')
+    redis.kill('SIGKILL')
+    await redis.exited
+    expect(await location(sb, 'outage-cached')).toBe('https://example.com/cached')
+    const created = await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/during', slug: 'outage-new' } })
+    expect(created.status).toBe(201)
+    expect(await location(sb, 'outage-new')).toBe('https://example.com/during') // from Postgres
+    expect((await b.api('GET', '/ready', { key: null })).body.checks.redis).toBe('unavailable')
+
+    redis = startRedis()
+    await redisAnswers()
+    expect(await within(5000, 'ok', async () => (await b.api('GET', '/ready', { key: null })).body.checks.redis)).toBe('ok')
+    // Pub/sub is back: a change on A reaches B's LRU again.
+    await Bun.sleep(300)
+    await a.api('PATCH', '/api/v1/links/outage-cached', { body: { url: 'https://example.com/after' } })
+    expect(await within(1000, 'https://example.com/after', () => location(sb, 'outage-cached'))).toBe('https://example.com/after')
+  }, SETUP_TIMEOUT)
+})
+
+describe.skipIf(!process.env.DATABASE_URL)('when Postgres goes away', () => {
+  let db: { url: string; drop(): Promise<void> }
+  let proxy: TcpProxy
+  let h: Harness
+  let s: Running
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    const real = new URL(db.url)
+    proxy = new TcpProxy({ hostname: real.hostname, port: Number(real.port || 5432) }).start()
+    const viaProxy = new URL(db.url)
+    viaProxy.hostname = '127.0.0.1'
+    viaProxy.port = String(proxy.port)
+    h = await createHarness({ engine: 'postgres', databaseUrl: viaProxy.toString() })
+    s = await h.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    proxy.restore()
+    await h.close()
+    proxy.cut()
+    await db.drop()
+  })
+
+  test('cached links keep redirecting, the API answers 503 in the envelope, and both recover', async () => {
+    await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/pg', slug: 'pg-cached' } })
+    expect(await location(s, 'pg-cached')).toBe('https://example.com/pg')
+    proxy.cut()
+    expect(await location(s, 'pg-cached')).toBe('https://example.com/pg')
+    const list = await h.api('GET', '/api/v1/links')
+    expect(list.status).toBe(503)
+    expect(list.body).toMatchObject({ success: false, data: null, error: { code: 'SERVICE_UNAVAILABLE' } })
+    const created = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/x' } })
+    expect(created.status).toBe(503)
+    expect(await location(s, 'pg-uncached')).toBe('503')
+    expect((await h.api('GET', '/ready', { key: null })).status).toBe(503)
+
+    proxy.restore()
+    expect(await within(10_000, 200, async () => (await h.api('GET', '/api/v1/links')).status)).toBe(200)
+    expect(await location(s, 'pg-cached')).toBe('https://example.com/pg')
+  }, SETUP_TIMEOUT)
+})

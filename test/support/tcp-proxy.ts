@@ -1,0 +1,64 @@
+// A TCP proxy in front of a real server, which a test can cut and restore to simulate an outage.
+import type { Socket, TCPSocketListener } from 'bun'
+
+type Pipe = { upstream: Socket<Pipe> | null; pending: Uint8Array[]; client: Socket<Pipe> | null }
+
+export class TcpProxy {
+  private listener: TCPSocketListener<Pipe> | null = null
+  private readonly open = new Set<Socket<Pipe>>()
+  port = 0
+
+  constructor(private readonly target: { hostname: string; port: number }) {}
+
+  start(port = 0) {
+    const self = this
+    this.listener = Bun.listen<Pipe>({
+      hostname: '127.0.0.1',
+      port,
+      socket: {
+        async open(client) {
+          self.open.add(client)
+          client.data = { upstream: null, pending: [], client }
+          const upstream = await Bun.connect<Pipe>({
+            ...self.target,
+            socket: {
+              data: (_s, chunk) => void client.write(chunk),
+              close: () => client.end(),
+              error: () => client.end(),
+            },
+          }).catch(() => null)
+          if (!upstream) return void client.end()
+          upstream.data = client.data
+          self.open.add(upstream)
+          client.data.upstream = upstream
+          for (const chunk of client.data.pending) upstream.write(chunk)
+          client.data.pending = []
+        },
+        data(client, chunk) {
+          if (client.data.upstream) client.data.upstream.write(chunk)
+          else client.data.pending.push(new Uint8Array(chunk))
+        },
+        close(client) {
+          client.data.upstream?.end()
+          self.open.delete(client)
+        },
+        error(client) { client.data.upstream?.end() },
+      },
+    })
+    this.port = this.listener.port
+    return this
+  }
+
+  /** Drops every connection and refuses new ones. */
+  cut() {
+    this.listener?.stop(true)
+    this.listener = null
+    for (const s of this.open) s.terminate()
+    this.open.clear()
+  }
+
+  /** Accepts connections again, on the same port. */
+  restore() {
+    if (!this.listener) this.start(this.port)
+  }
+}

@@ -40,7 +40,7 @@ describe.skipIf(!servers)('two instances sharing PostgreSQL and Redis', () => {
     await a.close()
     await b.close()
     await db.drop()
-  })
+  }, SETUP_TIMEOUT)
 
   test('an update, a disable and a delete on one instance reach the other within 1 s', async () => {
     await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/one', slug: 'shared' } })
@@ -104,7 +104,7 @@ describe.skipIf(!servers)('when Redis goes away', () => {
     await b.close()
     redis.kill('SIGKILL')
     await db.drop()
-  })
+  }, SETUP_TIMEOUT)
 
   test('redirects keep working from the LRU and Postgres, the API answers, and sharing resumes when it returns', async () => {
     await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/cached', slug: 'outage-cached' } })
@@ -147,7 +147,7 @@ describe.skipIf(!process.env.DATABASE_URL)('when Postgres goes away', () => {
     await h.close()
     proxy.cut()
     await db.drop()
-  })
+  }, SETUP_TIMEOUT)
 
   test('cached links keep redirecting, the API answers 503 in the envelope, and both recover', async () => {
     await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/pg', slug: 'pg-cached' } })

@@ -1,0 +1,80 @@
+// The measurements, each against one running server; the runner decides which server and when.
+import { cpuSeconds, machineBusySeconds, type Child } from './proc'
+import { runWrk, type WrkResult } from './wrk'
+import { runK6, type K6Summary } from './k6'
+import { scrape } from './kurz'
+
+export type Noise = { foreignCores: number }
+
+/**
+ * Cores used by other processes during a run: machine busy time minus what the server and the
+ * load generator used (both pinned). Other engineers share this machine; this says how much.
+ */
+export async function withNoise<T>(server: Child, loadCpu: (r: T) => number, run: () => Promise<T>): Promise<T & Noise> {
+  const [busy0, srv0, t0] = [machineBusySeconds(), cpuSeconds(server.pid), performance.now()]
+  const r = await run()
+  const wall = (performance.now() - t0) / 1000
+  const foreign = machineBusySeconds() - busy0 - (cpuSeconds(server.pid) - srv0) - loadCpu(r)
+  return { ...r, foreignCores: Math.max(0, foreign / wall) }
+}
+
+export type Saturation = WrkResult & Noise & { serverCpuCores: number }
+
+/** wrk at full speed over the warmed slugs. Also: how busy the server core was (1.0 = saturated). */
+export async function saturation(server: Child, seconds: number, slugs: number, prefix = 'bn'): Promise<Saturation> {
+  const cpu0 = cpuSeconds(server.pid)
+  const t0 = performance.now()
+  const r = await withNoise(server, (w: WrkResult) => w.loadCpu, () =>
+    runWrk({ url: server.url, script: 'slugs.lua', seconds, env: { BENCH_SLUGS: String(slugs), BENCH_PREFIX: prefix } }))
+  return { ...r, serverCpuCores: (cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000) }
+}
+
+export type CpuPerRedirect = { rate: number; requests: number; cpuSeconds: number; usPerRedirect: number; dropped: number; failed: number }
+
+/** Server CPU per redirect at one fixed arrival rate (k6, open model), from the server's own counters. */
+export async function cpuPerRedirect(k6: string, server: Child, rate: number, seconds: number, slugs: number): Promise<CpuPerRedirect> {
+  const cpu0 = cpuSeconds(server.pid)
+  const s = await runK6(k6, 'redirect-latency.js',
+    { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
+  const used = cpuSeconds(server.pid) - cpu0
+  const requests = s.metric('http_reqs')?.count ?? 0
+  return {
+    rate, requests, cpuSeconds: used, usPerRedirect: requests ? (used / requests) * 1e6 : NaN,
+    dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests),
+  }
+}
+
+export type Latency = { rate: number; achievedRate: number; p50: number; p95: number; p99: number; dropped: number; failed: number; thresholdsHeld: boolean }
+
+export async function latency(k6: string, server: Child, rate: number, seconds: number, slugs: number): Promise<Latency> {
+  const s = await runK6(k6, 'redirect-latency.js',
+    { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
+  const d = s.metric('http_req_duration{scenario:redirects}') ?? s.metric('http_req_duration') ?? {}
+  const requests = s.metric('http_reqs')?.count ?? 0
+  return {
+    rate, achievedRate: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p95: d['p(95)'], p99: d['p(99)'],
+    dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests), thresholdsHeld: s.code === 0,
+  }
+}
+
+/** http_req_failed is a Rate: in the export, `passes` counts failed requests (the rate's true values). */
+function failures(s: K6Summary, requests: number): number {
+  const f = s.metric('http_req_failed')
+  if (!f) return NaN
+  return f.passes ?? Math.round((f.value ?? 0) * requests)
+}
+
+export type ApiCreate = { rps: number; p50: number; p99: number; failed: number; requests: number }
+
+export async function apiCreate(k6: string, server: Child, apiKey: string, seconds: number): Promise<ApiCreate> {
+  const s = await runK6(k6, 'api.js',
+    { BASE_URL: server.url, API_KEY: apiKey, SCENARIO: 'create', DURATION: `${seconds}s`, VUS: '16' }, seconds + 60)
+  const d = s.metric('http_req_duration{scenario:create}') ?? {}
+  const requests = s.metric('http_reqs')?.count ?? 0
+  return { rps: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p99: d['p(99)'], failed: failures(s, requests), requests }
+}
+
+/** Valid-slug answers that were not redirects, from both ends: wrk's errors and Kurz's own counter. */
+export async function redirectsServed(url: string): Promise<number> {
+  return (await scrape(url))['kurz_redirects_total'] ?? 0
+}

@@ -1,0 +1,133 @@
+// The order of the run: Kurz with every tier, then LRU off, then Redis off too, then unknown slugs
+// on a fresh instance (so Postgres's own counters can be read with it stopped), then memory.
+import { join } from 'node:path'
+import { cpus, loadavg } from 'node:os'
+import { rssBytes, startChild, pinned, type Child } from './proc'
+import { recreateDatabase, seedLinks, slugLookups } from './db'
+import { scrape, type KurzFleet } from './kurz'
+import { BENCH_ADMIN } from './dataset'
+import { warm } from './warm'
+import { runWrk } from './wrk'
+import { apiCreate, cpuPerRedirect, latency, redirectsServed, saturation, type Saturation } from './measure'
+import { K6_VERSION } from './tools'
+import { report } from './report'
+
+export type Plan = {
+  links: number; hot: number; sat: number; rounds: number; cpu: number; cpuRate: number; lat: number
+  path: number; unknown: number; unknownSlugs: number; api: number; mixed: number
+}
+
+const ROOT = join(import.meta.dir, '..', '..')
+const say = (s: string) => console.log(`[bench] ${s}`)
+
+export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFleet; logDir: string; k6Ready: Promise<string | null> }) {
+  const { plan, fleet } = o
+  const f: Record<string, unknown> = {
+    mode: o.quick ? 'quick' : 'full', at: new Date().toISOString(), plan,
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgBefore: loadavg(), bun: Bun.version, k6: K6_VERSION },
+  }
+
+  say('fresh database, migrations (first Kurz start), seed')
+  await recreateDatabase()
+  let kurz = await fleet.start()
+  f.seedMs = Math.round(await seedLinks(plan.links, BENCH_ADMIN.email))
+  f.sink = await sinkName(fleet)
+  const base = await startChild('baseline', [process.execPath, join(ROOT, 'bench/baseline.ts')],
+    { PORT: String(Number(fleet.env().PORT) + 1), BENCH_LINKS: String(plan.links) }, `http://127.0.0.1:${Number(fleet.env().PORT) + 1}`,
+    join(o.logDir, 'baseline.log'))
+
+  say(`warming ${plan.hot} slugs (LRU and Redis)`)
+  const warmK = await warm(kurz.url, plan.hot)
+  const warmB = await warm(base.url, plan.hot)
+  f.warm = { kurz: warmK, baseline: warmB }
+  f.kurzRssWarm = rssBytes(kurz.pid)
+
+  say(`saturation, ${plan.rounds} × ${plan.sat} s each, interleaved`)
+  const satK: Saturation[] = []
+  const satB: Saturation[] = []
+  const served0 = await redirectsServed(kurz.url)
+  for (let i = 0; i < plan.rounds; i++) {
+    satK.push(await saturation(kurz, plan.sat, plan.hot))
+    satB.push(await saturation(base, plan.sat, plan.hot))
+  }
+  const servedSat = (await redirectsServed(kurz.url)) - served0
+  const best = (xs: Saturation[]) => xs.reduce((a, b) => (b.rps > a.rps ? b : a))
+  f.saturation = { kurz: satK, baseline: satB, bestKurz: best(satK), bestBaseline: best(satB),
+    kurzRedirectsCounted: servedSat, wrkRequests: satK.reduce((a, r) => a + r.requests, 0) }
+
+  const k6 = await o.k6Ready
+  if (k6) {
+    say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
+    f.cpu = { kurz: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot), baseline: await cpuPerRedirect(k6, base, plan.cpuRate, plan.cpu, plan.hot) }
+    const half = Math.round(best(satK).rps / 2)
+    say(`k6 latency at half of Kurz's saturation (${half}/s), ${plan.lat} s`)
+    f.latency = await latency(k6, kurz, half, plan.lat, plan.hot)
+    say(`API creates, ${plan.api} s`)
+    f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
+  } else f.k6Missing = true
+  await base.stop()
+  await kurz.stop()
+
+  say(`Redis path (LRU off), ${plan.path} s`)
+  f.redisPath = await tierRun(fleet, { lru: false }, plan)
+  say(`Postgres path (LRU and Redis off), ${plan.path} s`)
+  f.postgresPath = await tierRun(fleet, { lru: false, redis: false }, plan)
+
+  say(`unknown slugs (${plan.unknownSlugs} distinct), ${plan.unknown} s`)
+  const scans0 = await slugLookups()
+  kurz = await fleet.start()
+  const m0 = await scrape(kurz.url)
+  const u = await saturation(kurz, plan.unknown, plan.unknownSlugs, 'zz')
+  const m1 = await scrape(kurz.url)
+  await kurz.stop()
+  const negativeTtlMs = 5000
+  f.unknown = {
+    ...u, negativeTtlMs, slugs: plan.unknownSlugs,
+    slowPath: m1.kurz_redirect_cache_miss_total - m0.kurz_redirect_cache_miss_total,
+    notFound: m1.kurz_redirect_not_found_total - m0.kurz_redirect_not_found_total,
+    postgresLookups: (await slugLookups()) - scans0,
+    // Each unknown slug may reach Postgres once per negative-cache period the run touches.
+    allowedPostgresLookups: plan.unknownSlugs * (Math.floor((plan.unknown * 1000) / negativeTtlMs) + 1),
+  }
+
+  say('memory of 1,000,000 cached links')
+  f.cacheRss = await cacheRss()
+  f.machine = { ...(f.machine as object), loadavgAfter: loadavg() }
+  report(f)
+  return f
+}
+
+/** One Kurz with a cache tier switched off: wrk saturation over the hot slugs (already in Redis). */
+async function tierRun(fleet: KurzFleet, variant: { lru: boolean; redis?: boolean }, plan: Plan) {
+  const kurz = await fleet.start(variant)
+  try {
+    const served0 = await redirectsServed(kurz.url)
+    const r = await saturation(kurz, plan.path, plan.hot)
+    return { ...r, redirectsCounted: (await redirectsServed(kurz.url)) - served0 }
+  } finally {
+    await kurz.stop()
+  }
+}
+
+async function sinkName(fleet: KurzFleet): Promise<string> {
+  const p = Bun.spawn([process.execPath, join(ROOT, 'bench/sink-name.ts')], {
+    env: { ...process.env, ...fleet.env(), LOG_LEVEL: 'error' } as Record<string, string>, stdout: 'pipe', stderr: 'pipe',
+  })
+  const guard = setTimeout(() => p.kill('SIGKILL'), 30_000)
+  const text = await new Response(p.stdout).text()
+  clearTimeout(guard)
+  return /SINK (\S+)/.exec(text)?.[1] ?? 'unknown'
+}
+
+async function cacheRss(): Promise<Record<string, number>> {
+  const p = Bun.spawn(pinned(0, [process.execPath, join(ROOT, 'bench/cache-rss.ts')]), { stdout: 'pipe', stderr: 'pipe' })
+  const guard = setTimeout(() => p.kill('SIGKILL'), 60_000)
+  const [text, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()])
+  clearTimeout(guard)
+  const line = text.trim().split('\n').pop() ?? ''
+  try {
+    return JSON.parse(line)
+  } catch {
+    throw new Error(`cache-rss gave no figures:\n${text}\n${err}`)
+  }
+}

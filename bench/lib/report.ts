@@ -1,0 +1,52 @@
+// Figures → the one table, with each target of issue 5 judged from this run.
+import { fmt, printTable, type Row } from './table'
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the figures are plain JSON from phases.ts */
+export function report(f: Record<string, any>) {
+  const satK = f.saturation.bestKurz
+  const satB = f.saturation.bestBaseline
+  const satRatio = satK.rps / satB.rps
+  const nonRedirectSat = Math.max(0, f.saturation.wrkRequests - f.saturation.kurzRedirectsCounted)
+  const cpuRatio = f.cpu ? f.cpu.kurz.usPerRedirect / f.cpu.baseline.usPerRedirect : NaN
+  const redisRatio = f.redisPath.rps / satK.rps
+  const u = f.unknown
+  const na = 'n/a (no k6)'
+  const targets: Record<string, boolean> = {
+    'saturation ≥ 0.9 × baseline': satRatio >= 0.9,
+    'CPU per redirect ≤ 1.25 × baseline': cpuRatio <= 1.25,
+    'p99 ≤ 2 ms at half saturation': f.latency ? f.latency.p99 <= 2 : false,
+    'Redis path ≥ 0.5 × LRU path': redisRatio >= 0.5,
+    'unknown slugs reach Postgres ≤ once per negative-cache period': u.postgresLookups <= u.allowedPostgresLookups,
+    '1M cached links ≤ 250 MB': f.cacheRss.rssBytes <= 250e6,
+    'zero non-3xx to valid slugs': [satK, satB, f.redisPath, f.postgresPath].every((r: any) => r.errors === 0) &&
+      nonRedirectSat === 0 && (!f.latency || f.latency.failed === 0) && (!f.cpu || f.cpu.kurz.failed + f.cpu.baseline.failed === 0) &&
+      f.warm.kurz.non3xx === 0,
+  }
+  f.targets = targets
+  const mark = (name: string) => `${targets[name] ? 'PASS' : 'MISS'} (${name.split(' ').slice(1).join(' ')})`
+  const rows: Row[] = [
+    ['saturation, wrk keep-alive, LRU hits', fmt.rps(satK.rps), fmt.rps(satB.rps), `${fmt.x(satRatio)} ${mark('saturation ≥ 0.9 × baseline')}`],
+    ['  server core busy during it', `${(satK.serverCpuCores * 100).toFixed(0)}%`, `${(satB.serverCpuCores * 100).toFixed(0)}%`, 'below 100%: wrk was the limit'],
+    ['  wrk p99', fmt.ms(satK.p99Ms), fmt.ms(satB.p99Ms), ''],
+    ['server CPU per redirect at fixed rate', f.cpu ? fmt.us(f.cpu.kurz.usPerRedirect) : na, f.cpu ? fmt.us(f.cpu.baseline.usPerRedirect) : na,
+      f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s` : ''],
+    ['k6 latency at half saturation p50 / p95 / p99', f.latency ? `${fmt.ms(f.latency.p50)} / ${fmt.ms(f.latency.p95)} / ${fmt.ms(f.latency.p99)}` : na, '',
+      f.latency ? `${mark('p99 ≤ 2 ms at half saturation')} @ ${f.latency.rate}/s` : ''],
+    ['  achieved rate, dropped iterations, failed', f.latency ? `${fmt.rps(f.latency.achievedRate)}, ${f.latency.dropped}, ${f.latency.failed}` : na, '', ''],
+    ['Redis path (LRU off): rps, p99', `${fmt.rps(f.redisPath.rps)}, ${fmt.ms(f.redisPath.p99Ms)}`, '', `${fmt.x(redisRatio)} of LRU ${mark('Redis path ≥ 0.5 × LRU path')}`],
+    ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
+    ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],
+    ['  look-ups that reached Postgres', String(u.postgresLookups), '', `≤ ${u.allowedPostgresLookups} allowed: ${targets[Object.keys(targets)[4]] ? 'PASS' : 'MISS'}`],
+    ['API create (k6, 16 VUs): rps, p99', f.apiCreate ? `${fmt.rps(f.apiCreate.rps)}, ${fmt.ms(f.apiCreate.p99)}` : na, '', f.apiCreate ? `${f.apiCreate.failed} failed` : ''],
+    ['RSS of 1,000,000 cached links', fmt.mb(f.cacheRss.rssBytes), '', mark('1M cached links ≤ 250 MB')],
+    ['non-3xx answers to valid slugs', String(nonRedirectSat + [satK, f.redisPath, f.postgresPath].reduce((a: number, r: any) => a + r.errors, 0)),
+      String(satB.errors), mark('zero non-3xx to valid slugs')],
+  ]
+  const foreign = [satK, satB, f.redisPath, f.postgresPath].map((r: any) => r.foreignCores)
+  printTable(
+    `Kurz bench (${f.mode}) · click sink: ${f.sink} · ${f.machine.cpus} cores ${f.machine.model} · Bun ${f.machine.bun}\n` +
+      `noise: other processes used ${Math.min(...foreign).toFixed(2)}–${Math.max(...foreign).toFixed(2)} cores during the wrk runs; ` +
+      `load average ${f.machine.loadavgBefore.map((x: number) => x.toFixed(2)).join(' ')} before`,
+    rows,
+  )
+}

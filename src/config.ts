@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { DEFAULT_PLANS, parsePlans, type Plan } from './plans/table'
 
 export type Config = Readonly<{
@@ -38,6 +39,8 @@ export type Config = Readonly<{
   admin: { email: string | null; password: string | null; apiKey: string | null }
   plans: readonly Plan[]
   urlBlocklist: readonly string[]
+  /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
+  dnsServers: readonly string[]
   trustProxy: boolean
   smtpUrl: string | null
   mailFrom: string
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     plans: read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS,
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
+    dnsServers: dnsServerList(read.list('DNS_SERVERS')),
     trustProxy: read.bool('TRUST_PROXY', false),
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read.str('MAIL_FROM', 'Kurz <no-reply@localhost>'),
@@ -169,6 +173,18 @@ function readPlansFile(path: string): Plan[] {
   } catch (e) {
     throw new ConfigError(`PLANS_FILE ${path}: ${(e as Error).message}`)
   }
+}
+
+/** `1.1.1.1`, `1.1.1.1:53`, `::1` or `[::1]:53`: what node:dns's Resolver.setServers accepts. */
+function dnsServerList(entries: string[]): string[] {
+  for (const e of entries) {
+    const m = /^\[([^\]]+)\]:(\d+)$/.exec(e) ?? /^([^:]+):(\d+)$/.exec(e)
+    const ip = m ? m[1] : e
+    const port = m ? Number(m[2]) : 53
+    if (!isIP(ip) || port < 1 || port > 65535)
+      throw new ConfigError(`DNS_SERVERS must be comma-separated IP addresses with an optional :port, got "${e}"`)
+  }
+  return entries
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET'] as const

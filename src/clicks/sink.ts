@@ -1,4 +1,8 @@
-// The boundary between the redirect plane and the click plane.
+// The boundary between the redirect plane and the click plane, and the ClickHouse sink behind it.
+import type { Logger } from '../shared/log'
+import { ClickBuffer } from './buffer'
+import type { ClickRow, Enricher } from './enrich'
+import type { SpilledBatch, SpillLog } from './spill'
 
 /** The raw facts of one counted redirect; nothing here is parsed on the hot path. */
 export type RawClick = {
@@ -21,7 +25,7 @@ export interface ClickSink {
   close(): Promise<void>
 }
 
-/** Keeps a count and the clicks it received; stands in until the ClickHouse sink exists. */
+/** Keeps a count and the clicks it received: the sink of tests that do not need ClickHouse. */
 export class CountingSink implements ClickSink {
   count = 0
   readonly received: RawClick[] = []
@@ -32,4 +36,155 @@ export class CountingSink implements ClickSink {
   }
   async flush() {}
   async close() {}
+}
+
+/** What the ClickHouse sink needs; tests build it with their own pieces. */
+export type ClickHouseSinkParts = {
+  /** Inserts one batch as one insert carrying `token` as its insert_deduplication_token. */
+  insert(rows: ClickRow[], token: string): Promise<void>
+  /** Adds the batch to the Postgres counters, in one statement. */
+  count(rows: ClickRow[]): Promise<void>
+  enricher: Enricher
+  spill: SpillLog
+  log: Logger
+  flushMs: number
+  batchMax: number
+  bufferMax: number
+  /** Runs after the last flush on close (closes the client). */
+  afterClose?: () => Promise<void>
+}
+
+const MAX_RETRY_MS = 30_000
+
+/**
+ * Buffer → enrich → one insert per batch, counters per batch, spill on failure, replay in order.
+ * Flushes are serialised: one drain runs at a time and at most one more waits behind it.
+ */
+export class ClickHouseSink implements ClickSink {
+  readonly stats = { received: 0, inserted: 0, spilled: 0, replayed: 0, failures: 0 }
+  private readonly buffer: ClickBuffer
+  private readonly timer: ReturnType<typeof setInterval>
+  private chain: Promise<void> = Promise.resolve()
+  private queued: Promise<void> | null = null
+  private overflow: Promise<void> = Promise.resolve()
+  private retryAt = 0
+  private retryMs = 500
+  private spillPending = true // until a replay finds the spill empty
+  private closed = false
+
+  constructor(private readonly p: ClickHouseSinkParts) {
+    this.buffer = new ClickBuffer({
+      batchMax: p.batchMax,
+      bufferMax: p.bufferMax,
+      onBatchReady: () => setTimeout(() => void this.flush(), 0),
+      onOverflow: (clicks) => this.spillOverflow(clicks),
+    })
+    this.timer = setInterval(() => void this.flush().catch(() => {}), p.flushMs)
+    this.timer.unref?.()
+  }
+
+  get buffered() {
+    return this.buffer.size
+  }
+
+  push(click: RawClick) {
+    this.stats.received++
+    this.buffer.push(click)
+  }
+
+  flush(): Promise<void> {
+    // A drain that has not started yet will take everything pushed so far: share it.
+    if (this.queued) return this.queued
+    const next = this.chain.then(() => {
+      this.queued = null
+      return this.drain()
+    })
+    this.queued = next
+    this.chain = next.catch((e) => this.p.log.error('click flush failed', { error: String(e) }))
+    return next
+  }
+
+  async close() {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.timer)
+    this.retryAt = 0 // one more try at the spill before exiting, even while backing off
+    await this.flush()
+    await this.overflow
+    await this.p.afterClose?.()
+  }
+
+  private async drain() {
+    if (this.spillPending) await this.replay()
+    while (this.buffer.size > 0) await this.deliver(this.buffer.take(this.p.batchMax))
+  }
+
+  private async deliver(clicks: RawClick[]) {
+    const rows = await this.p.enricher.enrichBatch(clicks)
+    const token = Bun.randomUUIDv7()
+    // While older batches wait in the spill, newer ones queue behind them: order is kept.
+    if (this.spillPending) return this.toSpill({ token, counted: false, rows })
+    const [counted, inserted] = await Promise.allSettled([this.p.count(rows), this.p.insert(rows, token)])
+    if (inserted.status === 'fulfilled') this.stats.inserted += rows.length
+    if (counted.status === 'fulfilled' && inserted.status === 'fulfilled') return
+    const error = inserted.status === 'rejected' ? inserted.reason : (counted as PromiseRejectedResult).reason
+    this.p.log.warn('click batch not stored; spilled for replay', { rows: rows.length, error: String(error) })
+    this.failed()
+    // A batch whose insert did land is replayed too (deduplicated by its token) to count it.
+    await this.toSpill({ token, counted: counted.status === 'fulfilled', rows })
+  }
+
+  private async replay() {
+    if (Date.now() < this.retryAt) return
+    const result = await this.p.spill.replay(async (batch) => {
+      await this.p.insert(batch.rows, batch.token)
+      if (!batch.counted) {
+        await this.p.count(batch.rows)
+        batch.counted = true
+      }
+      this.stats.replayed += batch.rows.length
+    }).catch((e) => {
+      this.p.log.warn('click spill could not be read', { error: String(e) })
+      return { delivered: 0, complete: false }
+    })
+    if (result.complete) {
+      this.spillPending = false
+      this.retryMs = 500
+    } else this.failed()
+  }
+
+  private failed() {
+    this.stats.failures++
+    this.spillPending = true
+    this.retryAt = Date.now() + this.retryMs
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS)
+  }
+
+  private async toSpill(batch: SpilledBatch) {
+    await this.p.spill.append(batch)
+    this.stats.spilled += batch.rows.length
+  }
+
+  /** At the bound: enrich and spill the detached clicks, beside the flusher, not behind it. */
+  private spillOverflow(clicks: RawClick[]) {
+    this.p.log.warn('click buffer full; spilling', { clicks: clicks.length })
+    this.spillPending = true
+    this.overflow = this.overflow.then(async () => {
+      const rows = await this.p.enricher.enrichBatch(clicks)
+      await this.toSpill({ token: Bun.randomUUIDv7(), counted: false, rows })
+    }).catch((e) => this.p.log.error('click overflow could not be spilled', { error: String(e) }))
+  }
+
+  metrics(): string[] {
+    const s = this.stats
+    return [
+      '# TYPE kurz_clicks_received_total counter', `kurz_clicks_received_total ${s.received}`,
+      '# TYPE kurz_clicks_inserted_total counter', `kurz_clicks_inserted_total ${s.inserted}`,
+      '# TYPE kurz_clicks_spilled_total counter', `kurz_clicks_spilled_total ${s.spilled}`,
+      '# TYPE kurz_clicks_replayed_total counter', `kurz_clicks_replayed_total ${s.replayed}`,
+      '# TYPE kurz_click_flush_failures_total counter', `kurz_click_flush_failures_total ${s.failures}`,
+      '# TYPE kurz_click_spill_corrupt_lines_total counter', `kurz_click_spill_corrupt_lines_total ${this.p.spill.corruptLines}`,
+      '# TYPE kurz_click_buffer_size gauge', `kurz_click_buffer_size ${this.buffer.size}`,
+    ]
+  }
 }

@@ -1,0 +1,101 @@
+// The analytics SQL. Overviews read the daily rollup (clicks_daily); one link's figures read the
+// raw events, which are ordered by (owner_id, link_id, ts) so one link is one narrow range.
+import { quoteIdent, rows, type ClickHouse } from '../clicks/client'
+
+export type Span = { from: string; to: string; bots: boolean }
+export type Count = { name: string; clicks: number }
+export type Dims = Record<'country' | 'city' | 'device' | 'browser' | 'referrer', Count[]>
+export type Figures = { days: Map<string, number>; total: number; unique: number; dims: Dims }
+
+const DIMS = ['country', 'city', 'device', 'browser', 'referrer'] as const
+const TOP = 10
+
+const bots = (s: Span) => (s.bots ? '' : 'AND is_bot = 0')
+
+export async function ownerFigures(ch: ClickHouse, ownerId: string, s: Span): Promise<Figures & { links: { linkId: string; clicks: number }[] }> {
+  const p = { owner: ownerId, from: s.from, to: s.to }
+  const where = `owner_id = {owner:String} AND day BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
+  const [days, links, dims] = await Promise.all([
+    rows<{ d: string; c: string; u: string }>(ch,
+      `SELECT toString(day) AS d, sum(clicks) AS c, uniqMerge(visitors) AS u FROM clicks_daily WHERE dim = 'link' AND ${where} GROUP BY day`, p),
+    rows<{ link_id: string; c: string }>(ch,
+      `SELECT link_id, sum(clicks) AS c FROM clicks_daily WHERE dim = 'link' AND ${where} GROUP BY link_id ORDER BY c DESC, link_id LIMIT ${TOP}`, p),
+    rows<{ dim: string; value: string; c: string }>(ch,
+      `SELECT dim, value, sum(clicks) AS c FROM clicks_daily WHERE dim IN (${DIMS.map((d) => `'${d}'`)}) AND ${where}
+       AND NOT (dim = 'city' AND value = '') GROUP BY dim, value ORDER BY c DESC, value LIMIT ${TOP} BY dim`, p),
+  ])
+  return { ...perDay(days), dims: toDims(dims), links: links.map((r) => ({ linkId: r.link_id, clicks: Number(r.c) })) }
+}
+
+export async function linkFigures(ch: ClickHouse, ownerId: string, linkId: string, s: Span): Promise<Figures> {
+  const p = { owner: ownerId, link: linkId, from: s.from, to: s.to }
+  const where = `owner_id = {owner:String} AND link_id = {link:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
+  const [days, dims] = await Promise.all([
+    rows<{ d: string; c: string; u: string }>(ch,
+      `SELECT toString(toDate(ts)) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
+    rawDims(ch, where, p),
+  ])
+  return { ...perDay(days), dims: toDims(dims) }
+}
+
+function rawDims(ch: ClickHouse, where: string, p: Record<string, unknown>) {
+  return rows<{ dim: string; value: string; c: string }>(ch,
+    `SELECT tupleElement(d, 1) AS dim, tupleElement(d, 2) AS value, count() AS c FROM clicks
+     ARRAY JOIN [('country', toString(country)), ('city', city), ('device', toString(device)),
+                 ('browser', toString(browser)), ('referrer', referrer_host)] AS d
+     WHERE ${where} AND NOT (dim = 'city' AND value = '')
+     GROUP BY dim, value ORDER BY c DESC, value LIMIT ${TOP} BY dim`, p)
+}
+
+/** The `analytics` block of GET /links/{idOrSlug}: all time, bots excluded. */
+export async function linkBreakdown(ch: ClickHouse, ownerId: string, linkId: string) {
+  const dims = toDims(await rawDims(ch, 'owner_id = {owner:String} AND link_id = {link:String} AND is_bot = 0', { owner: ownerId, link: linkId }))
+  const named = (list: Count[]) => list.map((c) => ({ name: c.name, count: c.clicks }))
+  return { byCountry: named(dims.country), byDevice: named(dims.device), byReferrer: named(dims.referrer) }
+}
+
+/** The first day with a click, for range=all; null when there is none. */
+export async function firstClickDay(ch: ClickHouse, ownerId: string, linkId: string | null): Promise<string | null> {
+  const [r] = linkId
+    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(toDate(min(ts))) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id = {link:String}`, { owner: ownerId, link: linkId })
+    : await rows<{ d: string; n: string }>(ch, `SELECT toString(min(day)) AS d, count() AS n FROM clicks_daily WHERE owner_id = {owner:String} AND dim = 'link'`, { owner: ownerId })
+  return r && Number(r.n) > 0 ? r.d : null
+}
+
+export async function clicksPerMonth(ch: ClickHouse, ownerId: string, from: string, withBots: boolean): Promise<Map<string, number>> {
+  const list = await rows<{ m: string; c: string }>(ch,
+    `SELECT formatDateTime(day, '%Y-%m') AS m, sum(clicks) AS c FROM clicks_daily
+     WHERE owner_id = {owner:String} AND dim = 'link' AND day >= {from:Date} ${withBots ? '' : 'AND is_bot = 0'} GROUP BY m`,
+    { owner: ownerId, from })
+  return new Map(list.map((r) => [r.m, Number(r.c)]))
+}
+
+/** Deletes the raw events and the per-link rollup rows of deleted links. */
+export async function deleteLinkClicks(ch: ClickHouse, linkIds: string[]): Promise<void> {
+  if (linkIds.length === 0) return
+  const on = ch.cluster ? ` ON CLUSTER ${quoteIdent(ch.cluster)}` : ''
+  const suffix = ch.cluster ? '_local' : ''
+  for (const table of ['clicks', 'clicks_daily'])
+    await ch.client.command({ query: `DELETE FROM ${table}${suffix}${on} WHERE link_id IN {ids:Array(String)}`, query_params: { ids: linkIds } })
+}
+
+function perDay(list: { d: string; c: string; u: string }[]) {
+  const days = new Map<string, number>()
+  let total = 0
+  let unique = 0
+  for (const r of list) {
+    days.set(r.d, Number(r.c))
+    total += Number(r.c)
+    // The visitor hash includes the day, so daily uniques add up to the range's uniques.
+    unique += Number(r.u)
+  }
+  return { days, total, unique }
+}
+
+const LABELS: Partial<Record<string, string>> = { country: 'Unknown', referrer: 'direct', device: 'unknown', browser: 'unknown' }
+
+function toDims(list: { dim: string; value: string; c: string }[]): Dims {
+  const out: Dims = { country: [], city: [], device: [], browser: [], referrer: [] }
+  for (const r of list) out[r.dim as keyof Dims]?.push({ name: r.value || (LABELS[r.dim] ?? 'unknown'), clicks: Number(r.c) })
+  return out
+}

@@ -1,0 +1,120 @@
+// Analytics answers: ClickHouse figures joined with what Postgres knows (links, usage). Only the
+// caller's data: another account's link is not found.
+import { and, count, eq, gte, inArray, sql } from 'drizzle-orm'
+import type { Deps } from '../deps'
+import type { Caller } from '../auth/caller'
+import { links, usagePeriods } from '../db/schema'
+import { currentPeriod } from '../plans/usage'
+import { findOwnLink, present } from '../links/service'
+import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, type Dims, type Figures, type Span } from './queries'
+
+type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude' }
+
+const DAY = 86_400_000
+const MAX_DAYS = 3660
+const EMPTY: Figures = { days: new Map(), total: 0, unique: 0, dims: { country: [], city: [], device: [], browser: [], referrer: [] } }
+const isoDay = (d: Date) => d.toISOString().slice(0, 10)
+
+export async function overview(deps: Deps, caller: Caller, q: RangeInput) {
+  const ch = deps.clickhouse
+  const span = await spanOf(deps, q, () => ch ? firstClickDay(ch, caller.userId, null) : null)
+  const [figures, [totals]] = await Promise.all([
+    ch ? ownerFigures(ch, caller.userId, span) : { ...EMPTY, links: [] },
+    deps.db.select({
+      total: count(),
+      active: sql<number>`count(*) filter (where ${links.status} = 'ACTIVE' and (${links.expiresAt} is null or ${links.expiresAt} > now()))`.mapWith(Number),
+    }).from(links).where(eq(links.userId, caller.userId)),
+  ])
+  const ids = figures.links.map((l) => l.linkId)
+  const known = ids.length === 0 ? [] : await deps.db.select().from(links).where(and(eq(links.userId, caller.userId), inArray(links.id, ids)))
+  const byId = new Map(known.map((r) => [r.id, present(deps, r)]))
+  return {
+    success: true as const,
+    data: {
+      summary: { totalClicks: figures.total, uniqueClicks: figures.unique, totalLinks: totals.total, activeLinks: totals.active },
+      clicksOverTime: zeroFilled(span, figures.days),
+      topLinks: figures.links.flatMap((l) => {
+        const link = byId.get(l.linkId)
+        return link ? [{ shortCode: link.shortCode, shortUrl: link.shortUrl, clicks: l.clicks }] : []
+      }),
+      ...topLists(figures.dims),
+    },
+  }
+}
+
+export async function linkReport(deps: Deps, caller: Caller, shortCode: string, q: RangeInput) {
+  const row = await findOwnLink(deps, caller, shortCode)
+  const ch = deps.clickhouse
+  const span = await spanOf(deps, q, async () => {
+    const first = ch ? await firstClickDay(ch, caller.userId, row.id) : null
+    const created = isoDay(row.createdAt)
+    return first && first < created ? first : created
+  })
+  const figures = ch ? await linkFigures(ch, caller.userId, row.id, span) : EMPTY
+  return {
+    success: true as const,
+    data: {
+      link: present(deps, row),
+      summary: { totalClicks: figures.total, uniqueClicks: figures.unique },
+      clicksOverTime: zeroFilled(span, figures.days),
+      ...topLists(figures.dims),
+    },
+  }
+}
+
+export async function accountReport(deps: Deps, caller: Caller, q: { bots?: 'include' | 'exclude' }) {
+  const now = deps.now()
+  const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11 + i, 1)))
+  const from = months[0]
+  const monthOf = sql<string>`to_char(${links.createdAt} at time zone 'UTC', 'YYYY-MM')`
+  const period = currentPeriod(now)
+  const [clicks, created, [usage]] = await Promise.all([
+    deps.clickhouse ? clicksPerMonth(deps.clickhouse, caller.userId, isoDay(from), q.bots === 'include') : new Map<string, number>(),
+    deps.db.select({ m: monthOf, n: count() }).from(links)
+      .where(and(eq(links.userId, caller.userId), gte(links.createdAt, from))).groupBy(monthOf),
+    deps.db.select().from(usagePeriods).where(and(eq(usagePeriods.userId, caller.userId), eq(usagePeriods.periodStart, period.start))),
+  ])
+  const linksBy = new Map(created.map((r) => [r.m, r.n]))
+  const { plan } = caller
+  const clicksUsed = usage?.clicks ?? 0
+  const linksUsed = usage?.linksCreated ?? 0
+  return {
+    success: true as const,
+    data: {
+      months: months.map((d) => {
+        const m = isoDay(d).slice(0, 7)
+        return { month: m, clicks: clicks.get(m) ?? 0, links: linksBy.get(m) ?? 0 }
+      }),
+      usage: {
+        periodStart: period.startDate.toISOString(), periodEnd: period.endDate.toISOString(),
+        clicksUsed, clickLimit: plan.clickLimit, clicksRemaining: Math.max(0, plan.clickLimit - clicksUsed),
+        linksUsed, linkLimit: plan.linkLimit, linksRemaining: Math.max(0, plan.linkLimit - linksUsed),
+      },
+    },
+  }
+}
+
+/** Today and the days before it, in UTC; `all` starts at the first day with data. */
+async function spanOf(deps: Deps, q: RangeInput, firstDay: () => Promise<string | null> | null): Promise<Span> {
+  const today = isoDay(deps.now())
+  const range = q.range ?? '7d'
+  let days = range === 'all' ? 1 : Number.parseInt(range, 10)
+  if (range === 'all') {
+    const first = await firstDay()
+    if (first) days = Math.min(MAX_DAYS, Math.round((Date.parse(today) - Date.parse(first)) / DAY) + 1)
+  }
+  return { from: isoDay(new Date(Date.parse(today) - (days - 1) * DAY)), to: today, bots: q.bots === 'include' }
+}
+
+function zeroFilled(span: Span, days: Map<string, number>) {
+  const out: { date: string; clicks: number }[] = []
+  for (let t = Date.parse(span.from); t <= Date.parse(span.to); t += DAY) {
+    const date = isoDay(new Date(t))
+    out.push({ date, clicks: days.get(date) ?? 0 })
+  }
+  return out
+}
+
+const topLists = (d: Dims) => ({
+  topCountries: d.country, topCities: d.city, topDevices: d.device, topBrowsers: d.browser, topReferrers: d.referrer,
+})

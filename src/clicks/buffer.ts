@@ -1,0 +1,42 @@
+// The bounded in-memory buffer between the redirect handler and the flusher. push() is O(1) and
+// never does I/O: at the bound the whole buffer is handed off (to be spilled) instead of growing.
+import type { RawClick } from './sink'
+
+export class ClickBuffer {
+  private items: RawClick[] = []
+
+  constructor(
+    private readonly opts: {
+      batchMax: number
+      bufferMax: number
+      /** Called (synchronously) when a full batch waits: schedule a flush. */
+      onBatchReady(): void
+      /** Called with the detached contents when the bound is reached. */
+      onOverflow(clicks: RawClick[]): void
+    },
+  ) {}
+
+  get size() {
+    return this.items.length
+  }
+
+  push(click: RawClick) {
+    const n = this.items.push(click)
+    if (n === this.opts.batchMax) this.opts.onBatchReady()
+    if (n >= this.opts.bufferMax) {
+      const full = this.items
+      this.items = []
+      this.opts.onOverflow(full)
+    }
+  }
+
+  /** Takes up to `max` of the oldest clicks. */
+  take(max: number): RawClick[] {
+    if (this.items.length <= max) {
+      const all = this.items
+      this.items = []
+      return all
+    }
+    return this.items.splice(0, max)
+  }
+}

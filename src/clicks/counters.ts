@@ -1,0 +1,44 @@
+// Adds a batch's clicks to links.clicks and to the owners' monthly usage in ONE statement: the
+// per-link counts travel as one JSON parameter, so the statement's size does not grow with the
+// batch's number of parameters.
+import { sql } from 'drizzle-orm'
+import type { Db } from '../db/client'
+import { currentPeriod } from '../plans/usage'
+import type { ClickRow } from './enrich'
+
+export type LinkCount = { link_id: string; period: string; n: number }
+
+/** Per link and billing month (a batch can straddle a month boundary). */
+export function countByLink(rows: ClickRow[]): LinkCount[] {
+  const counts = new Map<string, LinkCount>()
+  const periods = new Map<number, string>()
+  for (const r of rows) {
+    const day = Math.floor(r.ts / 86_400_000)
+    let period = periods.get(day)
+    if (period === undefined) periods.set(day, (period = currentPeriod(new Date(r.ts)).start))
+    const key = `${r.link_id}\n${period}`
+    const c = counts.get(key)
+    if (c) c.n++
+    else counts.set(key, { link_id: r.link_id, period, n: 1 })
+  }
+  return [...counts.values()]
+}
+
+export async function addClickCounts(db: Db, rows: ClickRow[]): Promise<void> {
+  if (rows.length === 0) return
+  const counts = JSON.stringify(countByLink(rows))
+  // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
+  await db.execute(sql`
+    with c as (
+      select link_id, period, sum(n)::bigint as n
+      from json_to_recordset(${counts}::json) as x(link_id text, period date, n bigint)
+      group by link_id, period
+    ), per_link as (
+      select link_id, sum(n)::bigint as n from c group by link_id
+    ), upd as (
+      update links l set clicks = l.clicks + p.n from per_link p where l.id = p.link_id returning l.id, l.user_id
+    )
+    insert into usage_periods (user_id, period_start, clicks)
+    select upd.user_id, c.period, sum(c.n)::bigint from upd join c on c.link_id = upd.id group by upd.user_id, c.period
+    on conflict (user_id, period_start) do update set clicks = usage_periods.clicks + excluded.clicks`)
+}

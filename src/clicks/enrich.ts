@@ -1,0 +1,144 @@
+// Turns raw clicks into ClickHouse rows, off the hot path: UA parsing behind an LRU of UA strings,
+// bot flag with its reason, geo lookup, referrer host, UTM values and the visitor hash. The raw
+// IP goes into the hash and the geo lookup, and nowhere else.
+import { readFileSync } from 'node:fs'
+import { LRUCache } from 'lru-cache'
+import { Reader } from 'maxmind'
+import UAParser from 'ua-parser-js'
+import { isbotMatch } from 'isbot'
+import type { RawClick } from './sink'
+
+export type ClickRow = {
+  event_id: string
+  /** Unix milliseconds; ClickHouse reads an integer into DateTime64(3) as such. */
+  ts: number
+  owner_id: string
+  link_id: string
+  domain: string
+  country: string
+  city: string
+  device: string
+  browser: string
+  os: string
+  referrer_host: string
+  utm_source: string
+  utm_medium: string
+  utm_campaign: string
+  is_bot: 0 | 1
+  bot_reason: string
+  visitor_hash: number
+}
+
+type Agent = { device: string; browser: string; os: string; isBot: 0 | 1; botReason: string }
+type GeoRecord = { country_code?: string; country?: { iso_code?: string }; city?: { names?: { en?: string } } }
+
+const DEFAULT_GEO_DB = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'
+// Rows are enriched in slices, yielding between them, so a big batch never stalls redirects.
+const SLICE = 1000
+
+export class Enricher {
+  private readonly agents = new LRUCache<string, Agent>({ max: 10_000 })
+  private readonly geo: { get(ip: string): GeoRecord | null }
+
+  constructor(private readonly salt: string, geoipDb: string | null) {
+    const path = geoipDb ?? Bun.resolveSync(DEFAULT_GEO_DB, import.meta.dir)
+    // Any MaxMind-format file: GeoLite2-City records, or the flat { country_code } of the default.
+    this.geo = new Reader(readFileSync(path)) as unknown as { get(ip: string): GeoRecord | null }
+  }
+
+  async enrichBatch(clicks: RawClick[]): Promise<ClickRow[]> {
+    const out: ClickRow[] = new Array(clicks.length)
+    for (let i = 0; i < clicks.length; i++) {
+      if (i > 0 && i % SLICE === 0) await yieldToLoop()
+      out[i] = this.enrich(clicks[i])
+    }
+    return out
+  }
+
+  enrich(c: RawClick): ClickRow {
+    const agent = this.agent(c.ua)
+    const place = this.place(c.ip)
+    const utm = utmValues(c.query)
+    return {
+      event_id: Bun.randomUUIDv7('hex', c.ts),
+      ts: c.ts,
+      owner_id: c.ownerId,
+      link_id: c.linkId,
+      domain: c.domain,
+      country: place.country,
+      city: place.city,
+      device: agent.device,
+      browser: agent.browser,
+      os: agent.os,
+      referrer_host: referrerHost(c.referer),
+      utm_source: utm.source,
+      utm_medium: utm.medium,
+      utm_campaign: utm.campaign,
+      is_bot: agent.isBot,
+      bot_reason: agent.botReason,
+      visitor_hash: this.visitorHash(c.ip, c.ua, c.ts),
+    }
+  }
+
+  private agent(ua: string): Agent {
+    let a = this.agents.get(ua)
+    if (a === undefined) {
+      a = parseAgent(ua)
+      this.agents.set(ua, a)
+    }
+    return a
+  }
+
+  private place(ip: string): { country: string; city: string } {
+    if (!ip) return { country: '', city: '' }
+    let rec: GeoRecord | null = null
+    try {
+      rec = this.geo.get(ip.startsWith('::ffff:') ? ip.slice(7) : ip)
+    } catch {
+      // not an IP address (a malformed X-Forwarded-For): no location
+    }
+    return { country: rec?.country_code ?? rec?.country?.iso_code ?? '', city: rec?.city?.names?.en ?? '' }
+  }
+
+  /** 48 bits of SHA-256(salt, ip, ua, day): unique per visitor and day, not reversible to the IP. */
+  private visitorHash(ip: string, ua: string, ts: number): number {
+    const day = Math.floor(ts / 86_400_000)
+    const digest = new Bun.CryptoHasher('sha256').update(`${this.salt}\n${ip}\n${ua}\n${day}`).digest()
+    return digest.readUIntBE(0, 6)
+  }
+}
+
+export function parseAgent(ua: string): Agent {
+  if (!ua) return { device: 'unknown', browser: 'unknown', os: 'unknown', isBot: 1, botReason: 'empty user-agent' }
+  const r = new UAParser(ua).getResult()
+  const match = isbotMatch(ua)
+  return {
+    device: match ? 'bot' : r.device.type ?? 'desktop',
+    browser: r.browser.name ?? 'unknown',
+    os: r.os.name ?? 'unknown',
+    isBot: match ? 1 : 0,
+    botReason: match ? `user-agent matches "${match}"` : '',
+  }
+}
+
+/** The referring host without `www.`; '' for direct visits or an unparsable Referer. */
+export function referrerHost(referer: string): string {
+  if (!referer) return ''
+  const start = referer.indexOf('://')
+  if (start === -1) return ''
+  let host = referer.slice(start + 3)
+  const end = host.search(/[/?#]/)
+  if (end !== -1) host = host.slice(0, end)
+  host = host.slice(host.lastIndexOf('@') + 1).toLowerCase()
+  if (!host.startsWith('[')) host = host.replace(/:\d+$/, '')
+  return host.startsWith('www.') ? host.slice(4) : host
+}
+
+export function utmValues(query: string): { source: string; medium: string; campaign: string } {
+  if (!query.includes('utm_')) return { source: '', medium: '', campaign: '' }
+  const p = new URLSearchParams(query)
+  const v = (k: string) => (p.get(k) ?? '').slice(0, 200)
+  return { source: v('utm_source'), medium: v('utm_medium'), campaign: v('utm_campaign') }
+}
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))

@@ -1,0 +1,74 @@
+// Applies migrations/clickhouse/*.sql at start, records each in kurz_migrations, and keeps the
+// raw table's TTL in line with CLICKS_TTL_DAYS. Every statement is idempotent (IF NOT EXISTS),
+// so two instances starting at once do no harm.
+import { readdirSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { quoteIdent, rows, type ClickHouse } from './client'
+
+const DIR = resolve(import.meta.dir, '../../migrations/clickhouse')
+
+type Migration = { name: string; statements: string[] }
+
+/** `0001_clicks.sql` and its cluster variant `0001_clicks.cluster.sql` share the name `0001_clicks`. */
+export function loadMigrations(cluster: string | null, database: string): Migration[] {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.sql'))
+  const names = [...new Set(files.map((f) => f.replace(/(\.cluster)?\.sql$/, '')))].sort()
+  return names.map((name) => {
+    const file = cluster ? `${name}.cluster.sql` : `${name}.sql`
+    if (!files.includes(file)) throw new Error(`migrations/clickhouse: ${file} is missing`)
+    const text = readFileSync(resolve(DIR, file), 'utf8')
+      .replace(/\$CLUSTER/g, quoteIdent(cluster ?? ''))
+      .replace(/\$DATABASE/g, quoteIdent(database))
+    return { name, statements: splitStatements(text) }
+  })
+}
+
+export function splitStatements(sql: string): string[] {
+  return sql
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('--'))
+    .join('\n')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+export async function migrateClickHouse(ch: ClickHouse, opts: { database: string; ttlDays: number | null }): Promise<string[]> {
+  const onCluster = ch.cluster ? ` ON CLUSTER ${quoteIdent(ch.cluster)}` : ''
+  const engine = ch.cluster
+    ? `ReplicatedMergeTree('/clickhouse/tables/{shard}/${opts.database}/kurz_migrations', '{replica}')`
+    : 'MergeTree'
+  await ch.client.command({
+    query: `CREATE TABLE IF NOT EXISTS kurz_migrations${onCluster} (name String, applied_at DateTime DEFAULT now()) ENGINE = ${engine} ORDER BY name`,
+  })
+  const done = new Set((await rows<{ name: string }>(ch, 'SELECT name FROM kurz_migrations')).map((r) => r.name))
+  const applied: string[] = []
+  for (const m of loadMigrations(ch.cluster, opts.database)) {
+    if (done.has(m.name)) continue
+    for (const query of m.statements) await ch.client.command({ query })
+    await ch.client.insert({
+      table: 'kurz_migrations', values: [{ name: m.name }], format: 'JSONEachRow', columns: ['name'],
+      clickhouse_settings: { insert_deduplication_token: `migration-${m.name}` },
+    })
+    applied.push(m.name)
+  }
+  await applyTtl(ch, onCluster, opts.ttlDays)
+  return applied
+}
+
+/** Retention is configuration, not a migration: set or drop the raw table's TTL to match it. */
+async function applyTtl(ch: ClickHouse, onCluster: string, ttlDays: number | null) {
+  const table = ch.cluster ? 'clicks_local' : 'clicks'
+  const [row] = await rows<{ q: string }>(ch,
+    'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: table })
+  const current = /\bTTL toDateTime\(ts\) \+ toIntervalDay\((\d+)\)/.exec(row?.q ?? '')?.[1]
+  if (ttlDays !== null && current !== String(ttlDays)) {
+    await ch.client.command({
+      query: `ALTER TABLE ${table}${onCluster} MODIFY TTL toDateTime(ts) + INTERVAL ${ttlDays} DAY`,
+      // Old parts are dropped as merges reach them, not rewritten all at once at start.
+      clickhouse_settings: { materialize_ttl_after_modify: 0 },
+    })
+  } else if (ttlDays === null && / TTL /.test(row?.q ?? '')) {
+    await ch.client.command({ query: `ALTER TABLE ${table}${onCluster} REMOVE TTL` })
+  }
+}

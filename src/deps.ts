@@ -3,6 +3,7 @@ import type { Config } from './config'
 import { openDatabase, pgliteDir, type Database, type Db } from './db/client'
 import { connectRedis, createBus, type Bus, type RedisClients } from './shared/redis'
 import { LinkCache } from './redirect/cache'
+import { DomainNamespaces } from './redirect/domains'
 import { CountingSink, type ClickSink } from './clicks/sink'
 import { createLogger, type Logger } from './shared/log'
 
@@ -13,6 +14,8 @@ export type Deps = {
   redis: RedisClients | null
   bus: Bus
   linkCache: LinkCache
+  /** The verified custom hostnames, each its own slug namespace; `changed()` after a verify or delete. */
+  domains: DomainNamespaces
   clicks: ClickSink
   log: Logger
   now: () => Date
@@ -39,6 +42,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null
   const bus = createBus(redis, config.redisPrefix)
   const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)
+  const domains = new DomainNamespaces({ db: database.db, bus, log })
+  await domains.reload()
   return {
     config,
     database,
@@ -46,6 +51,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     redis,
     bus,
     linkCache,
+    domains,
     clicks: overrides.clicks ?? new CountingSink(),
     log,
     now: overrides.now ?? (() => new Date()),

@@ -3,14 +3,13 @@ import type { Server } from 'bun'
 import type { Deps } from './deps'
 import { createApp } from './app'
 import { createRedirectHandler } from './redirect/index'
-import { DomainNamespaces } from './redirect/domains'
 import { RESERVED_SLUGS } from './links/slug'
 
 export type Running = { server: Server<unknown>; url: string; stop(): Promise<void> }
 
 export async function startServer(deps: Deps, opts: { port?: number; hostname?: string } = {}): Promise<Running> {
   const app = createApp(deps)
-  const namespaces = new DomainNamespaces(deps)
+  const namespaces = deps.domains
   await namespaces.reload()
   const redirect = createRedirectHandler(deps, namespaces)
   const viaApp = (req: Request) => app.handle(req)

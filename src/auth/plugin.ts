@@ -1,5 +1,7 @@
 // The one auth plugin: `{ auth: true }` resolves the caller and applies the per-minute rate limit
 // of its plan (per key, or per account for JWTs); `{ admin: true }` also requires ADMIN.
+// The guard runs at onRequest for every /api/v1 path, before routing and validation, so that
+// every answer there (400s and unknown routes included) carries the X-RateLimit-* headers.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
@@ -36,17 +38,24 @@ export function authPlugin(deps: Deps) {
     return caller
   }
 
+  const resolved = new WeakMap<Request, Caller>()
+  const callerFor = async (c: Ctx) => resolved.get(c.request) ?? guard(c)
+
   return new Elysia({ name: 'kurz.auth' })
     .decorate('callers', ctx.callers)
+    .onRequest(async (c) => {
+      if (c.request.method === 'OPTIONS' || !new URL(c.request.url).pathname.startsWith('/api/v1/')) return
+      resolved.set(c.request, await guard(c as unknown as Ctx))
+    })
     .macro({
       auth: {
         async resolve(c) {
-          return { caller: await guard(c as unknown as Ctx) }
+          return { caller: await callerFor(c as unknown as Ctx) }
         },
       },
       admin: {
         async resolve(c) {
-          const caller = await guard(c as unknown as Ctx)
+          const caller = await callerFor(c as unknown as Ctx)
           if (caller.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Only administrators may do this')
           return { caller }
         },

@@ -7,6 +7,7 @@ import { AppError, errorBody, isUnavailable } from './errors'
 import { newId } from './shared/ids'
 import { authPlugin } from './auth/plugin'
 import { linksPlugin } from './links/index'
+import { analyticsPlugin } from './analytics/index'
 import { opsPlugin } from './ops/index'
 import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
@@ -60,6 +61,7 @@ export function createApp(deps: Deps) {
     .get('/docs/scalar.js', () => new Response(SCALAR_BUNDLE, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' } }))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
+    .use(analyticsPlugin(deps, auth))
     .use(accountsPlugin(deps, auth))
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))

@@ -4,7 +4,9 @@ import { openDatabase, pgliteDir, type Database, type Db } from './db/client'
 import { connectRedis, createBus, type Bus, type RedisClients } from './shared/redis'
 import { LinkCache } from './redirect/cache'
 import { DomainNamespaces } from './redirect/domains'
-import { CountingSink, type ClickSink } from './clicks/sink'
+import type { ClickSink } from './clicks/sink'
+import type { ClickHouse } from './clicks/client'
+import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
 
 export type Deps = {
@@ -19,6 +21,8 @@ export type Deps = {
   clicks: ClickSink
   log: Logger
   now: () => Date
+  /** The click store (chDB or a server); absent when tests run with their own sink. */
+  clickhouse?: ClickHouse
   /** Reachability of the click store, for /ready; absent until the click pipeline is wired. */
   clickhousePing?: () => Promise<unknown>
   /** Extra Prometheus lines from the click plane. */
@@ -44,6 +48,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)
   const domains = new DomainNamespaces({ db: database.db, bus, log })
   await domains.reload()
+  // A sink given by the caller (tests) replaces the whole click plane: no ClickHouse is opened.
+  const clickPlane = overrides.clicks ? null : await openClickPipeline(config, database.db, log)
   return {
     config,
     database,
@@ -52,7 +58,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     bus,
     linkCache,
     domains,
-    clicks: overrides.clicks ?? new CountingSink(),
+    clicks: overrides.clicks ?? clickPlane!.sink,
+    ...clickPlane?.hooks,
     log,
     now: overrides.now ?? (() => new Date()),
   }

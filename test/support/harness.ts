@@ -12,6 +12,7 @@ import { bootstrap } from '../../src/accounts/bootstrap'
 import { startServer, type Running } from '../../src/server'
 import { silentLogger } from '../../src/shared/log'
 import { randomBase62 } from '../../src/shared/ids'
+import { CountingSink } from '../../src/clicks/sink'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -32,6 +33,11 @@ export type HarnessOptions = {
   /** Share an existing Postgres database (for multi-instance tests). */
   databaseUrl?: string
   redisPrefix?: string
+  /**
+   * Run the real click plane on chDB under this harness's DATA_DIR. Off by default: chDB is one
+   * engine per process, and most tests only need the CountingSink (deps.clicks).
+   */
+  clickhouse?: boolean
 }
 
 export type Harness = {
@@ -76,7 +82,8 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   }
   const config = loadConfig(env)
   const database = opts.overrides?.database ?? (databaseUrl ? undefined : await openDatabase({ url: null, dir: null }))
-  const deps = await createDeps(config, { log: silentLogger, ...opts.overrides, ...(database ? { database } : {}) })
+  const clicks = opts.overrides?.clicks ?? (opts.clickhouse ? undefined : new CountingSink())
+  const deps = await createDeps(config, { log: silentLogger, ...opts.overrides, clicks, ...(database ? { database } : {}) })
   await bootstrap(deps)
   const app = createApp(deps)
   const servers: Running[] = []

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config'
 import { closeDeps, createDeps } from './deps'
 import { bootstrap } from './accounts/bootstrap'
 import { startServer } from './server'
+import { startScheduler } from './jobs/scheduler'
 
 let config
 try {
@@ -18,6 +19,7 @@ try {
 const deps = await createDeps(config)
 await bootstrap(deps)
 const running = await startServer(deps)
+const stopScheduler = config.cronInternal ? startScheduler(deps) : () => {}
 deps.log.info('kurz listening', {
   url: running.url,
   baseUrl: config.baseUrl,
@@ -30,6 +32,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   deps.log.info('shutting down', { signal })
+  stopScheduler()
   await running.stop()
   await closeDeps(deps)
   process.exit(0)

@@ -74,3 +74,8 @@ export async function withXactLock<T>(db: Db, key: number, fn: (tx: Tx) => Promi
     return fn(tx)
   })
 }
+
+/** The rows of a raw `execute`: postgres.js answers an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[]
+}

@@ -1,0 +1,19 @@
+// The in-process schedule (unless CRON_INTERNAL=false). Every instance may run it: the tasks
+// claim their work, so nothing is done twice.
+import type { Deps } from '../deps'
+import { expireLinks, renewPeriods, weeklyReports } from './tasks'
+
+const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000 }
+
+export function startScheduler(deps: Deps): () => void {
+  const run = (name: string, fn: () => Promise<unknown>) => () =>
+    fn().catch((e) => deps.log.warn('scheduled task failed', { task: name, error: String(e) }))
+  const timers = [
+    setInterval(run('expire', () => expireLinks(deps)), EVERY.expire),
+    setInterval(run('renew', () => renewPeriods(deps)), EVERY.renew),
+    setInterval(run('weekly', () => weeklyReports(deps)), EVERY.weekly),
+  ]
+  for (const t of timers) t.unref()
+  void run('expire', () => expireLinks(deps))()
+  return () => timers.forEach(clearInterval)
+}

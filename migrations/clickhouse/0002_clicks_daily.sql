@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS clicks_daily (
   visitors AggregateFunction(uniq, UInt64)
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(day)
-ORDER BY (owner_id, dim, day, is_bot, value, link_id);
+ORDER BY (owner_id, dim, day, is_bot, value, link_id)
+-- A replayed batch must not be added to the rollup twice either (see 0001).
+SETTINGS non_replicated_deduplication_window = 10000;
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS clicks_daily_mv TO clicks_daily AS
 -- The inner query unrolls each click into its dimensions. It does not pass link_id on, so the

@@ -2,7 +2,7 @@
 // in-process under DATA_DIR/clickhouse. Everything above this file speaks @clickhouse/client.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../config'
 
 export type ClickHouse = {
@@ -25,6 +25,8 @@ export async function openClickHouse(config: Config): Promise<ClickHouse> {
     if (ch.database !== 'default') await ensureDatabase(ch.url, auth, ch.database)
     const client = createClient({
       url: ch.url, ...auth, database: ch.database, request_timeout: REQUEST_TIMEOUT_MS,
+      // Failures are logged once by the sink, with what happened to the batch.
+      log: { level: ClickHouseLogLevel.OFF },
       // Inserts into a Distributed table must reach the shards before we call the batch stored.
       clickhouse_settings: ch.cluster ? { distributed_foreground_insert: 1 } : {},
     })

@@ -19,7 +19,8 @@ export async function insertClicks(ch: ClickHouse, rows: ClickRow[], token: stri
     table: 'clicks',
     values: rows,
     format: 'JSONEachRow',
-    clickhouse_settings: { insert_deduplication_token: token },
+    // The rollup view must drop a replayed block too, not only the raw table.
+    clickhouse_settings: { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 },
   })
 }
 

@@ -109,8 +109,8 @@ export class ClickHouseSink implements ClickSink {
     this.closed = true
     clearInterval(this.timer)
     this.retryAt = 0 // one more try at the spill before exiting, even while backing off
-    await this.flush()
     await this.overflow
+    await this.flush()
     await this.p.afterClose?.()
   }
 
@@ -123,7 +123,11 @@ export class ClickHouseSink implements ClickSink {
     const rows = await this.p.enricher.enrichBatch(clicks)
     const token = Bun.randomUUIDv7()
     // While older batches wait in the spill, newer ones queue behind them: order is kept.
-    if (this.spillPending) return this.toSpill({ token, counted: false, rows })
+    // The Postgres counters do not wait for ClickHouse.
+    if (this.spillPending) {
+      const counted = await this.p.count(rows).then(() => true, () => false)
+      return this.toSpill({ token, counted, rows })
+    }
     const [counted, inserted] = await Promise.allSettled([this.p.count(rows), this.p.insert(rows, token)])
     if (inserted.status === 'fulfilled') this.stats.inserted += rows.length
     if (counted.status === 'fulfilled' && inserted.status === 'fulfilled') return
@@ -163,12 +167,12 @@ export class ClickHouseSink implements ClickSink {
   private async toSpill(batch: SpilledBatch) {
     await this.p.spill.append(batch)
     this.stats.spilled += batch.rows.length
+    this.spillPending = true
   }
 
   /** At the bound: enrich and spill the detached clicks, beside the flusher, not behind it. */
   private spillOverflow(clicks: RawClick[]) {
     this.p.log.warn('click buffer full; spilling', { clicks: clicks.length })
-    this.spillPending = true
     this.overflow = this.overflow.then(async () => {
       const rows = await this.p.enricher.enrichBatch(clicks)
       await this.toSpill({ token: Bun.randomUUIDv7(), counted: false, rows })

@@ -19,3 +19,18 @@ export async function distinctEvents(ch: ClickHouse): Promise<number> {
   const [r] = await rows<{ n: string }>(ch, 'SELECT uniqExact(event_id) AS n FROM clicks')
   return Number(r.n)
 }
+
+/** A logger that keeps what it was told, for asserting on warnings. */
+export function recordingLogger() {
+  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = []
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields })
+  return { lines, log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } }
+}
+
+/** A TCP port nothing listens on (bound once, then released). */
+export function closedPort(): number {
+  const s = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+  const port = s.port
+  s.stop(true)
+  return port
+}

@@ -1,0 +1,133 @@
+// Durability of the click plane on real engines: ClickHouse unreachable, then back; the bound;
+// a damaged spill file. Nothing is lost and nothing is counted twice.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import { ClickHouseLogLevel, createClient } from '@clickhouse/client'
+import { createHarness, type Harness } from './support/harness'
+import { closedPort, countClicks, rawClick, recordingLogger } from './support/clicks'
+import { openChdb, type ClickHouse } from '../src/clicks/client'
+import { migrateClickHouse } from '../src/clicks/migrate'
+import { insertClicks } from '../src/clicks/pipeline'
+import { addClickCounts } from '../src/clicks/counters'
+import { Enricher } from '../src/clicks/enrich'
+import { SpillLog } from '../src/clicks/spill'
+import { ClickHouseSink } from '../src/clicks/sink'
+import { links, usagePeriods } from '../src/db/schema'
+import type { Logger } from '../src/shared/log'
+
+describe('click durability', () => {
+  let h: Harness
+  let ch: ClickHouse
+  let dir: string
+  beforeAll(async () => {
+    h = await createHarness()
+    dir = mkdtempSync(join(tmpdir(), 'kurz-clicks-'))
+    ch = await openChdb(join(dir, 'clickhouse'))
+    await migrateClickHouse(ch, { database: 'default', ttlDays: null })
+  }, 60_000)
+  afterAll(async () => {
+    await ch.close()
+    await h.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const enricher = new Enricher('test-salt', null)
+  function sink(spill: string, insert: (rows: any[], token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
+    return new ClickHouseSink({
+      insert, count: (rows) => addClickCounts(h.deps.db, rows), enricher, spill: new SpillLog(spill, log), log,
+      flushMs: 60_000, batchMax: 1000, bufferMax: 100_000, ...over,
+    })
+  }
+  async function newLink(slug: string) {
+    const r = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/', slug } })
+    expect(r.status).toBe(201)
+    return { id: r.body.data.id as string, owner: (await h.deps.db.select().from(links).where(eq(links.slug, slug)))[0].userId }
+  }
+  const linkClicks = async (id: string) => (await h.deps.db.select().from(links).where(eq(links.id, id)))[0].clicks
+  const usage = async (owner: string) => (await h.deps.db.select().from(usagePeriods).where(eq(usagePeriods.userId, owner)))[0]?.clicks ?? 0
+
+  test('ClickHouse unreachable, then back: nothing lost, nothing counted twice', async () => {
+    const link = await newLink('dur-down')
+    const spill = join(dir, 'spill-down')
+    const down = createClient({ url: `http://127.0.0.1:${closedPort()}`, request_timeout: 2000, log: { level: ClickHouseLogLevel.OFF } })
+    const s1 = sink(spill, (rows, token) => insertClicks({ client: down, engine: 'server', cluster: null, close: () => down.close() }, rows, token), h.deps.log, { batchMax: 700 })
+    for (let i = 0; i < 2000; i++) s1.push(rawClick({ linkId: link.id, ownerId: link.owner, ip: `10.0.${i % 200}.1` }))
+    await s1.flush()
+    expect(s1.stats.spilled).toBe(2000)
+    // The counters do not depend on ClickHouse: they are already in.
+    expect(await linkClicks(link.id)).toBe(2000)
+    await s1.close()
+    await down.close()
+    expect(readdirSync(spill).length).toBeGreaterThan(0)
+
+    // A working engine: the spill is replayed, in order; counters are not added again.
+    const s2 = sink(spill, (rows, token) => insertClicks(ch, rows, token))
+    await s2.flush()
+    expect(s2.stats.replayed).toBe(2000)
+    expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(2000)
+    expect(await linkClicks(link.id)).toBe(2000)
+    expect(await usage(link.owner)).toBe(2000)
+    expect(readdirSync(spill)).toEqual([])
+    await s2.close()
+  })
+
+  test('a replayed batch that had already landed is dropped by its deduplication token', async () => {
+    const link = await newLink('dur-dedup')
+    const spill = join(dir, 'spill-dedup')
+    const rows = await enricher.enrichBatch(Array.from({ length: 300 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
+    // The insert landed but its answer was lost (a timeout): the batch was spilled, uncounted.
+    await insertClicks(ch, rows, 'tok-dedup-1')
+    await new SpillLog(spill, h.deps.log).append({ token: 'tok-dedup-1', counted: false, rows })
+    const s = sink(spill, (r, token) => insertClicks(ch, r, token))
+    await s.flush()
+    expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(300)
+    const [daily] = await (await ch.client.query({ query: `SELECT sum(clicks) AS n FROM clicks_daily WHERE dim = 'link' AND link_id = '${link.id}'`, format: 'JSONEachRow' })).json<{ n: string }>()
+    expect(Number(daily.n)).toBe(300)
+    expect(await linkClicks(link.id)).toBe(300)
+    await s.close()
+  })
+
+  test('at the bound the buffer spills instead of growing, and the spill is replayed', async () => {
+    const link = await newLink('dur-bound')
+    const spill = join(dir, 'spill-bound')
+    const s = sink(spill, (rows, token) => insertClicks(ch, rows, token), h.deps.log, { bufferMax: 100, batchMax: 1000 })
+    for (let i = 0; i < 250; i++) s.push(rawClick({ linkId: link.id, ownerId: link.owner }))
+    expect(s.buffered).toBe(50)
+    // The overflow is enriched and written beside the flusher; close() waits for it, then replays it.
+    await s.close()
+    expect(s.stats.spilled).toBe(200)
+    expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(250)
+    expect(await linkClicks(link.id)).toBe(250)
+  })
+
+  test('a corrupted last line of a spill file is skipped with a warning', async () => {
+    const link = await newLink('dur-corrupt')
+    const spill = join(dir, 'spill-corrupt')
+    const rows = await enricher.enrichBatch(Array.from({ length: 10 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
+    const good = (token: string) => JSON.stringify({ token, counted: false, rows }) + '\n'
+    mkdirSync(spill, { recursive: true })
+    writeFileSync(join(spill, 'clicks-000000000000001-000000.jsonl'), good('c-1') + good('c-2') + good('c-3').slice(0, 200))
+    const rec = recordingLogger()
+    const s = sink(spill, (r, token) => insertClicks(ch, r, token), rec.log)
+    await s.flush()
+    expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(20)
+    expect(await linkClicks(link.id)).toBe(20)
+    expect(rec.lines.some((l) => l.level === 'warn' && /corrupt last line/.test(l.msg))).toBe(true)
+    expect(existsSync(join(spill, 'clicks-000000000000001-000000.jsonl'))).toBe(false)
+    await s.close()
+  })
+
+  test('the raw IP is not in the spill file', async () => {
+    const spill = join(dir, 'spill-ip')
+    const s = sink(spill, async () => { throw new Error('down') })
+    s.push(rawClick({ ip: '203.0.113.77' }))
+    await s.flush()
+    const text = readdirSync(spill).map((f) => readFileSync(join(spill, f), 'utf8')).join('')
+    expect(text).toContain('visitor_hash')
+    expect(text).not.toContain('203.0.113.77')
+    await s.close()
+  })
+})

@@ -12,6 +12,7 @@ import { opsPlugin } from './ops/index'
 import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
+import { domainsPlugin } from './domains/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -65,6 +66,7 @@ export function createApp(deps: Deps) {
     .use(accountsPlugin(deps, auth))
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))
+    .use(domainsPlugin(deps, auth))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -1,0 +1,23 @@
+// Routes of the custom domains API: each handler is one call into the service.
+import { Elysia } from 'elysia'
+import type { Deps } from '../deps'
+import type { AuthPlugin } from '../app'
+import { errorSchemas } from '../shared/error-schemas'
+import { createDomain, getDomain, listDomains, verifyDomain } from './service'
+import { deleteDomain } from './fallback'
+import { createBody, idParam, responses } from './model'
+
+export function domainsPlugin(deps: Deps, auth: AuthPlugin) {
+  return new Elysia({ name: 'kurz.domains', prefix: '/api/v1/domains', detail: { tags: ['Domains'] } })
+    .use(auth)
+    .post('/', ({ body, caller, status }) => createDomain(deps, caller, body).then((r) => status(201, r)),
+      { auth: true, body: createBody, response: { 201: responses.one, ...errorSchemas } })
+    .get('/', ({ caller }) => listDomains(deps, caller),
+      { auth: true, response: { 200: responses.list, ...errorSchemas } })
+    .get('/:id', ({ params, caller }) => getDomain(deps, caller, params.id),
+      { auth: true, params: idParam, response: { 200: responses.one, ...errorSchemas } })
+    .post('/:id/verify', ({ params, caller }) => verifyDomain(deps, caller, params.id),
+      { auth: true, params: idParam, response: { 200: responses.one, ...errorSchemas } })
+    .delete('/:id', ({ params, caller }) => deleteDomain(deps, caller, params.id),
+      { auth: true, params: idParam, response: { 200: responses.deleted, ...errorSchemas } })
+}

@@ -8,6 +8,7 @@ import type { ClickSink } from './clicks/sink'
 import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
+import { closeAuthContext } from './auth/context'
 
 export type Deps = {
   config: Config
@@ -68,5 +69,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.clicks.close()
   await deps.bus.close()
+  await closeAuthContext(deps)
   await deps.database.close()
 }

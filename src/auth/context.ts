@@ -38,3 +38,11 @@ export function clientIp(deps: Deps, request: Request, server: { requestIP(r: Re
   }
   return server?.requestIP(request)?.address ?? 'unknown'
 }
+
+/** On shutdown: write the key usage still in memory while the database is open. */
+export async function closeAuthContext(deps: Deps): Promise<void> {
+  const ctx = contexts.get(deps)
+  if (!ctx) return
+  ctx.keyUsage.stop()
+  await ctx.keyUsage.flush()
+}

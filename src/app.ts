@@ -13,6 +13,7 @@ import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
+import { qrPlugin } from './qr/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))
     .use(domainsPlugin(deps, auth))
+    .use(qrPlugin(deps, auth))
 }
 
 export type App = ReturnType<typeof createApp>

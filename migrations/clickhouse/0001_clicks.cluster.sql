@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS clicks_local ON CLUSTER $CLUSTER (
   is_bot UInt8,
   bot_reason LowCardinality(String),
   visitor_hash UInt64
-) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/$DATABASE/clicks_local', '{replica}')
+) ENGINE = ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/clicks_local', '{replica}')
 PARTITION BY toYYYYMM(ts)
 ORDER BY (owner_id, link_id, ts);
 

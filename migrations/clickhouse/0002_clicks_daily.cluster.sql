@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS clicks_daily_local ON CLUSTER $CLUSTER (
   link_id String,
   clicks SimpleAggregateFunction(sum, UInt64),
   visitors AggregateFunction(uniq, UInt64)
-) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/$DATABASE/clicks_daily_local', '{replica}')
+) ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/clicks_daily_local', '{replica}')
 PARTITION BY toYYYYMM(day)
 ORDER BY (owner_id, dim, day, is_bot, value, link_id);
 

@@ -36,7 +36,7 @@ export function splitStatements(sql: string): string[] {
 export async function migrateClickHouse(ch: ClickHouse, opts: { database: string; ttlDays: number | null }): Promise<string[]> {
   const onCluster = ch.cluster ? ` ON CLUSTER ${quoteIdent(ch.cluster)}` : ''
   const engine = ch.cluster
-    ? `ReplicatedMergeTree('/clickhouse/tables/{shard}/${opts.database}/kurz_migrations', '{replica}')`
+    ? `ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/kurz_migrations', '{replica}')`
     : 'MergeTree'
   await ch.client.command({
     query: `CREATE TABLE IF NOT EXISTS kurz_migrations${onCluster} (name String, applied_at DateTime DEFAULT now()) ENGINE = ${engine} ORDER BY name`,

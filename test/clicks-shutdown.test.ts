@@ -38,7 +38,7 @@ test('SIGTERM under load loses no click', async () => {
     body: JSON.stringify({ url: 'https://example.com/', slug: 'sigterm' }),
   })
   expect(made.status).toBe(201)
-  const linkId = (await made.json()).data.id
+  const linkId = ((await made.json()) as { data: { id: string } }).data.id
 
   let answered = 0
   let attempted = 0

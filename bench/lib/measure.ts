@@ -18,7 +18,7 @@ export async function withNoise<T>(server: Child, loadCpu: (r: T) => number, run
   return { ...r, foreignCores: Math.max(0, foreign / wall) }
 }
 
-export type Saturation = WrkResult & Noise & { serverCpuCores: number }
+export type Saturation = WrkResult & Noise & { serverCpuCores: number; seconds: number }
 
 /** wrk at full speed over the warmed slugs. Also: how busy the server core was (1.0 = saturated). */
 export async function saturation(server: Child, seconds: number, slugs: number, prefix = 'bn'): Promise<Saturation> {
@@ -26,7 +26,8 @@ export async function saturation(server: Child, seconds: number, slugs: number, 
   const t0 = performance.now()
   const r = await withNoise(server, (w: WrkResult) => w.loadCpu, () =>
     runWrk({ url: server.url, script: 'slugs.lua', seconds, env: { BENCH_SLUGS: String(slugs), BENCH_PREFIX: prefix } }))
-  return { ...r, serverCpuCores: (cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000) }
+  const elapsed = (performance.now() - t0) / 1000
+  return { ...r, seconds: elapsed, serverCpuCores: (cpuSeconds(server.pid) - cpu0) / elapsed }
 }
 
 export type CpuPerRedirect = { rate: number; requests: number; cpuSeconds: number; usPerRedirect: number; dropped: number; failed: number }

@@ -1,6 +1,8 @@
 // The order of the run: Kurz with every tier, then LRU off, then Redis off too, then unknown slugs
 // on a fresh instance (so Postgres's own counters can be read with it stopped), then memory.
 import { join } from 'node:path'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { cpus, loadavg } from 'node:os'
 import { rssBytes, startChild, pinned, type Child } from './proc'
 import { recreateDatabase, seedLinks, slugLookups } from './db'
@@ -65,6 +67,8 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     say(`API creates, ${plan.api} s`)
     f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
   } else f.k6Missing = true
+  // What the click plane did meanwhile (kurz_click_* lines exist once a real sink is wired).
+  f.clickMetrics = Object.fromEntries(Object.entries(await scrape(kurz.url)).filter(([k]) => k.startsWith('kurz_click')))
   await base.stop()
   await kurz.stop()
 
@@ -110,12 +114,15 @@ async function tierRun(fleet: KurzFleet, variant: { lru: boolean; redis?: boolea
 }
 
 async function sinkName(fleet: KurzFleet): Promise<string> {
+  // Its own DATA_DIR: an embedded click store (chDB) is locked by the running Kurz.
+  const dataDir = mkdtempSync(join(tmpdir(), 'kurz-sink-'))
   const p = Bun.spawn([process.execPath, join(ROOT, 'bench/sink-name.ts')], {
-    env: { ...process.env, ...fleet.env(), LOG_LEVEL: 'error' } as Record<string, string>, stdout: 'pipe', stderr: 'pipe',
+    env: { ...process.env, ...fleet.env(), DATA_DIR: dataDir, LOG_LEVEL: 'error' } as Record<string, string>, stdout: 'pipe', stderr: 'pipe',
   })
   const guard = setTimeout(() => p.kill('SIGKILL'), 30_000)
   const text = await new Response(p.stdout).text()
   clearTimeout(guard)
+  rmSync(dataDir, { recursive: true, force: true })
   return /SINK (\S+)/.exec(text)?.[1] ?? 'unknown'
 }
 

@@ -11,6 +11,7 @@ export function report(f: Record<string, any>) {
   const redisRatio = f.redisPath.rps / satK.rps
   const u = f.unknown
   const na = 'n/a (no k6)'
+  const pct = (x: number) => `${(x * 100).toFixed(0)}%`
   const targets: Record<string, boolean> = {
     'saturation ≥ 0.9 × baseline': satRatio >= 0.9,
     'CPU per redirect ≤ 1.25 × baseline': cpuRatio <= 1.25,
@@ -26,13 +27,17 @@ export function report(f: Record<string, any>) {
   const mark = (name: string) => `${targets[name] ? 'PASS' : 'MISS'} (${name.split(' ').slice(1).join(' ')})`
   const rows: Row[] = [
     ['saturation, wrk keep-alive, LRU hits', fmt.rps(satK.rps), fmt.rps(satB.rps), `${fmt.x(satRatio)} ${mark('saturation ≥ 0.9 × baseline')}`],
-    ['  server core busy during it', `${(satK.serverCpuCores * 100).toFixed(0)}%`, `${(satB.serverCpuCores * 100).toFixed(0)}%`, 'below 100%: wrk was the limit'],
+    ['  server core / wrk CPU share during it', `${pct(satK.serverCpuCores)} / ${pct(satK.loadCpu / satK.seconds)}`,
+      `${pct(satB.serverCpuCores)} / ${pct(satB.loadCpu / satB.seconds)}`, 'server < 100%: the load side was the limit'],
     ['  wrk p99', fmt.ms(satK.p99Ms), fmt.ms(satB.p99Ms), ''],
     ['server CPU per redirect at fixed rate', f.cpu ? fmt.us(f.cpu.kurz.usPerRedirect) : na, f.cpu ? fmt.us(f.cpu.baseline.usPerRedirect) : na,
-      f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s` : ''],
+      f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s asked` : ''],
+    ['  requests served in that run (k6 dropped)', f.cpu ? `${f.cpu.kurz.requests} (${f.cpu.kurz.dropped})` : na, f.cpu ? `${f.cpu.baseline.requests} (${f.cpu.baseline.dropped})` : na,
+      f.cpu && f.cpu.kurz.dropped > f.cpu.kurz.requests / 100 ? 'k6 could not hold the rate: starved load core' : ''],
     ['k6 latency at half saturation p50 / p95 / p99', f.latency ? `${fmt.ms(f.latency.p50)} / ${fmt.ms(f.latency.p95)} / ${fmt.ms(f.latency.p99)}` : na, '',
       f.latency ? `${mark('p99 ≤ 2 ms at half saturation')} @ ${f.latency.rate}/s` : ''],
-    ['  achieved rate, dropped iterations, failed', f.latency ? `${fmt.rps(f.latency.achievedRate)}, ${f.latency.dropped}, ${f.latency.failed}` : na, '', ''],
+    ['  achieved rate, dropped iterations, failed', f.latency ? `${fmt.rps(f.latency.achievedRate)}, ${f.latency.dropped}, ${f.latency.failed}` : na, '',
+      f.latency && f.latency.dropped > f.latency.achievedRate ? 'rate not held: latency includes queueing in k6' : ''],
     ['Redis path (LRU off): rps, p99', `${fmt.rps(f.redisPath.rps)}, ${fmt.ms(f.redisPath.p99Ms)}`, '', `${fmt.x(redisRatio)} of LRU ${mark('Redis path ≥ 0.5 × LRU path')}`],
     ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
     ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],

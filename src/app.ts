@@ -14,6 +14,7 @@ import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
 import { qrPlugin } from './qr/index'
+import { typedPagePlugin } from './typed/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -69,6 +70,7 @@ export function createApp(deps: Deps) {
     .use(adminPlugin(deps, auth))
     .use(domainsPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
+    .use(typedPagePlugin(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -30,6 +30,8 @@ export async function startServer(deps: Deps, opts: { port?: number; hostname?: 
         { status: 500, headers: { 'content-type': 'application/json' } })
     },
   })
+  // app.handle() alone leaves Elysia without a server: handlers' `server` (client IPs) comes from here.
+  app.server = server
   return {
     server,
     url: `http://${server.hostname === '0.0.0.0' ? '127.0.0.1' : server.hostname}:${server.port}`,

@@ -1,0 +1,81 @@
+// GET|HEAD /l/{slug}: the tracked page of a typed link. It resolves through the redirect plane's
+// cache, counts the visit like a redirect does, and reads the payload (not in the cache) by id.
+import { eq } from 'drizzle-orm'
+import type { Deps } from '../deps'
+import { links } from '../db/schema'
+import { AppError } from '../errors'
+import { SLUG_PATTERN } from '../links/slug'
+import { shortUrlBase } from '../links/service'
+import { MISS, cacheKey, type Cached, type LinkEntry } from '../redirect/cache'
+import { resolveSlow } from '../redirect/resolve'
+import { consumeSingleUse } from '../redirect/single-use'
+import { withQuery } from '../redirect/index'
+import { qrSvgOrNull } from '../qr/render'
+import { qrContent, vcardText } from './content'
+import { CONTENT_SECURITY_POLICY, renderPage } from './html'
+import { clientIp, hostOf, isPreview, queryOf } from './request'
+
+type RequestServer = { requestIP(r: Request): { address: string } | null } | null
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  // Every view is a click, and a Wi-Fi password is no one else's business: nothing may cache it.
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+}
+
+export async function typedPage(deps: Deps, request: Request, server: RequestServer, param: string, format?: string): Promise<Response> {
+  const vcf = param.endsWith('.vcf') || format === 'vcf'
+  const slug = param.endsWith('.vcf') ? param.slice(0, -4) : param
+  if (!SLUG_PATTERN.test(slug)) throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  const domain = deps.domains.namespaceOf(hostOf(request))
+  const key = cacheKey(domain, slug)
+  const entry = live(deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug))
+  // The contact download belongs to a page view that was already counted.
+  const counted = !vcf && request.method !== 'HEAD' && !isPreview(request)
+  const query = queryOf(request.url)
+  const count = () => deps.clicks.push({
+    ts: Date.now(), linkId: entry.id, ownerId: entry.ownerId, domain, ip: clientIp(deps, request, server),
+    ua: request.headers.get('user-agent') ?? '', referer: request.headers.get('referer') ?? '', query,
+  })
+  if (entry.kind === 'url') {
+    if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id))) throw expired()
+    if (counted) count()
+    return new Response(null, { status: deps.config.redirectStatus, headers: { location: withQuery(entry.target!, query) } })
+  }
+  if (vcf && entry.kind !== 'vcard') throw new AppError('LINK_NOT_FOUND', 'This link has no contact card')
+  const [row] = await deps.db.select({ payload: links.payload, title: links.title }).from(links).where(eq(links.id, entry.id))
+  if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  const payload = (row.payload ?? {}) as Record<string, unknown>
+  if (vcf) return vcardResponse(slug, payload)
+  if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id))) throw expired()
+  if (counted) count()
+  const pageUrl = `${shortUrlBase(deps)(domain)}/l/${slug}`
+  // Content too long for a QR code: the code takes the visitor to this page instead.
+  const qrSvg = await qrSvgOrNull(qrContent(entry.kind, payload)) ?? await qrSvgOrNull(pageUrl)
+  const html = renderPage({ kind: entry.kind, payload, title: row.title, qrSvg, vcfHref: `/l/${slug}.vcf` })
+  return new Response(html, { headers: PAGE_HEADERS })
+}
+
+const expired = () => new AppError('LINK_EXPIRED', 'This link has expired')
+
+/** The redirect's rules: unknown or disabled is 404, expired or used up is 410. */
+function live(entry: Cached): LinkEntry {
+  if (entry === MISS || entry.status === 'DISABLED') throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) throw expired()
+  return entry
+}
+
+function vcardResponse(slug: string, payload: Record<string, unknown>): Response {
+  return new Response(vcardText(payload), {
+    headers: {
+      'content-type': 'text/vcard; charset=utf-8',
+      'content-disposition': `attachment; filename="${slug}.vcf"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    },
+  })
+}

@@ -1,6 +1,7 @@
 // Builds the click plane for createDeps: the ClickHouse client, its migrations, the sink, and
 // the hooks the rest of the app uses (readiness, metrics, the analytics of deleted links).
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Logger } from '../shared/log'
@@ -14,11 +15,30 @@ import { ClickHouseSink } from './sink'
 
 export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
+const COLUMNS = ['event_id', 'ts', 'owner_id', 'link_id', 'domain', 'country', 'city', 'device', 'browser', 'os',
+  'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign', 'is_bot', 'bot_reason', 'visitor_hash'] as const satisfies (keyof ClickRow)[]
+
+const tsvEscape = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v)
+
+/** TabSeparated (the engine parses it about twice as fast as JSONEachRow); ts as unix seconds.millis. */
+export function toTsv(rows: ClickRow[]): string {
+  let out = ''
+  for (const r of rows) {
+    for (let i = 0; i < COLUMNS.length; i++) {
+      const v = r[COLUMNS[i]]
+      out += (i ? '\t' : '') + (typeof v === 'string' ? tsvEscape(v) : i === 1 ? (v / 1000).toFixed(3) : String(v))
+    }
+    out += '\n'
+  }
+  return out
+}
+
 export async function insertClicks(ch: ClickHouse, rows: ClickRow[], token: string): Promise<void> {
   await ch.client.insert({
     table: 'clicks',
-    values: rows,
-    format: 'JSONEachRow',
+    columns: [...COLUMNS],
+    values: Readable.from([Buffer.from(toTsv(rows))], { objectMode: false }),
+    format: 'TabSeparated',
     // The rollup view must drop a replayed block too, not only the raw table.
     clickhouse_settings: { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 },
   })

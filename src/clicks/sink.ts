@@ -116,11 +116,16 @@ export class ClickHouseSink implements ClickSink {
 
   private async drain() {
     if (this.spillPending) await this.replay()
-    while (this.buffer.size > 0) await this.deliver(this.buffer.take(this.p.batchMax))
+    // Pipelined: the next batch is enriched here while the engine stores the previous one.
+    let next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
+    while (next) {
+      const rows = await next
+      next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
+      await this.deliver(rows)
+    }
   }
 
-  private async deliver(clicks: RawClick[]) {
-    const rows = await this.p.enricher.enrichBatch(clicks)
+  private async deliver(rows: ClickRow[]) {
     const token = Bun.randomUUIDv7()
     // While older batches wait in the spill, newer ones queue behind them: order is kept.
     // The Postgres counters do not wait for ClickHouse.

@@ -79,3 +79,14 @@ export async function apiCreate(k6: string, server: Child, apiKey: string, secon
 export async function redirectsServed(url: string): Promise<number> {
   return (await scrape(url))['kurz_redirects_total'] ?? 0
 }
+
+/** The mixed script as users run it: did its thresholds hold, and the p99 of each part. */
+export async function mixed(k6: string, server: Child, apiKey: string, seconds: number, slugs: number) {
+  const s = await runK6(k6, 'mixed.js',
+    { BASE_URL: server.url, API_KEY: apiKey, RATE: '2000', DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
+  const p99 = (part: string) => s.metric(`http_req_duration{scenario:${part}}`)?.['p(99)']
+  return {
+    thresholdsHeld: s.code === 0, rps: s.metric('http_reqs')?.rate ?? 0, dropped: s.metric('dropped_iterations')?.count ?? 0,
+    p99: { hits: p99('hits'), unknown: p99('unknown'), reads: p99('reads'), creates: p99('creates') },
+  }
+}

@@ -10,7 +10,7 @@ import { scrape, type KurzFleet } from './kurz'
 import { BENCH_ADMIN } from './dataset'
 import { warm } from './warm'
 import { runWrk } from './wrk'
-import { apiCreate, cpuPerRedirect, latency, redirectsServed, saturation, type Saturation } from './measure'
+import { apiCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, type Saturation } from './measure'
 import { K6_VERSION } from './tools'
 import { report } from './report'
 
@@ -66,6 +66,10 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     f.latency = await latency(k6, kurz, half, plan.lat, plan.hot)
     say(`API creates, ${plan.api} s`)
     f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
+    if (plan.mixed) {
+      say(`k6 mixed load at 2,000/s, ${plan.mixed} s`)
+      f.mixed = await mixed(k6, kurz, BENCH_ADMIN.apiKey, plan.mixed, plan.hot)
+    }
   } else f.k6Missing = true
   // What the click plane did meanwhile (kurz_click_* lines exist once a real sink is wired).
   f.clickMetrics = Object.fromEntries(Object.entries(await scrape(kurz.url)).filter(([k]) => k.startsWith('kurz_click')))

@@ -1,5 +1,5 @@
 // (domain, slug) → LinkEntry: the LRU first, then Redis, then Postgres; both caches filled on the way back.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { links } from '../db/schema'
 import { MISS, type Cached, type LinkCache, cacheKey, toLinkEntry } from './cache'
@@ -12,16 +12,26 @@ export async function resolveSlow(db: Db, cache: LinkCache, domain: string, slug
     cache.fillLocal(key, shared, startedAt)
     return shared
   }
-  const rows = await db
+  const rows = await lookupFor(db).execute({ domain, slug })
+  const value: Cached = rows[0] ? toLinkEntry(rows[0]) : MISS
+  cache.fillLocal(key, value, startedAt)
+  cache.fillShared(key, value)
+  return value
+}
+
+// Built once per database: drizzle's builder costs ~300 µs of CPU per query (bench/README.md),
+// several times the look-up itself, and every LRU miss would pay it.
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>()
+const lookupFor = (db: Db) => lookups.get(db) ?? lookups.set(db, prepareLookup(db)).get(db)!
+
+function prepareLookup(db: Db) {
+  return db
     .select({
       id: links.id, userId: links.userId, originalUrl: links.originalUrl, status: links.status,
       expiresAt: links.expiresAt, singleUse: links.singleUse, kind: links.kind,
     })
     .from(links)
-    .where(and(eq(links.domain, domain), eq(links.slug, slug)))
+    .where(and(eq(links.domain, sql.placeholder('domain')), eq(links.slug, sql.placeholder('slug'))))
     .limit(1)
-  const value: Cached = rows[0] ? toLinkEntry(rows[0]) : MISS
-  cache.fillLocal(key, value, startedAt)
-  cache.fillShared(key, value)
-  return value
+    .prepare('kurz_resolve_link')
 }

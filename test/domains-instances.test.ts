@@ -1,0 +1,60 @@
+// A domain verified or deleted through one instance reaches the redirect plane of another.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { randomBase62 } from '../src/shared/ids'
+import type { Running } from '../src/server'
+import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { startDnsServer, type DnsServer } from './support/dns-server'
+
+const servers = Boolean(process.env.DATABASE_URL && redisUrl)
+
+async function within<T>(ms: number, expected: T, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + ms
+  let seen = await fn()
+  while (seen !== expected && Date.now() < deadline) {
+    await Bun.sleep(25)
+    seen = await fn()
+  }
+  return seen
+}
+
+describe.skipIf(!servers)('custom domains across two instances', () => {
+  let db: { url: string; drop(): Promise<void> }
+  let dns: DnsServer
+  let a: Harness
+  let b: Harness
+  let sb: Running
+  beforeAll(async () => {
+    db = await createTestDatabase()
+    dns = await startDnsServer()
+    const shared = { engine: 'postgres' as const, databaseUrl: db.url, redis: true, redisPrefix: `kurz-dom-${randomBase62(6)}:`, env: { DNS_SERVERS: dns.address } }
+    a = await createHarness(shared)
+    b = await createHarness(shared)
+    sb = await b.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await a.close()
+    await b.close()
+    await db.drop()
+    dns.close()
+  }, SETUP_TIMEOUT)
+
+  const locationOnB = (host: string, slug: string) =>
+    fetch(`${sb.url}/${slug}`, { redirect: 'manual', headers: { host } }).then((r) => (r.status === 302 ? r.headers.get('location') : String(r.status)))
+
+  test('verifying on one instance makes the other serve the host\'s namespace within 1 s, and deleting undoes it', async () => {
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/default', slug: 'multi' } })
+    const d = (await a.api('POST', '/api/v1/domains', { body: { hostname: 'go.multi.example' } })).body.data
+    expect(await locationOnB('go.multi.example', 'multi')).toBe('https://example.com/default')
+
+    dns.txt.set('_kurz.go.multi.example', [d.verificationToken])
+    expect((await a.api('POST', `/api/v1/domains/${d.id}/verify`)).status).toBe(200)
+    await a.api('POST', '/api/v1/links', { body: { url: 'https://multi.example/custom', slug: 'multi-only', domain: 'go.multi.example' } })
+    expect(await within(1000, 'https://multi.example/custom', () => locationOnB('go.multi.example', 'multi-only'))).toBe('https://multi.example/custom')
+    expect(await locationOnB('go.multi.example', 'multi')).toBe('404')
+
+    const del = await a.api('DELETE', `/api/v1/domains/${d.id}`)
+    expect(del.body.movedLinks).toBe(1)
+    expect(await within(1000, 'https://example.com/default', () => locationOnB('go.multi.example', 'multi'))).toBe('https://example.com/default')
+    expect(await locationOnB('kurz.test', 'multi-only')).toBe('https://multi.example/custom')
+  })
+})

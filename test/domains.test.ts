@@ -1,8 +1,27 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig } from '../src/config'
 import type { Running } from '../src/server'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { createUser } from './support/users'
 import { startDnsServer, type DnsServer } from './support/dns-server'
+
+describe('DNS_SERVERS', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kurz-dns-config-'))
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  test('takes IP addresses with an optional port', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, DNS_SERVERS: '127.0.0.1:5353, 1.1.1.1, ::1, [::1]:53' })
+    expect(config.dnsServers).toEqual(['127.0.0.1:5353', '1.1.1.1', '::1', '[::1]:53'])
+    expect(loadConfig({ DATA_DIR: dataDir }).dnsServers).toEqual([])
+  })
+
+  test.each([['dns.google'], ['127.0.0.1:0'], ['127.0.0.1:99999'], ['1.2.3']])('refuses %p with an error naming the variable', (value) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir, DNS_SERVERS: value })).toThrow(/^DNS_SERVERS /)
+  })
+})
 
 describe.each(engines)('custom domains on %s', (engine) => {
   let h: Harness

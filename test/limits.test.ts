@@ -7,7 +7,7 @@ import { createHarness, engines, redisUrl, type Harness } from './support/harnes
 import { newKey, newUser } from './support/accounts'
 import { events, usagePeriods } from '../src/db/schema'
 import { currentPeriod } from '../src/plans/usage'
-import { notifyUsageThresholds } from '../src/plans/thresholds'
+import { notifyUsageThresholds, notifyUsageThresholdsOf } from '../src/plans/thresholds'
 import { DEFAULT_PLANS, findPlan } from '../src/plans/table'
 
 setDefaultTimeout(30_000)
@@ -170,6 +170,23 @@ describe.each(engines)('plan limits and usage events on %s', (engine) => {
     await Promise.all([1, 2, 3].map(() => h.deps.db.transaction((tx) => notifyUsageThresholds(tx, u.id, plan, period))))
     const types = (await eventsOf(u.id)).map((e) => e.type).filter((t) => t.startsWith('plan.')).sort()
     expect(types).toEqual(['plan.limit_reached', 'plan.limit_warning'])
+  })
+
+  test('notifyUsageThresholdsOf checks every owner a click batch touched, with each owner\'s plan', async () => {
+    const low = await newUser(h)
+    const high = await newUser(h)
+    const start = currentPeriod(h.deps.now()).start
+    await h.deps.db.insert(usagePeriods).values([
+      { userId: low.id, periodStart: start, clicks: 90 },
+      { userId: high.id, periodStart: start, clicks: 10 },
+    ])
+    const touched = [{ userId: low.id, periodStart: start }, { userId: high.id, periodStart: start }]
+    await h.deps.db.transaction((tx) => notifyUsageThresholdsOf(tx, h.config.plans, touched))
+    await h.deps.db.transaction((tx) => notifyUsageThresholdsOf(tx, h.config.plans, touched))
+    const lowEvents = (await eventsOf(low.id)).filter((e) => e.type.startsWith('plan.'))
+    expect(lowEvents.map((e) => e.type)).toEqual(['plan.limit_warning'])
+    expect(lowEvents[0].data).toMatchObject({ limitType: 'clicks', limit: 100, used: 90, percentUsed: 90 })
+    expect((await eventsOf(high.id)).filter((e) => e.type.startsWith('plan.'))).toEqual([])
   })
 
   test('GET /api/v1/me shows the plan and this month\'s usage', async () => {

@@ -23,9 +23,10 @@ SELECT
   tupleElement(d, 2) AS value,
   tupleElement(d, 3) AS link_id,
   toUInt64(count()) AS clicks,
-  uniqStateIf(visitor_hash, dim = 'link') AS visitors
+  uniqStateIf(visitor_hash, dim = 'all') AS visitors
 FROM (
   SELECT owner_id, toDate(ts) AS day, is_bot, visitor_hash, arrayJoin([
+    ('all', '', ''),
     ('link', '', link_id),
     ('country', toString(country), ''),
     ('city', city, ''),

@@ -1,6 +1,6 @@
--- Daily rollups for the overview: one row per (owner, day, bot flag, dimension, value). The
--- 'link' dimension carries link_id and unique visitors; the others are per owner only, which
--- keeps the table small however many links an owner has.
+-- Daily rollups for the overview: one row per (owner, day, bot flag, dimension, value). 'all'
+-- carries the day's unique visitors (one small state per day, fast to merge), 'link' carries
+-- link_id; the others are per owner only, which keeps the table small however many links.
 CREATE TABLE IF NOT EXISTS clicks_daily (
   owner_id String,
   day Date,
@@ -27,9 +27,10 @@ SELECT
   tupleElement(d, 2) AS value,
   tupleElement(d, 3) AS link_id,
   toUInt64(count()) AS clicks,
-  uniqStateIf(visitor_hash, dim = 'link') AS visitors
+  uniqStateIf(visitor_hash, dim = 'all') AS visitors
 FROM (
   SELECT owner_id, toDate(ts) AS day, is_bot, visitor_hash, arrayJoin([
+    ('all', '', ''),
     ('link', '', link_id),
     ('country', toString(country), ''),
     ('city', city, ''),

@@ -17,7 +17,7 @@ export async function ownerFigures(ch: ClickHouse, ownerId: string, s: Span): Pr
   const where = `owner_id = {owner:String} AND day BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
   const [days, links, dims] = await Promise.all([
     rows<{ d: string; c: string; u: string }>(ch,
-      `SELECT toString(day) AS d, sum(clicks) AS c, uniqMerge(visitors) AS u FROM clicks_daily WHERE dim = 'link' AND ${where} GROUP BY day`, p),
+      `SELECT toString(day) AS d, sum(clicks) AS c, uniqMerge(visitors) AS u FROM clicks_daily WHERE dim = 'all' AND ${where} GROUP BY day`, p),
     rows<{ link_id: string; c: string }>(ch,
       `SELECT link_id, sum(clicks) AS c FROM clicks_daily WHERE dim = 'link' AND ${where} GROUP BY link_id ORDER BY c DESC, link_id LIMIT ${TOP}`, p),
     rows<{ dim: string; value: string; c: string }>(ch,

@@ -75,6 +75,20 @@ describe.each(limiters)('API rate limits ($name)', ({ redis }) => {
     expect(answers.filter((a) => a.status === 429)).toHaveLength(20)
   })
 
+  test('over a real server, calls without valid credentials are limited per client address', async () => {
+    const server = await h.listen()
+    const statuses: number[] = []
+    for (let i = 0; i < 31; i++) {
+      const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer not-a-key' } })
+      expect(res.headers.get('x-ratelimit-limit')).toBe('30')
+      statuses.push(res.status)
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true)
+    expect(statuses[30]).toBe(429)
+    const withKey = await fetch(`${server.url}/api/v1/me`, { headers: { 'x-api-key': h.adminKey } })
+    expect(withKey.status).toBe(200) // a valid key has its own bucket
+  })
+
   test('a plan with a higher limit gets it: the admin (Business) has 1000 a minute', async () => {
     const r = await h.api('GET', '/api/v1/me')
     expect(r.headers.get('x-ratelimit-limit')).toBe('1000')

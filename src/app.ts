@@ -15,6 +15,7 @@ import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
+import { cronPlugin } from './jobs/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -71,6 +72,7 @@ export function createApp(deps: Deps) {
     .use(domainsPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
+    .use(cronPlugin(deps))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -26,7 +26,7 @@ describe.each(engines)('API keys on %s', (engine) => {
   test('the new key authenticates in all three header forms', async () => {
     const u = await newUser(h)
     const { key } = await newKey(h, u.jwt)
-    for (const headers of [{ authorization: `Bearer ${key}` }, { authorization: key }, { 'x-api-key': key }]) {
+    for (const headers of [{ authorization: `Bearer ${key}` }, { authorization: key }, { 'x-api-key': key }] as Record<string, string>[]) {
       const r = await h.api('GET', '/api/v1/me', { key: null, headers })
       expect(r.status).toBe(200)
       expect(r.body.data.email).toBe(u.email)

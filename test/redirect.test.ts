@@ -66,7 +66,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     for (const path of ['/r-never-made', '/bad%20slug', '/a.b']) {
       const res = await go(path)
       expect(res.status).toBe(404)
-      expect((await res.json()).error.code).toBe('LINK_NOT_FOUND')
+      expect(((await res.json()) as any).error.code).toBe('LINK_NOT_FOUND')
     }
   })
 
@@ -86,7 +86,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     await h.deps.linkCache.publish(cacheKey('', 'r-expired'), toLinkEntry(row))
     const res = await go('/r-expired')
     expect(res.status).toBe(410)
-    expect((await res.json()).error.code).toBe('LINK_EXPIRED')
+    expect(((await res.json()) as any).error.code).toBe('LINK_EXPIRED')
   })
 
   test('a deleted link stops redirecting at once', async () => {

@@ -23,8 +23,8 @@ export class TcpProxy {
             ...self.target,
             socket: {
               data: (_s, chunk) => void client.write(chunk),
-              close: () => client.end(),
-              error: () => client.end(),
+              close: () => void client.end(),
+              error: () => void client.end(),
             },
           }).catch(() => null)
           if (!upstream) return void client.end()

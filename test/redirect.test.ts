@@ -152,7 +152,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     expect((await go('/health')).status).toBe(200)
     const api = await go('/api')
     expect(api.status).toBe(404)
-    expect((await api.json()).error.code).toBe('NOT_FOUND')
+    expect(((await api.json()) as any).error.code).toBe('NOT_FOUND')
   })
 })
 

@@ -189,6 +189,14 @@ describe.each(engines)('custom domains on %s', (engine) => {
       expect((await go('/same', 'go.acme.example:8443')).headers.get('location')).toBe('https://acme.example/custom')
     })
 
+    test("a typed link's short URL on a custom host sends visitors to that host's page", async () => {
+      await verified('cards.acme.example')
+      await link({ kind: 'text', payload: { text: 'hi' }, slug: 'card', domain: 'cards.acme.example' })
+      const res = await go('/card', 'cards.acme.example')
+      expect(res.status).toBe(302)
+      expect(res.headers.get('location')).toBe('http://cards.acme.example/l/card')
+    })
+
     test('an unverified host is served from the default namespace', async () => {
       await add('pending.acme.example')
       await link({ url: 'https://example.com/pending', slug: 'pending-slug' })

@@ -14,6 +14,11 @@ export class DomainNamespaces {
   }
 
   /** The namespace of a request's host: itself when it is a verified custom domain, else the default (''). */
+  /** False while no custom domain is verified: the redirect then never reads the Host header. */
+  get any(): boolean {
+    return this.hosts.size !== 0
+  }
+
   namespaceOf(host: string): string {
     return this.hosts.size !== 0 && this.hosts.has(host) ? host : ''
   }

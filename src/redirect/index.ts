@@ -22,6 +22,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   const status = config.redirectStatus
   const trustProxy = config.trustProxy
   const typedBase = `${config.baseUrl}/l/`
+  const scheme = new URL(config.baseUrl).protocol
+  // A typed link on a custom domain has its page on that domain, in that domain's namespace.
+  const typedPage = (domain: string, slug: string) => (domain ? `${scheme}//${domain}/l/${slug}` : typedBase + slug)
 
   function answer(entry: Cached, req: Request, server: Server<unknown>, slug: string, domain: string, query: string): Response | Promise<Response> {
     if (entry === MISS || entry.status === 'DISABLED') {
@@ -30,7 +33,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     }
     if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) return gone()
     // Typed links live on their tracked page, which counts the visit itself.
-    if (entry.target === null) return new Response(null, { status, headers: { location: typedBase + slug } })
+    if (entry.target === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
     const location = query ? withQuery(entry.target, query) : entry.target
     const counted = req.method !== 'HEAD' && !isPreview(req)
     if (entry.singleUse) {
@@ -66,7 +69,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const q = url.indexOf('?', pathStart)
     const slug = q === -1 ? url.slice(pathStart + 1) : url.slice(pathStart + 1, q)
     if (!SLUG_PATTERN.test(slug)) return notFound()
-    const domain = namespaces.namespaceOf(hostOf(req))
+    const domain = namespaces.any ? namespaces.namespaceOf(hostOf(req)) : ''
     const query = q === -1 ? '' : url.slice(q + 1)
     const key = cacheKey(domain, slug)
     const hit = linkCache.peek(key)
@@ -100,6 +103,7 @@ export function withQuery(target: string, query: string): string {
 /** Link previews and prefetches redirect but are not clicks. */
 function isPreview(req: Request): boolean {
   const h = req.headers
+  // Chromium and Safari send Sec-Purpose, Firefox and older Chromium Purpose; X-Purpose is legacy.
   const purpose = h.get('sec-purpose') ?? h.get('purpose') ?? h.get('x-purpose')
   return purpose !== null && /prefetch|preview/i.test(purpose)
 }

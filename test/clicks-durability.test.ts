@@ -37,7 +37,7 @@ describe('click durability', () => {
   const enricher = new Enricher('test-salt', null)
   function sink(spill: string, insert: (rows: any[], token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
     return new ClickHouseSink({
-      insert, count: (rows) => addClickCounts(h.deps.db, rows), enricher, spill: new SpillLog(spill, log), log,
+      insert, count: (rows) => addClickCounts(h.deps.db, h.config.plans, rows), enricher, spill: new SpillLog(spill, log), log,
       flushMs: 60_000, batchMax: 1000, bufferMax: 100_000, ...over,
     })
   }

@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/client'
 import { openChdb, rows } from '../../src/clicks/client'
 import { migrateClickHouse } from '../../src/clicks/migrate'
 import { insertClicks } from '../../src/clicks/pipeline'
+import { DEFAULT_PLANS } from '../../src/plans/table'
 import { addClickCounts } from '../../src/clicks/counters'
 import { Enricher } from '../../src/clicks/enrich'
 import { SpillLog } from '../../src/clicks/spill'
@@ -26,7 +27,7 @@ await migrateClickHouse(ch, { database: 'default', ttlDays: null })
 const { ownerId, linkIds } = await seedLinks(database.db, 1000)
 const log = createLogger('warn')
 const sink = new ClickHouseSink({
-  insert: (r, token) => insertClicks(ch, r, token), count: (r) => addClickCounts(database.db, r),
+  insert: (r, token) => insertClicks(ch, r, token), count: (r) => addClickCounts(database.db, DEFAULT_PLANS, r),
   enricher: new Enricher('bench', null), spill: new SpillLog(join(dir, 'spill'), log), log,
   flushMs: 1000, batchMax: 50_000, bufferMax: 500_000,
 })

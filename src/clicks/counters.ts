@@ -2,8 +2,10 @@
 // per-link counts travel as one JSON parameter, so the statement's size does not grow with the
 // batch's number of parameters.
 import { sql } from 'drizzle-orm'
-import type { Db } from '../db/client'
+import { rowsOf, type Db } from '../db/client'
 import { currentPeriod } from '../plans/usage'
+import { notifyUsageThresholdsOf } from '../plans/thresholds'
+import type { Plan } from '../plans/table'
 import type { ClickRow } from './enrich'
 
 export type LinkCount = { link_id: string; period: string; n: number }
@@ -24,11 +26,13 @@ export function countByLink(rows: ClickRow[]): LinkCount[] {
   return [...counts.values()]
 }
 
-export async function addClickCounts(db: Db, rows: ClickRow[]): Promise<void> {
+/** Also fires plan.limit_warning / plan.limit_reached for clicks, in the same transaction. */
+export async function addClickCounts(db: Db, plans: readonly Plan[], rows: ClickRow[]): Promise<void> {
   if (rows.length === 0) return
   const counts = JSON.stringify(countByLink(rows))
   // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
-  await db.execute(sql`
+  await db.transaction(async (tx) => {
+    const touched = rowsOf<{ userId: string; periodStart: string }>(await tx.execute(sql`
     with c as (
       select link_id, period, sum(n)::bigint as n
       from json_to_recordset(${counts}::json) as x(link_id text, period date, n bigint)
@@ -40,5 +44,8 @@ export async function addClickCounts(db: Db, rows: ClickRow[]): Promise<void> {
     )
     insert into usage_periods (user_id, period_start, clicks)
     select upd.user_id, c.period, sum(c.n)::bigint from upd join c on c.link_id = upd.id group by upd.user_id, c.period
-    on conflict (user_id, period_start) do update set clicks = usage_periods.clicks + excluded.clicks`)
+    on conflict (user_id, period_start) do update set clicks = usage_periods.clicks + excluded.clicks
+    returning user_id as "userId", period_start::text as "periodStart"`))
+    await notifyUsageThresholdsOf(tx, plans, touched)
+  })
 }

@@ -59,7 +59,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       await (migrated ??= migrate().catch((e) => { migrated = null; throw e }))
       await insertClicks(ch, rows, token)
     },
-    count: (rows) => addClickCounts(db, rows),
+    count: (rows) => addClickCounts(db, config.plans, rows),
     enricher: new Enricher(config.visitorSalt, config.geoipDb),
     spill: new SpillLog(spillDir(config.dataDir), log),
     log,

@@ -4,18 +4,9 @@ import { randomBase62 } from '../src/shared/ids'
 import type { Running } from '../src/server'
 import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { startDnsServer, type DnsServer } from './support/dns-server'
+import { within } from './support/poll'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
-
-async function within<T>(ms: number, expected: T, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + ms
-  let seen = await fn()
-  while (seen !== expected && Date.now() < deadline) {
-    await Bun.sleep(25)
-    seen = await fn()
-  }
-  return seen
-}
 
 describe.skipIf(!servers)('custom domains across two instances', () => {
   let db: { url: string; drop(): Promise<void> }

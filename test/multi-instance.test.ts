@@ -5,19 +5,9 @@ import { randomBase62 } from '../src/shared/ids'
 import type { Running } from '../src/server'
 import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { TcpProxy } from './support/tcp-proxy'
+import { within } from './support/poll'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
-
-/** Polls until `fn` returns the expected value, for at most `ms`; returns what it saw last. */
-async function within<T>(ms: number, expected: T, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + ms
-  let seen = await fn()
-  while (seen !== expected && Date.now() < deadline) {
-    await Bun.sleep(25)
-    seen = await fn()
-  }
-  return seen
-}
 
 const location = (s: Running, slug: string) =>
   fetch(`${s.url}/${slug}`, { redirect: 'manual' }).then((r) => (r.status === 302 ? r.headers.get('location') : String(r.status)))

@@ -6,6 +6,7 @@ import { KeyUsageRecorder } from '../keys/usage-recorder'
 import { CallerCache } from './service'
 import { RateLimiter } from './rate-limit'
 import { tokensFor, type Tokens } from './tokens'
+import { clientIp as clientIpOf, type RequestServer } from '../shared/request'
 
 export type AuthContext = {
   callers: CallerCache
@@ -30,13 +31,9 @@ export function authContext(deps: Deps): AuthContext {
   return ctx
 }
 
-/** The client's address: the first X-Forwarded-For hop behind a trusted proxy, else the socket's. */
-export function clientIp(deps: Deps, request: Request, server: { requestIP(r: Request): { address: string } | null } | null): string {
-  if (deps.config.trustProxy) {
-    const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-    if (forwarded) return forwarded
-  }
-  return server?.requestIP(request)?.address ?? 'unknown'
+/** The client's address, as the limits key it: the shared reading, 'unknown' when there is none. */
+export function clientIp(deps: Deps, request: Request, server: RequestServer): string {
+  return clientIpOf(deps.config.trustProxy, request, server) || 'unknown'
 }
 
 /** On shutdown: write the key usage still in memory while the database is open. */

@@ -1,4 +1,5 @@
 // The boundary between the redirect plane and the click plane, and the ClickHouse sink behind it.
+import { clientIp, type RequestServer } from '../shared/request'
 import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
 import type { ClickRow, Enricher } from './enrich'
@@ -15,6 +16,18 @@ export type RawClick = {
   referer: string
   /** The query string of the short URL, without '?', for UTM values. */
   query: string
+}
+
+/** The raw facts of a request, read the same way by every route that counts a click. */
+export function rawClickOf(
+  req: Request, server: RequestServer, trustProxy: boolean,
+  link: { id: string; ownerId: string }, domain: string, query: string,
+): RawClick {
+  const h = req.headers
+  return {
+    ts: Date.now(), linkId: link.id, ownerId: link.ownerId, domain,
+    ip: clientIp(trustProxy, req, server), ua: h.get('user-agent') ?? '', referer: h.get('referer') ?? '', query,
+  }
 }
 
 export interface ClickSink {

@@ -21,6 +21,16 @@ export type Cached = LinkEntry | typeof MISS
 
 export const cacheKey = (domain: string, slug: string) => `${domain}/${slug}`
 
+/**
+ * The rules of every route that serves a link: unknown or disabled is `missing` (404), expired or
+ * used up is `gone` (410). The clock is read only for links that have an expiry.
+ */
+export function stateOf(entry: Cached): 'missing' | 'gone' | 'live' {
+  if (entry === MISS || entry.status === 'DISABLED') return 'missing'
+  if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) return 'gone'
+  return 'live'
+}
+
 export function toLinkEntry(row: {
   id: string; userId: string; originalUrl: string | null; status: LinkEntry['status']
   expiresAt: Date | null; singleUse: boolean; kind: LinkEntry['kind']

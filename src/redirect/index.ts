@@ -4,10 +4,12 @@ import type { Deps } from '../deps'
 import { errorBody } from '../errors'
 import { counters } from '../ops/metrics'
 import { SLUG_PATTERN } from '../links/slug'
-import { MISS, type Cached, cacheKey } from './cache'
+import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveSlow } from './resolve'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
+import { hostOf, isPreview } from '../shared/request'
+import { rawClickOf } from '../clicks/sink'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 const notFound = () => new Response(JSON.stringify(errorBody('LINK_NOT_FOUND', 'Link not found')), { status: 404, headers: JSON_HEADERS })
@@ -27,40 +29,28 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   const typedPage = (domain: string, slug: string) => (domain ? `${scheme}//${domain}/l/${slug}` : typedBase + slug)
 
   function answer(entry: Cached, req: Request, server: Server<unknown>, slug: string, domain: string, query: string): Response | Promise<Response> {
-    if (entry === MISS || entry.status === 'DISABLED') {
+    const state = stateOf(entry)
+    if (state === 'missing') {
       counters.redirectMisses++
       return notFound()
     }
-    if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) return gone()
+    if (state === 'gone') return gone()
+    const link = entry as LinkEntry
     // Typed links live on their tracked page, which counts the visit itself.
-    if (entry.target === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
-    const location = query ? withQuery(entry.target, query) : entry.target
+    if (link.target === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
+    const location = query ? withQuery(link.target, query) : link.target
     const counted = req.method !== 'HEAD' && !isPreview(req)
-    if (entry.singleUse) {
+    if (link.singleUse) {
       if (!counted) return new Response(null, { status, headers: { location } })
-      return consumeSingleUse(deps, entry.id).then((won) => {
+      return consumeSingleUse(deps, link.id).then((won) => {
         if (!won) return gone()
-        record(req, server, entry.id, entry.ownerId, domain, query)
+        clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
         return new Response(null, { status, headers: { location } })
       })
     }
-    if (counted) record(req, server, entry.id, entry.ownerId, domain, query)
+    if (counted) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
     counters.redirects++
     return new Response(null, { status, headers: { location } })
-  }
-
-  function record(req: Request, server: Server<unknown>, linkId: string, ownerId: string, domain: string, query: string) {
-    const h = req.headers
-    clicks.push({
-      ts: Date.now(),
-      linkId,
-      ownerId,
-      domain,
-      ip: (trustProxy && firstForwarded(h.get('x-forwarded-for'))) || server.requestIP(req)?.address || '',
-      ua: h.get('user-agent') ?? '',
-      referer: h.get('referer') ?? '',
-      query,
-    })
   }
 
   return function redirect(req, server) {
@@ -85,12 +75,6 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   }
 }
 
-function hostOf(req: Request): string {
-  const host = req.headers.get('host') ?? ''
-  const colon = host.lastIndexOf(':')
-  return (colon > host.lastIndexOf(']') ? host.slice(0, colon) : host).toLowerCase()
-}
-
 /** The short URL's query string is passed on to the destination, before any fragment. */
 export function withQuery(target: string, query: string): string {
   const hash = target.indexOf('#')
@@ -100,16 +84,3 @@ export function withQuery(target: string, query: string): string {
   return base + sep + query + fragment
 }
 
-/** Link previews and prefetches redirect but are not clicks. */
-function isPreview(req: Request): boolean {
-  const h = req.headers
-  // Chromium and Safari send Sec-Purpose, Firefox and older Chromium Purpose; X-Purpose is legacy.
-  const purpose = h.get('sec-purpose') ?? h.get('purpose') ?? h.get('x-purpose')
-  return purpose !== null && /prefetch|preview/i.test(purpose)
-}
-
-function firstForwarded(value: string | null): string {
-  if (!value) return ''
-  const comma = value.indexOf(',')
-  return (comma === -1 ? value : value.slice(0, comma)).trim()
-}

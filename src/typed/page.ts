@@ -6,16 +6,15 @@ import { links } from '../db/schema'
 import { AppError } from '../errors'
 import { SLUG_PATTERN } from '../links/slug'
 import { shortUrlBase } from '../links/service'
-import { MISS, cacheKey, type Cached, type LinkEntry } from '../redirect/cache'
+import { cacheKey, stateOf, type Cached, type LinkEntry } from '../redirect/cache'
+import { rawClickOf } from '../clicks/sink'
 import { resolveSlow } from '../redirect/resolve'
 import { consumeSingleUse } from '../redirect/single-use'
 import { withQuery } from '../redirect/index'
 import { qrSvgOrNull } from '../qr/render'
 import { qrContent, vcardText } from './content'
 import { CONTENT_SECURITY_POLICY, renderPage } from './html'
-import { clientIp, hostOf, isPreview, queryOf } from './request'
-
-type RequestServer = { requestIP(r: Request): { address: string } | null } | null
+import { hostOf, isPreview, queryOf, type RequestServer } from '../shared/request'
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -37,10 +36,7 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   // The contact download belongs to a page view that was already counted.
   const counted = !vcf && request.method !== 'HEAD' && !isPreview(request)
   const query = queryOf(request.url)
-  const count = () => deps.clicks.push({
-    ts: Date.now(), linkId: entry.id, ownerId: entry.ownerId, domain, ip: clientIp(deps, request, server),
-    ua: request.headers.get('user-agent') ?? '', referer: request.headers.get('referer') ?? '', query,
-  })
+  const count = () => deps.clicks.push(rawClickOf(request, server, deps.config.trustProxy, entry, domain, query))
   if (entry.kind === 'url') {
     if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id))) throw expired()
     if (counted) count()
@@ -62,11 +58,12 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
 
 const expired = () => new AppError('LINK_EXPIRED', 'This link has expired')
 
-/** The redirect's rules: unknown or disabled is 404, expired or used up is 410. */
+/** The redirect's rules (stateOf), as errors: 404 for missing, 410 for gone. */
 function live(entry: Cached): LinkEntry {
-  if (entry === MISS || entry.status === 'DISABLED') throw new AppError('LINK_NOT_FOUND', 'Link not found')
-  if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) throw expired()
-  return entry
+  const state = stateOf(entry)
+  if (state === 'missing') throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  if (state === 'gone') throw expired()
+  return entry as LinkEntry
 }
 
 function vcardResponse(slug: string, payload: Record<string, unknown>): Response {

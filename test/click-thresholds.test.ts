@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { and, eq, inArray } from 'drizzle-orm'
 import { events, links } from '../src/db/schema'
 import { addClickCounts } from '../src/clicks/counters'
+import { countByLink } from '../src/clicks/batch'
 import type { ClickRow } from '../src/clicks/enrich'
 import { DEFAULT_PLANS, type Plan } from '../src/plans/table'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
@@ -29,10 +30,10 @@ describe.each(engines)('click limits on %s', (engine) => {
     const fired = async () => (await h.deps.db.select().from(events)
       .where(and(eq(events.userId, user.id), inArray(events.type, ['plan.limit_warning', 'plan.limit_reached'])))).map((e) => [e.type, (e.data as any).limitType, (e.data as any).used])
 
-    await addClickCounts(h.deps.db, plans, clicks(linkId, user.id, 9))
+    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 9)))
     expect(await fired()).toEqual([['plan.limit_warning', 'clicks', 9]])
-    await addClickCounts(h.deps.db, plans, clicks(linkId, user.id, 1))
-    await addClickCounts(h.deps.db, plans, clicks(linkId, user.id, 5))
+    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 1)))
+    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 5)))
     expect(await fired()).toEqual([['plan.limit_warning', 'clicks', 9], ['plan.limit_reached', 'clicks', 10]])
     // Redirects never stop because of a plan: the clicks past the limit are still counted.
     const [row] = await h.deps.db.select({ clicks: links.clicks }).from(links).where(eq(links.id, linkId))

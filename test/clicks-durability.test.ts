@@ -14,6 +14,7 @@ import { insertClicks } from '../src/clicks/pipeline'
 import { addClickCounts } from '../src/clicks/counters'
 import { Enricher } from '../src/clicks/enrich'
 import { SpillLog } from '../src/clicks/spill'
+import type { EnrichedBatch } from '../src/clicks/batch'
 import { ClickHouseSink } from '../src/clicks/sink'
 import { links, usagePeriods } from '../src/db/schema'
 import type { Logger } from '../src/shared/log'
@@ -35,9 +36,9 @@ describe('click durability', () => {
   })
 
   const enricher = new Enricher('test-salt', null)
-  function sink(spill: string, insert: (rows: any[], token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
+  function sink(spill: string, insert: (batch: EnrichedBatch, token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
     return new ClickHouseSink({
-      insert, count: (rows) => addClickCounts(h.deps.db, h.config.plans, rows), enricher, spill: new SpillLog(spill, log), log,
+      insert, count: (batch) => addClickCounts(h.deps.db, h.config.plans, batch.counts), enricher, spill: new SpillLog(spill, log), log,
       flushMs: 60_000, batchMax: 1000, bufferMax: 100_000, ...over,
     })
   }
@@ -53,7 +54,7 @@ describe('click durability', () => {
     const link = await newLink('dur-down')
     const spill = join(dir, 'spill-down')
     const down = createClient({ url: `http://127.0.0.1:${closedPort()}`, request_timeout: 2000, log: { level: ClickHouseLogLevel.OFF } })
-    const s1 = sink(spill, (rows, token) => insertClicks({ client: down, engine: 'server', cluster: null, close: () => down.close() }, rows, token), h.deps.log, { batchMax: 700 })
+    const s1 = sink(spill, (batch, token) => insertClicks({ client: down, engine: 'server', cluster: null, close: () => down.close() }, batch, token), h.deps.log, { batchMax: 700 })
     for (let i = 0; i < 2000; i++) s1.push(rawClick({ linkId: link.id, ownerId: link.owner, ip: `10.0.${i % 200}.1` }))
     await s1.flush()
     expect(s1.stats.spilled).toBe(2000)
@@ -64,7 +65,7 @@ describe('click durability', () => {
     expect(readdirSync(spill).length).toBeGreaterThan(0)
 
     // A working engine: the spill is replayed, in order; counters are not added again.
-    const s2 = sink(spill, (rows, token) => insertClicks(ch, rows, token))
+    const s2 = sink(spill, (batch, token) => insertClicks(ch, batch, token))
     await s2.flush()
     expect(s2.stats.replayed).toBe(2000)
     expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(2000)
@@ -77,11 +78,11 @@ describe('click durability', () => {
   test('a replayed batch that had already landed is dropped by its deduplication token', async () => {
     const link = await newLink('dur-dedup')
     const spill = join(dir, 'spill-dedup')
-    const rows = await enricher.enrichBatch(Array.from({ length: 300 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
+    const batch = await enricher.enrichBatch(Array.from({ length: 300 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
     // The insert landed but its answer was lost (a timeout): the batch was spilled, uncounted.
-    await insertClicks(ch, rows, 'tok-dedup-1')
-    await new SpillLog(spill, h.deps.log).append({ token: 'tok-dedup-1', counted: false, rows })
-    const s = sink(spill, (r, token) => insertClicks(ch, r, token))
+    await insertClicks(ch, batch, 'tok-dedup-1')
+    await new SpillLog(spill, h.deps.log).append({ token: 'tok-dedup-1', counted: false, ...batch })
+    const s = sink(spill, (b, token) => insertClicks(ch, b, token))
     await s.flush()
     expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(300)
     const [daily] = await (await ch.client.query({ query: `SELECT sum(clicks) AS n FROM clicks_daily WHERE dim = 'link' AND link_id = '${link.id}'`, format: 'JSONEachRow' })).json<{ n: string }>()
@@ -93,7 +94,7 @@ describe('click durability', () => {
   test('at the bound the buffer spills instead of growing, and the spill is replayed', async () => {
     const link = await newLink('dur-bound')
     const spill = join(dir, 'spill-bound')
-    const s = sink(spill, (rows, token) => insertClicks(ch, rows, token), h.deps.log, { bufferMax: 100, batchMax: 1000 })
+    const s = sink(spill, (batch, token) => insertClicks(ch, batch, token), h.deps.log, { bufferMax: 100, batchMax: 1000 })
     for (let i = 0; i < 250; i++) s.push(rawClick({ linkId: link.id, ownerId: link.owner }))
     expect(s.buffered).toBe(50)
     // The overflow is enriched and written beside the flusher; close() waits for it, then replays it.
@@ -106,12 +107,12 @@ describe('click durability', () => {
   test('a corrupted last line of a spill file is skipped with a warning', async () => {
     const link = await newLink('dur-corrupt')
     const spill = join(dir, 'spill-corrupt')
-    const rows = await enricher.enrichBatch(Array.from({ length: 10 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
-    const good = (token: string) => JSON.stringify({ token, counted: false, rows }) + '\n'
+    const batch = await enricher.enrichBatch(Array.from({ length: 10 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
+    const good = (token: string) => JSON.stringify({ token, counted: false, ...batch }) + '\n'
     mkdirSync(spill, { recursive: true })
     writeFileSync(join(spill, 'clicks-000000000000001-000000.jsonl'), good('c-1') + good('c-2') + good('c-3').slice(0, 200))
     const rec = recordingLogger()
-    const s = sink(spill, (r, token) => insertClicks(ch, r, token), rec.log)
+    const s = sink(spill, (b, token) => insertClicks(ch, b, token), rec.log)
     await s.flush()
     expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(20)
     expect(await linkClicks(link.id)).toBe(20)
@@ -126,8 +127,23 @@ describe('click durability', () => {
     s.push(rawClick({ ip: '203.0.113.77' }))
     await s.flush()
     const text = readdirSync(spill).map((f) => readFileSync(join(spill, f), 'utf8')).join('')
-    expect(text).toContain('visitor_hash')
+    const [spilled] = text.trim().split('\n').map((l) => JSON.parse(l))
+    // One enriched row of 17 columns, its visitor hash in place of the address.
+    expect(spilled.tsv.trim().split('\t')).toHaveLength(17)
     expect(text).not.toContain('203.0.113.77')
+    await s.close()
+  })
+
+  test('a spill line written in the earlier format (rows as objects) is still replayed', async () => {
+    const link = await newLink('dur-legacy')
+    const spill = join(dir, 'spill-legacy')
+    const rows = enricher.enrichRows(Array.from({ length: 7 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
+    mkdirSync(spill, { recursive: true })
+    writeFileSync(join(spill, 'clicks-000000000000001-000000.jsonl'), JSON.stringify({ token: 'legacy-1', counted: false, rows }) + '\n')
+    const s = sink(spill, (b, token) => insertClicks(ch, b, token))
+    await s.flush()
+    expect(await countClicks(ch, `link_id = '${link.id}'`)).toBe(7)
+    expect(await linkClicks(link.id)).toBe(7)
     await s.close()
   })
 })

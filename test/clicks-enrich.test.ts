@@ -2,7 +2,7 @@
 // values and the visitor hash. The raw IP never leaves the enricher.
 import { describe, expect, test } from 'bun:test'
 import { Enricher, parseAgent, referrerHost, utmValues } from '../src/clicks/enrich'
-import { countByLink } from '../src/clicks/counters'
+import { countByLink } from '../src/clicks/batch'
 import { CHROME, GOOGLEBOT, IPHONE, rawClick } from './support/clicks'
 
 const enricher = new Enricher('salt-a', null)
@@ -55,7 +55,7 @@ describe('enrichment', () => {
   })
 
   test('every event gets its own id', async () => {
-    const rows = await enricher.enrichBatch(Array.from({ length: 2500 }, () => rawClick()))
+    const rows = enricher.enrichRows(Array.from({ length: 2500 }, () => rawClick()))
     expect(new Set(rows.map((r) => r.event_id)).size).toBe(2500)
   })
 

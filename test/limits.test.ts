@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm'
 import { createHarness, engines, redisUrl, type Harness } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { events, usagePeriods } from '../src/db/schema'
-import { currentPeriod } from '../src/plans/usage'
+import { currentPeriod } from '../src/plans/period'
 import { notifyUsageThresholds, notifyUsageThresholdsOf } from '../src/plans/thresholds'
 import { DEFAULT_PLANS, findPlan } from '../src/plans/table'
 

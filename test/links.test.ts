@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { usagePeriods } from '../src/db/schema'
-import { currentPeriod } from '../src/plans/usage'
+import { currentPeriod } from '../src/plans/period'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { createUser } from './support/users'
 

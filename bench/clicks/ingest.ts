@@ -12,7 +12,7 @@ import { migrateClickHouse } from '../../src/clicks/migrate'
 import { insertClicks } from '../../src/clicks/pipeline'
 import { DEFAULT_PLANS } from '../../src/plans/table'
 import { addClickCounts } from '../../src/clicks/counters'
-import { Enricher } from '../../src/clicks/enrich'
+import { WorkerEnricher } from '../../src/clicks/worker-enricher'
 import { SpillLog } from '../../src/clicks/spill'
 import { ClickHouseSink } from '../../src/clicks/sink'
 import { createLogger } from '../../src/shared/log'
@@ -26,9 +26,11 @@ const ch = await openChdb(join(dir, 'clickhouse'))
 await migrateClickHouse(ch, { database: 'default', ttlDays: null })
 const { ownerId, linkIds } = await seedLinks(database.db, 1000)
 const log = createLogger('warn')
+// Enrichment on its own thread, as in production (src/clicks/pipeline.ts).
+const enricher = await WorkerEnricher.open('bench', null)
 const sink = new ClickHouseSink({
-  insert: (r, token) => insertClicks(ch, r, token), count: (r) => addClickCounts(database.db, DEFAULT_PLANS, r),
-  enricher: new Enricher('bench', null), spill: new SpillLog(join(dir, 'spill'), log), log,
+  insert: (r, token) => insertClicks(ch, r, token), count: (b) => addClickCounts(database.db, DEFAULT_PLANS, b.counts),
+  enricher, spill: new SpillLog(join(dir, 'spill'), log), log,
   flushMs: 1000, batchMax: 50_000, bufferMax: 500_000,
 })
 const clicks = rawClicks(total, ownerId, linkIds)
@@ -53,6 +55,7 @@ console.log(JSON.stringify({
   lost: total - Number(n), spilled: sink.stats.spilled, postgres: database.kind,
 }))
 await sink.close()
+await enricher.close()
 await ch.close()
 // The seeded owner and links go again (links cascade), so the bench leaves no rows behind.
 await database.db.execute(sql`delete from users where id = ${ownerId}`)

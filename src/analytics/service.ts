@@ -4,7 +4,7 @@ import { and, count, eq, gte, inArray, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { links, usagePeriods } from '../db/schema'
-import { currentPeriod } from '../plans/usage'
+import { currentPeriod } from '../plans/period'
 import { findOwnLink, present } from '../links/service'
 import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, type Dims, type Figures, type Span } from './queries'
 

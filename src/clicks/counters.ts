@@ -3,33 +3,14 @@
 // batch's number of parameters.
 import { sql } from 'drizzle-orm'
 import { rowsOf, type Db } from '../db/client'
-import { currentPeriod } from '../plans/usage'
 import { notifyUsageThresholdsOf } from '../plans/thresholds'
 import type { Plan } from '../plans/table'
-import type { ClickRow } from './enrich'
-
-export type LinkCount = { link_id: string; period: string; n: number }
-
-/** Per link and billing month (a batch can straddle a month boundary). */
-export function countByLink(rows: ClickRow[]): LinkCount[] {
-  const counts = new Map<string, LinkCount>()
-  const periods = new Map<number, string>()
-  for (const r of rows) {
-    const day = Math.floor(r.ts / 86_400_000)
-    let period = periods.get(day)
-    if (period === undefined) periods.set(day, (period = currentPeriod(new Date(r.ts)).start))
-    const key = `${r.link_id}\n${period}`
-    const c = counts.get(key)
-    if (c) c.n++
-    else counts.set(key, { link_id: r.link_id, period, n: 1 })
-  }
-  return [...counts.values()]
-}
+import type { LinkCount } from './batch'
 
 /** Also fires plan.limit_warning / plan.limit_reached for clicks, in the same transaction. */
-export async function addClickCounts(db: Db, plans: readonly Plan[], rows: ClickRow[]): Promise<void> {
-  if (rows.length === 0) return
-  const counts = JSON.stringify(countByLink(rows))
+export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[]): Promise<void> {
+  if (linkCounts.length === 0) return
+  const counts = JSON.stringify(linkCounts)
   // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
   await db.transaction(async (tx) => {
     const touched = rowsOf<{ userId: string; periodStart: string }>(await tx.execute(sql`

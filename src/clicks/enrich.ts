@@ -7,36 +7,20 @@ import { Reader } from 'maxmind'
 import UAParser from 'ua-parser-js'
 import { isbotMatch } from 'isbot'
 import type { RawClick } from './sink'
+import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
 
-export type ClickRow = {
-  event_id: string
-  /** Unix milliseconds; ClickHouse reads an integer into DateTime64(3) as such. */
-  ts: number
-  owner_id: string
-  link_id: string
-  domain: string
-  country: string
-  city: string
-  device: string
-  browser: string
-  os: string
-  referrer_host: string
-  utm_source: string
-  utm_medium: string
-  utm_campaign: string
-  is_bot: 0 | 1
-  bot_reason: string
-  visitor_hash: number
+/** Turns raw clicks into a batch ready for ClickHouse and the counters. */
+export interface BatchEnricher {
+  enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch>
+  close?(): Promise<void>
 }
 
 type Agent = { device: string; browser: string; os: string; isBot: 0 | 1; botReason: string }
 type GeoRecord = { country_code?: string; country?: { iso_code?: string }; city?: { names?: { en?: string } } }
 
 const DEFAULT_GEO_DB = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'
-// Rows are enriched in slices, yielding between them, so a big batch never stalls redirects.
-const SLICE = 1000
-
-export class Enricher {
+/** Enriches in the calling thread: inside the enrichment worker, and in tests. */
+export class Enricher implements BatchEnricher {
   private readonly agents = new LRUCache<string, Agent>({ max: 10_000 })
   private readonly geo: { get(ip: string): GeoRecord | null }
 
@@ -46,13 +30,12 @@ export class Enricher {
     this.geo = new Reader(readFileSync(path)) as unknown as { get(ip: string): GeoRecord | null }
   }
 
-  async enrichBatch(clicks: RawClick[]): Promise<ClickRow[]> {
-    const out: ClickRow[] = new Array(clicks.length)
-    for (let i = 0; i < clicks.length; i++) {
-      if (i > 0 && i % SLICE === 0) await yieldToLoop()
-      out[i] = this.enrich(clicks[i])
-    }
-    return out
+  async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
+    return batchOf(this.enrichRows(clicks))
+  }
+
+  enrichRows(clicks: RawClick[]): ClickRow[] {
+    return clicks.map((c) => this.enrich(c))
   }
 
   enrich(c: RawClick): ClickRow {
@@ -140,5 +123,3 @@ export function utmValues(query: string): { source: string; medium: string; camp
   const v = (k: string) => (p.get(k) ?? '').slice(0, 200)
   return { source: v('utm_source'), medium: v('utm_medium'), campaign: v('utm_campaign') }
 }
-
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r))

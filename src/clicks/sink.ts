@@ -2,7 +2,8 @@
 import { clientIp, type RequestServer } from '../shared/request'
 import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
-import type { ClickRow, Enricher } from './enrich'
+import type { BatchEnricher } from './enrich'
+import type { EnrichedBatch } from './batch'
 import type { SpilledBatch, SpillLog } from './spill'
 
 /** The raw facts of one counted redirect; nothing here is parsed on the hot path. */
@@ -54,10 +55,10 @@ export class CountingSink implements ClickSink {
 /** What the ClickHouse sink needs; tests build it with their own pieces. */
 export type ClickHouseSinkParts = {
   /** Inserts one batch as one insert carrying `token` as its insert_deduplication_token. */
-  insert(rows: ClickRow[], token: string): Promise<void>
+  insert(batch: EnrichedBatch, token: string): Promise<void>
   /** Adds the batch to the Postgres counters, in one statement. */
-  count(rows: ClickRow[]): Promise<void>
-  enricher: Enricher
+  count(batch: EnrichedBatch): Promise<void>
+  enricher: BatchEnricher
   spill: SpillLog
   log: Logger
   flushMs: number
@@ -128,43 +129,45 @@ export class ClickHouseSink implements ClickSink {
   }
 
   private async drain() {
+    // Clicks detached at the bound are spilled first, so the replay below includes them.
+    await this.overflow
     if (this.spillPending) await this.replay()
     // Pipelined: the next batch is enriched here while the engine stores the previous one.
     let next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
     while (next) {
-      const rows = await next
+      const batch = await next
       next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
-      await this.deliver(rows)
+      await this.deliver(batch)
     }
   }
 
-  private async deliver(rows: ClickRow[]) {
+  private async deliver(batch: EnrichedBatch) {
     const token = Bun.randomUUIDv7()
     // While older batches wait in the spill, newer ones queue behind them: order is kept.
     // The Postgres counters do not wait for ClickHouse.
     if (this.spillPending) {
-      const counted = await this.p.count(rows).then(() => true, () => false)
-      return this.toSpill({ token, counted, rows })
+      const counted = await this.p.count(batch).then(() => true, () => false)
+      return this.toSpill({ token, counted, ...batch })
     }
-    const [counted, inserted] = await Promise.allSettled([this.p.count(rows), this.p.insert(rows, token)])
-    if (inserted.status === 'fulfilled') this.stats.inserted += rows.length
+    const [counted, inserted] = await Promise.allSettled([this.p.count(batch), this.p.insert(batch, token)])
+    if (inserted.status === 'fulfilled') this.stats.inserted += batch.size
     if (counted.status === 'fulfilled' && inserted.status === 'fulfilled') return
     const error = inserted.status === 'rejected' ? inserted.reason : (counted as PromiseRejectedResult).reason
-    this.p.log.warn('click batch not stored; spilled for replay', { rows: rows.length, error: String(error) })
+    this.p.log.warn('click batch not stored; spilled for replay', { rows: batch.size, error: String(error) })
     this.failed()
     // A batch whose insert did land is replayed too (deduplicated by its token) to count it.
-    await this.toSpill({ token, counted: counted.status === 'fulfilled', rows })
+    await this.toSpill({ token, counted: counted.status === 'fulfilled', ...batch })
   }
 
   private async replay() {
     if (Date.now() < this.retryAt) return
     const result = await this.p.spill.replay(async (batch) => {
-      await this.p.insert(batch.rows, batch.token)
+      await this.p.insert(batch, batch.token)
       if (!batch.counted) {
-        await this.p.count(batch.rows)
+        await this.p.count(batch)
         batch.counted = true
       }
-      this.stats.replayed += batch.rows.length
+      this.stats.replayed += batch.size
     }).catch((e) => {
       this.p.log.warn('click spill could not be read', { error: String(e) })
       return { delivered: 0, complete: false }
@@ -184,7 +187,7 @@ export class ClickHouseSink implements ClickSink {
 
   private async toSpill(batch: SpilledBatch) {
     await this.p.spill.append(batch)
-    this.stats.spilled += batch.rows.length
+    this.stats.spilled += batch.size
     this.spillPending = true
   }
 
@@ -192,8 +195,8 @@ export class ClickHouseSink implements ClickSink {
   private spillOverflow(clicks: RawClick[]) {
     this.p.log.warn('click buffer full; spilling', { clicks: clicks.length })
     this.overflow = this.overflow.then(async () => {
-      const rows = await this.p.enricher.enrichBatch(clicks)
-      await this.toSpill({ token: Bun.randomUUIDv7(), counted: false, rows })
+      const batch = await this.p.enricher.enrichBatch(clicks)
+      await this.toSpill({ token: Bun.randomUUIDv7(), counted: false, ...batch })
     }).catch((e) => this.p.log.error('click overflow could not be spilled', { error: String(e) }))
   }
 

@@ -4,15 +4,17 @@
 import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../shared/log'
-import type { ClickRow } from './enrich'
+import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
 
-export type SpilledBatch = {
+export type SpilledBatch = EnrichedBatch & {
   /** The batch's insert_deduplication_token: a replay of an insert that did land is dropped. */
   token: string
   /** Whether the Postgres counters already include this batch. */
   counted: boolean
-  rows: ClickRow[]
 }
+
+/** Lines written before batches travelled as text held their rows as objects. */
+type LegacyLine = { token: string; counted: boolean; rows: ClickRow[] }
 
 export class SpillLog {
   private active: string
@@ -73,8 +75,9 @@ export class SpillLog {
 
   private parse(line: string, file: string, index: number, last: boolean): SpilledBatch | null {
     try {
-      const b = JSON.parse(line) as SpilledBatch
-      if (typeof b.token === 'string' && Array.isArray(b.rows)) return b
+      const b = JSON.parse(line) as SpilledBatch | LegacyLine
+      if (typeof b.token === 'string' && 'tsv' in b && typeof b.tsv === 'string' && Array.isArray(b.counts)) return b
+      if (typeof b.token === 'string' && 'rows' in b && Array.isArray(b.rows)) return { token: b.token, counted: b.counted, ...batchOf(b.rows) }
     } catch {
       // fall through: a line cut short by a crash mid-write, or damaged on disk
     }

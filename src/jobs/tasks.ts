@@ -7,7 +7,7 @@ import { rowsOf } from '../db/client'
 import { recordEvents } from '../events/outbox'
 import { linkEvent } from '../links/service'
 import { cacheKey, toLinkEntry } from '../redirect/cache'
-import { currentPeriod } from '../plans/usage'
+import { currentPeriod } from '../plans/period'
 import { mailerFor, type Mail } from '../mail/mailer'
 
 export const TASKS = ['renew', 'weekly', 'expire'] as const

@@ -6,7 +6,7 @@ import type { Tx } from '../db/client'
 import { usagePeriods, users } from '../db/schema'
 import { recordEvents, type OutboxEvent } from '../events/outbox'
 import { findPlan, type Plan } from './table'
-import { currentPeriod, type Period } from './usage'
+import { currentPeriod, type Period } from './period'
 
 type LimitType = 'links' | 'clicks'
 type UsageRow = { userId: string; periodStart: string; linksCreated: number; clicks: number; notified: string[] }

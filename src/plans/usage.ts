@@ -5,15 +5,8 @@ import { usagePeriods } from '../db/schema'
 import { AppError } from '../errors'
 import { nextPlan, type Plan } from './table'
 import { notifyUsageThresholds } from './thresholds'
+import { currentPeriod } from './period'
 
-export type Period = { start: string; startDate: Date; endDate: Date }
-
-/** The billing period is the calendar month in UTC. */
-export function currentPeriod(now: Date): Period {
-  const startDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1))
-  const endDate = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))
-  return { start: startDate.toISOString().slice(0, 10), startDate, endDate }
-}
 
 /**
  * Counts one created link against the plan, in one statement so that concurrent creates never

@@ -1,0 +1,23 @@
+// The enrichment worker's entry: owns an Enricher and answers one message per batch, so that UA
+// parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
+import { Enricher } from './enrich'
+import { unpackClicks } from './batch'
+import type { FromWorker, ToWorker } from './worker-enricher'
+
+declare const self: Worker
+let enricher: Enricher | null = null
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const msg = event.data
+  const reply = (m: FromWorker) => self.postMessage(m)
+  try {
+    if (msg.type === 'init') {
+      enricher = new Enricher(msg.salt, msg.geoipDb)
+      return reply({ type: 'ready' })
+    }
+    if (!enricher) throw new Error('enrichment worker used before init')
+    reply({ type: 'batch', id: msg.id, batch: await enricher.enrichBatch(unpackClicks(msg.packed)) })
+  } catch (error) {
+    reply({ type: 'error', id: msg.type === 'enrich' ? msg.id : -1, message: String(error) })
+  }
+}

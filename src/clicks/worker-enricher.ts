@@ -1,0 +1,103 @@
+// Enrichment on its own thread. The redirect thread packs a batch into one string and posts it;
+// the worker answers with the enriched batch. If the worker dies, the batches it held are
+// enriched in the calling thread instead (slower, never lost), and the next call starts a new one.
+import type { RawClick } from './sink'
+import { Enricher, type BatchEnricher } from './enrich'
+import { packClicks, type EnrichedBatch } from './batch'
+
+export type ToWorker =
+  | { type: 'init'; salt: string; geoipDb: string | null }
+  | { type: 'enrich'; id: number; packed: string }
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'batch'; id: number; batch: EnrichedBatch }
+  | { type: 'error'; id: number; message: string }
+
+type Pending = { resolve(b: EnrichedBatch): void; reject(e: Error): void }
+
+export class WorkerEnricher implements BatchEnricher {
+  private worker: Worker | null = null
+  private ready: Promise<void> | null = null
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 1
+  private local: Enricher | null = null
+
+  private constructor(private readonly salt: string, private readonly geoipDb: string | null) {}
+
+  /** Starts the worker and waits until its Enricher is built, so that a bad GEOIP_DB fails the start. */
+  static async open(salt: string, geoipDb: string | null): Promise<WorkerEnricher> {
+    const e = new WorkerEnricher(salt, geoipDb)
+    await e.start()
+    return e
+  }
+
+  async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
+    try {
+      return await this.inWorker(clicks)
+    } catch {
+      this.local ??= new Enricher(this.salt, this.geoipDb)
+      return this.local.enrichBatch(clicks)
+    }
+  }
+
+  private async inWorker(clicks: RawClick[]): Promise<EnrichedBatch> {
+    await this.start()
+    const id = this.nextId++
+    const packed = packClicks(clicks)
+    return new Promise<EnrichedBatch>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker!.ref() // an answer is awaited: keep the process alive for it
+      this.worker!.postMessage({ type: 'enrich', id, packed } satisfies ToWorker)
+    })
+  }
+
+  async close() {
+    const w = this.worker
+    this.worker = null
+    this.ready = null
+    w?.terminate()
+  }
+
+  private start(): Promise<void> {
+    if (this.ready) return this.ready
+    const worker = new Worker(new URL('./enrich-worker.ts', import.meta.url).href)
+    this.worker = worker
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<FromWorker>) => {
+        const msg = event.data
+        if (msg.type === 'ready') return resolve()
+        const p = this.pending.get(msg.id)
+        if (msg.type === 'error' && msg.id === -1) return reject(new Error(msg.message))
+        if (!p) return
+        this.pending.delete(msg.id)
+        if (this.pending.size === 0) worker.unref()
+        if (msg.type === 'batch') p.resolve(msg.batch)
+        else p.reject(new Error(msg.message))
+      }
+      worker.onerror = (event) => {
+        const error = new Error(`enrichment worker failed: ${event.message}`)
+        reject(error)
+        this.fail(worker, error)
+      }
+      worker.addEventListener('close', () => {
+        const error = new Error('enrichment worker exited')
+        reject(error)
+        this.fail(worker, error)
+      })
+    })
+    worker.postMessage({ type: 'init', salt: this.salt, geoipDb: this.geoipDb } satisfies ToWorker)
+    const ready = this.ready
+    ready.catch((e) => this.fail(worker, e))
+    return ready
+  }
+
+  /** Fails what the dead worker held; the next call starts a new one. */
+  private fail(worker: Worker, error: Error) {
+    if (this.worker !== worker) return
+    this.worker = null
+    this.ready = null
+    worker.terminate()
+    for (const p of this.pending.values()) p.reject(error)
+    this.pending.clear()
+  }
+}

@@ -1,0 +1,58 @@
+// Enrichment on its own thread: the same rows as in the calling thread, a bad GEOIP_DB fails the
+// start, and a worker that dies costs no click.
+import { describe, expect, test } from 'bun:test'
+import { Enricher } from '../src/clicks/enrich'
+import { WorkerEnricher } from '../src/clicks/worker-enricher'
+import { packClicks, unpackClicks, type EnrichedBatch } from '../src/clicks/batch'
+import { CHROME, GOOGLEBOT, IPHONE, rawClick } from './support/clicks'
+
+// Event ids are random per enrichment: compare everything else.
+const withoutIds = (b: EnrichedBatch) => ({ ...b, tsv: b.tsv.split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
+
+const sample = () => [
+  rawClick({ ua: CHROME, ip: '8.8.8.8', referer: 'https://www.news.example.com/a', query: 'utm_source=nl&utm_medium=mail' }),
+  rawClick({ ua: IPHONE, ip: '2a00:1450:4001:80b::200e', linkId: 'lnk_other' }),
+  rawClick({ ua: GOOGLEBOT, ip: '', ts: Date.UTC(2026, 0, 31, 23, 59) }),
+  rawClick({ ua: 'odd\x1fagent\x1ewith separators', referer: 'not a url', query: 'a=1\x1f' }),
+]
+
+describe('enrichment worker', () => {
+  test('raw clicks survive packing, separator characters included', () => {
+    const clicks = sample()
+    const back = unpackClicks(packClicks(clicks))
+    expect(back).toHaveLength(clicks.length)
+    expect(back[0]).toEqual(clicks[0])
+    expect(back[3].ua).toBe('odd agent with separators')
+    expect(unpackClicks(packClicks([]))).toEqual([])
+  })
+
+  test('the worker gives the rows and counts the calling thread gives', async () => {
+    const clicks = sample()
+    const w = await WorkerEnricher.open('salt-w', null)
+    try {
+      const inWorker = await w.enrichBatch(clicks)
+      const inThread = await new Enricher('salt-w', null).enrichBatch(unpackClicks(packClicks(clicks)))
+      expect(inWorker.size).toBe(4)
+      expect(withoutIds(inWorker)).toEqual(withoutIds(inThread))
+      expect(inWorker.tsv).toContain('\tUS\t')
+    } finally {
+      await w.close()
+    }
+  })
+
+  test('a GEOIP_DB that cannot be read fails the start', async () => {
+    await expect(WorkerEnricher.open('s', '/nonexistent/geo.mmdb')).rejects.toThrow(/geo\.mmdb/)
+  })
+
+  test('batches keep being enriched after the worker dies', async () => {
+    const w = await WorkerEnricher.open('salt-w', null)
+    try {
+      ;(w as unknown as { worker: Worker }).worker.terminate()
+      const batch = await w.enrichBatch(sample())
+      expect(batch.size).toBe(4)
+      expect((await w.enrichBatch(sample())).size).toBe(4)
+    } finally {
+      await w.close()
+    }
+  })
+})

@@ -23,7 +23,7 @@ export type Config = Readonly<{
     cluster: string | null
     ttlDays: number | null
   }
-  clicks: { flushMs: number; batchMax: number; bufferMax: number }
+  clicks: { record: boolean; flushMs: number; batchMax: number; bufferMax: number }
   geoipDb: string | null
   jwt: { secret: string; expiresIn: string; issuer: string; audience: string }
   visitorSalt: string
@@ -85,6 +85,7 @@ export function loadConfig(env: Env = process.env): Config {
       ttlDays: read.optional('CLICKS_TTL_DAYS') ? read.int('CLICKS_TTL_DAYS', 0, 1, 100_000) : null,
     },
     clicks: {
+      record: read.bool('CLICKS_RECORD', true),
       flushMs: read.int('CLICK_FLUSH_MS', 1000, 10, 600_000),
       batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
       bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),

@@ -4,7 +4,7 @@ import { openDatabase, pgliteDir, type Database, type Db } from './db/client'
 import { connectRedis, createBus, type Bus, type RedisClients } from './shared/redis'
 import { LinkCache } from './redirect/cache'
 import { DomainNamespaces } from './redirect/domains'
-import type { ClickSink } from './clicks/sink'
+import { DiscardingSink, type ClickSink } from './clicks/sink'
 import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
@@ -49,8 +49,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)
   const domains = new DomainNamespaces({ db: database.db, bus, log })
   await domains.reload()
-  // A sink given by the caller (tests) replaces the whole click plane: no ClickHouse is opened.
-  const clickPlane = overrides.clicks ? null : await openClickPipeline(config, database.db, log)
+  // A sink given by the caller (tests) replaces the whole click plane, and CLICKS_RECORD=false
+  // drops it: no ClickHouse is opened either way.
+  const clickPlane = overrides.clicks || !config.clicks.record ? null : await openClickPipeline(config, database.db, log)
   return {
     config,
     database,
@@ -59,7 +60,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     bus,
     linkCache,
     domains,
-    clicks: overrides.clicks ?? clickPlane!.sink,
+    clicks: overrides.clicks ?? clickPlane?.sink ?? new DiscardingSink(),
     ...clickPlane?.hooks,
     log,
     now: overrides.now ?? (() => new Date()),

@@ -94,3 +94,22 @@ describe('click pipeline', () => {
     expect(r.body.data.topLinks.map((l: { shortCode: string }) => l.shortCode)).toEqual(['pipe-a'])
   })
 })
+
+describe('click recording switched off', () => {
+  test('CLICKS_RECORD=false serves redirects, opens no ClickHouse and counts nothing', async () => {
+    const h = await createHarness({ clickhouse: true, env: { CLICKS_RECORD: 'false' } })
+    try {
+      const s = await h.listen()
+      const made = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/off', slug: 'rec-off' } })
+      expect(made.status).toBe(201)
+      const r = await fetch(`${s.url}/rec-off`, { redirect: 'manual', headers: { 'user-agent': CHROME } })
+      expect(r.status).toBe(302)
+      expect(r.headers.get('location')).toBe('https://example.com/off')
+      expect(h.deps.clickhouse).toBeUndefined()
+      await h.deps.clicks.flush()
+      expect((await h.api('GET', '/api/v1/links/rec-off')).body.data.clicks).toBe(0)
+    } finally {
+      await h.close()
+    }
+  })
+})

@@ -9,7 +9,8 @@ import { benchDbUrl } from './db'
 const ROOT = join(import.meta.dir, '..', '..')
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
-export type KurzVariant = { lru?: boolean; redis?: boolean }
+/** A cache tier switched off, or click recording off (CLICKS_RECORD=false, the discarding sink). */
+export type KurzVariant = { lru?: boolean; redis?: boolean; record?: boolean }
 
 export class KurzFleet {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'kurz-bench-'))
@@ -25,6 +26,7 @@ export class KurzFleet {
       REDIS_URL: variant.redis === false ? '' : REDIS_URL, REDIS_PREFIX: this.redisPrefix,
       // LINK_CACHE_MAX=0 switches the in-process LRU off (every hit goes to Redis or Postgres).
       ...(variant.lru === false ? { LINK_CACHE_MAX: '0' } : {}),
+      ...(variant.record === false ? { CLICKS_RECORD: 'false' } : {}),
       ADMIN_EMAIL: BENCH_ADMIN.email, ADMIN_PASSWORD: BENCH_ADMIN.password, ADMIN_API_KEY: BENCH_ADMIN.apiKey,
       // The API bench must measure the service, not the plan's monthly link quota.
       PLANS_FILE: join(import.meta.dir, '..', 'plans.json'),

@@ -76,6 +76,18 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   await base.stop()
   await kurz.stop()
 
+  if (k6 && f.latency) {
+    // The same two runs with the sink discarding clicks: what recording and flushing cost.
+    say('CPU per redirect and k6 latency again, clicks discarded (CLICKS_RECORD=false)')
+    kurz = await fleet.start({ record: false })
+    await warm(kurz.url, plan.hot)
+    f.discarding = {
+      cpu: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot),
+      latency: await latency(k6, kurz, (f.latency as { rate: number }).rate, plan.lat, plan.hot),
+    }
+    await kurz.stop()
+  }
+
   say(`Redis path (LRU off), ${plan.path} s`)
   f.redisPath = await tierRun(fleet, { lru: false }, plan)
   say(`Postgres path (LRU and Redis off), ${plan.path} s`)

@@ -36,6 +36,12 @@ export function report(f: Record<string, any>) {
       f.cpu && f.cpu.kurz.dropped > f.cpu.kurz.requests / 100 ? 'k6 could not hold the rate: starved load core' : ''],
     ['k6 latency at half saturation p50 / p95 / p99', f.latency ? `${fmt.ms(f.latency.p50)} / ${fmt.ms(f.latency.p95)} / ${fmt.ms(f.latency.p99)}` : na, '',
       f.latency ? `${mark('p99 ≤ 2 ms at half saturation')} @ ${f.latency.rate}/s` : ''],
+    ...(f.discarding ? [
+      ['  same run, clicks discarded: p50 / p95 / p99', `${fmt.ms(f.discarding.latency.p50)} / ${fmt.ms(f.discarding.latency.p95)} / ${fmt.ms(f.discarding.latency.p99)}`, '',
+        `recording and flushing add ${fmt.ms(f.latency.p99 - f.discarding.latency.p99)} to p99`],
+      ['  CPU per redirect, clicks discarded', fmt.us(f.discarding.cpu.usPerRedirect), '',
+        `recording, enriching and inserting: ${fmt.us(f.cpu.kurz.usPerRedirect - f.discarding.cpu.usPerRedirect)} a click`],
+    ] as Row[] : []),
     ['  achieved rate, dropped iterations, failed', f.latency ? `${fmt.rps(f.latency.achievedRate)}, ${f.latency.dropped}, ${f.latency.failed}` : na, '',
       f.latency && f.latency.dropped > f.latency.achievedRate ? 'rate not held: latency includes queueing in k6' : ''],
     ['Redis path (LRU off): rps, p99', `${fmt.rps(f.redisPath.rps)}, ${fmt.ms(f.redisPath.p99Ms)}`, '', `${fmt.x(redisRatio)} of LRU ${mark('Redis path ≥ 0.5 × LRU path')}`],

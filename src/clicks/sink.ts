@@ -39,6 +39,13 @@ export interface ClickSink {
   close(): Promise<void>
 }
 
+/** CLICKS_RECORD=false: redirects are served and nothing is recorded (no analytics, no click counters). */
+export class DiscardingSink implements ClickSink {
+  push() {}
+  async flush() {}
+  async close() {}
+}
+
 /** Keeps a count and the clicks it received: the sink of tests that do not need ClickHouse. */
 export class CountingSink implements ClickSink {
   count = 0

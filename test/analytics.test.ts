@@ -54,6 +54,24 @@ describe('analytics over ranges', () => {
     expect(d.usage).toMatchObject({ linksUsed: 1, clicksUsed: 0 }) // seeded straight into ClickHouse: no counters
   })
 
+  test('a deleted link\'s clicks leave the owner\'s overview: totals, days and top lists', async () => {
+    const r = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/', slug: 'ranges-gone' } })
+    const id: string = r.body.data.id
+    const owner = await ownerOf(h, id)
+    const clicks = Array.from({ length: 6 }, (_, i) => rawClick({ linkId: id, ownerId: owner, ts: today + 3_600_000, ip: `81.2.69.${160 + i}`, referer: 'https://gone.example/' }))
+    await insertClicks(h.deps.clickhouse!, await new Enricher('s', null).enrichBatch(clicks), 'ranges-gone-seed')
+    const before = (await h.api('GET', '/api/v1/analytics/overview?range=7d')).body.data
+    expect(before.summary.totalClicks).toBe(9)
+    expect(before.topReferrers.map((x: { name: string }) => x.name)).toContain('gone.example')
+    expect((await h.api('DELETE', '/api/v1/links/ranges-gone')).status).toBe(200)
+    const after = (await h.api('GET', '/api/v1/analytics/overview?range=7d')).body.data
+    expect(after.summary.totalClicks).toBe(3)
+    expect(after.clicksOverTime.at(-1)).toEqual({ date: isoDay(today), clicks: 1 })
+    expect(after.topReferrers.map((x: { name: string }) => x.name)).not.toContain('gone.example')
+    expect(after.topCountries.reduce((n: number, c: { clicks: number }) => n + c.clicks, 0)).toBe(3)
+    expect(after.topLinks.map((x: { shortCode: string }) => x.shortCode)).not.toContain('ranges-gone')
+  })
+
   test('an unknown range is a validation error, an unknown link a 404', async () => {
     const bad = await h.api('GET', '/api/v1/analytics/overview?range=5d')
     expect(bad.status).toBe(400)

@@ -22,7 +22,7 @@ const ttlOf = async () => (await rows<{ q: string }>(ch, "SELECT create_table_qu
 
 test('migrations are applied once and recorded', async () => {
   const first = await migrateClickHouse(ch, { database: 'default', ttlDays: null })
-  expect(first).toEqual(['0001_clicks', '0002_clicks_daily'])
+  expect(first).toEqual(['0001_clicks', '0002_clicks_daily', '0003_clicks_daily_hll'])
   expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual([])
   const recorded = await rows<{ name: string }>(ch, 'SELECT name FROM kurz_migrations ORDER BY name')
   expect(recorded.map((r) => r.name)).toEqual(first)
@@ -46,9 +46,32 @@ test('every migration has a cluster variant: ON CLUSTER, Replicated engines, Dis
   const plain = loadMigrations(null, 'default')
   const cluster = loadMigrations('kurz', 'analytics')
   expect(cluster.map((m) => m.name)).toEqual(plain.map((m) => m.name))
-  for (const m of cluster) for (const s of m.statements) expect(s).toContain('ON CLUSTER `kurz`')
+  // DDL runs on every node; data moves through the Distributed tables instead (INSERT has no ON CLUSTER).
+  for (const m of cluster) for (const s of m.statements) {
+    if (s.startsWith('INSERT')) expect(s).not.toMatch(/_local\b/)
+    else expect(s).toContain('ON CLUSTER `kurz`')
+  }
   const all = cluster.flatMap((m) => m.statements).join('\n')
   expect(all).toContain("ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/clicks_local', '{replica}')")
   expect(all).toContain('ReplicatedAggregatingMergeTree')
   expect(all).toContain('ENGINE = Distributed(`kurz`, `analytics`, clicks_local, cityHash64(owner_id))')
+})
+
+test('0003 refills the rollup from the raw events of the earlier schema', async () => {
+  await ch.close()
+  ch = await openChdb(join(dir, 'clickhouse-0002'))
+  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null, upTo: '0002_clicks_daily' })).toEqual(['0001_clicks', '0002_clicks_daily'])
+  await ch.client.command({
+    query: `INSERT INTO clicks (event_id, ts, owner_id, link_id, country, is_bot, visitor_hash)
+      SELECT generateUUIDv4(), now64(3) - toIntervalDay(number % 3), 'usr_old', concat('lnk_', toString(number % 4)), 'DE', 0, number % 50
+      FROM numbers(1000)`,
+    clickhouse_settings: { insert_deduplication_token: 'old-schema-seed' },
+  })
+  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual(['0003_clicks_daily_hll'])
+  const sum = async (dim: string) => Number((await rows<{ c: string }>(ch, `SELECT sum(clicks) AS c FROM clicks_daily WHERE owner_id = 'usr_old' AND dim = '${dim}'`))[0].c)
+  expect(await sum('all')).toBe(1000)
+  expect(await sum('link')).toBe(1000)
+  expect(await sum('country')).toBe(1000)
+  const [u] = await rows<{ u: string }>(ch, "SELECT uniqCombinedMerge(14)(visitors) AS u FROM clicks_daily WHERE owner_id = 'usr_old' AND dim = 'all'")
+  expect(Number(u.u)).toBe(50)
 })

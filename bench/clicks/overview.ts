@@ -51,7 +51,7 @@ const before = [await timed('7d', 7), await timed('90d', 90), await timed('all',
 console.log(JSON.stringify({ bench: 'overview over the rollup', clicks: Number(n), rollupRows: Number(r), generateMs: Math.round(genMs), timings: before }))
 await ch.client.command({ query: 'OPTIMIZE TABLE clicks_daily FINAL' })
 const [{ r2 }] = await rows<{ r2: string }>(ch, 'SELECT count() AS r2 FROM clicks_daily')
-for (const q of ["SELECT toString(day) AS d, sum(clicks) AS c, uniqMerge(visitors) AS u FROM clicks_daily WHERE dim = 'link' AND owner_id = 'usr_bench' AND is_bot = 0 GROUP BY day",
+for (const q of ["SELECT toString(day) AS d, sum(clicks) AS c, uniqCombinedMerge(14)(visitors) AS u FROM clicks_daily WHERE dim = 'all' AND owner_id = 'usr_bench' AND is_bot = 0 GROUP BY day",
   "SELECT link_id, sum(clicks) AS c FROM clicks_daily WHERE dim = 'link' AND owner_id = 'usr_bench' AND is_bot = 0 GROUP BY link_id ORDER BY c DESC LIMIT 10",
   "SELECT dim, value, sum(clicks) AS c FROM clicks_daily WHERE dim IN ('country','city','device','browser','referrer') AND owner_id = 'usr_bench' AND is_bot = 0 GROUP BY dim, value ORDER BY c DESC LIMIT 10 BY dim"]) {
   const s = performance.now()

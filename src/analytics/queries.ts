@@ -17,12 +17,12 @@ export async function ownerFigures(ch: ClickHouse, ownerId: string, s: Span): Pr
   const where = `owner_id = {owner:String} AND day BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
   const [days, links, dims] = await Promise.all([
     rows<{ d: string; c: string; u: string }>(ch,
-      `SELECT toString(day) AS d, sum(clicks) AS c, uniqMerge(visitors) AS u FROM clicks_daily WHERE dim = 'all' AND ${where} GROUP BY day`, p),
+      `SELECT toString(day) AS d, sum(clicks) AS c, uniqCombinedMerge(14)(visitors) AS u FROM clicks_daily WHERE dim = 'all' AND ${where} GROUP BY day`, p),
     rows<{ link_id: string; c: string }>(ch,
       `SELECT link_id, sum(clicks) AS c FROM clicks_daily WHERE dim = 'link' AND ${where} GROUP BY link_id ORDER BY c DESC, link_id LIMIT ${TOP}`, p),
     rows<{ dim: string; value: string; c: string }>(ch,
       `SELECT dim, value, sum(clicks) AS c FROM clicks_daily WHERE dim IN (${DIMS.map((d) => `'${d}'`)}) AND ${where}
-       AND NOT (dim = 'city' AND value = '') GROUP BY dim, value ORDER BY c DESC, value LIMIT ${TOP} BY dim`, p),
+       AND NOT (dim = 'city' AND value = '') GROUP BY dim, value HAVING c > 0 ORDER BY c DESC, value LIMIT ${TOP} BY dim`, p),
   ])
   return { ...perDay(days), dims: toDims(dims), links: links.map((r) => ({ linkId: r.link_id, clicks: Number(r.c) })) }
 }
@@ -70,13 +70,33 @@ export async function clicksPerMonth(ch: ClickHouse, ownerId: string, from: stri
   return new Map(list.map((r) => [r.m, Number(r.c)]))
 }
 
-/** Deletes the raw events and the per-link rollup rows of deleted links. */
+/**
+ * Takes deleted links out of the analytics: their share of the per-owner rollup rows is
+ * subtracted (negative counts, in the dimensions of migrations/clickhouse/0003), then their raw
+ * events and per-link rollup rows are deleted. The token makes a retried subtraction a no-op;
+ * unique visitors cannot be subtracted and keep counting them.
+ */
 export async function deleteLinkClicks(ch: ClickHouse, linkIds: string[]): Promise<void> {
   if (linkIds.length === 0) return
+  const ids = { ids: linkIds }
+  await ch.client.command({
+    query: `INSERT INTO clicks_daily (owner_id, day, is_bot, dim, value, link_id, clicks)
+      SELECT owner_id, day, is_bot, tupleElement(d, 1) AS dim, tupleElement(d, 2) AS value, '' AS link_id, -toInt64(count()) AS clicks
+      FROM (
+        SELECT owner_id, toDate(ts) AS day, is_bot, arrayJoin([
+          ('all', ''), ('country', toString(country)), ('city', city), ('device', toString(device)),
+          ('browser', toString(browser)), ('os', toString(os)), ('referrer', referrer_host)
+        ]) AS d
+        FROM clicks WHERE link_id IN {ids:Array(String)}
+      )
+      GROUP BY owner_id, day, is_bot, dim, value`,
+    query_params: ids,
+    clickhouse_settings: { insert_deduplication_token: `delete-links:${Bun.hash([...linkIds].sort().join(',')).toString(36)}` },
+  })
   const on = ch.cluster ? ` ON CLUSTER ${quoteIdent(ch.cluster)}` : ''
   const suffix = ch.cluster ? '_local' : ''
-  for (const table of ['clicks', 'clicks_daily'])
-    await ch.client.command({ query: `DELETE FROM ${table}${suffix}${on} WHERE link_id IN {ids:Array(String)}`, query_params: { ids: linkIds } })
+  await ch.client.command({ query: `DELETE FROM clicks${suffix}${on} WHERE link_id IN {ids:Array(String)}`, query_params: ids })
+  await ch.client.command({ query: `DELETE FROM clicks_daily${suffix}${on} WHERE dim = 'link' AND link_id IN {ids:Array(String)}`, query_params: ids })
 }
 
 function perDay(list: { d: string; c: string; u: string }[]) {

@@ -33,7 +33,8 @@ export function splitStatements(sql: string): string[] {
     .filter(Boolean)
 }
 
-export async function migrateClickHouse(ch: ClickHouse, opts: { database: string; ttlDays: number | null }): Promise<string[]> {
+/** `upTo` stops after the migration of that name (to test a later one over data of an earlier schema). */
+export async function migrateClickHouse(ch: ClickHouse, opts: { database: string; ttlDays: number | null; upTo?: string }): Promise<string[]> {
   const onCluster = ch.cluster ? ` ON CLUSTER ${quoteIdent(ch.cluster)}` : ''
   const engine = ch.cluster
     ? `ReplicatedMergeTree('/clickhouse/tables/{shard}/{database}/kurz_migrations', '{replica}')`
@@ -44,8 +45,12 @@ export async function migrateClickHouse(ch: ClickHouse, opts: { database: string
   const done = new Set((await rows<{ name: string }>(ch, 'SELECT name FROM kurz_migrations')).map((r) => r.name))
   const applied: string[] = []
   for (const m of loadMigrations(ch.cluster, opts.database)) {
+    if (opts.upTo !== undefined && m.name > opts.upTo) break
     if (done.has(m.name)) continue
-    for (const query of m.statements) await ch.client.command({ query })
+    // Each statement its own token: chDB keeps settings per session, and a refill (INSERT … SELECT)
+    // must not inherit an earlier insert's token and be dropped as its duplicate.
+    for (const [i, query] of m.statements.entries())
+      await ch.client.command({ query, clickhouse_settings: { insert_deduplication_token: `migration-${m.name}-${i}` } })
     await ch.client.insert({
       table: 'kurz_migrations', values: [{ name: m.name }], format: 'JSONEachRow', columns: ['name'],
       clickhouse_settings: { insert_deduplication_token: `migration-${m.name}` },

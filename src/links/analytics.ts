@@ -1,9 +1,16 @@
-// The `analytics` block of GET /links/{idOrSlug}. Empty until the click store answers.
+// The `analytics` block of GET /links/{idOrSlug}. Empty until the click store answers: a link is
+// served from Postgres whether or not ClickHouse is reachable.
 import type { Deps } from '../deps'
 import type { LinkRow } from '../db/schema'
 
 export type Breakdown = { name: string; count: number }[]
+const EMPTY = { byCountry: [], byDevice: [], byReferrer: [] }
 
 export async function linkAnalytics(deps: Deps, row: LinkRow): Promise<{ byCountry: Breakdown; byDevice: Breakdown; byReferrer: Breakdown }> {
-  return (await deps.analytics?.linkBreakdown?.(row.userId, row.id)) ?? { byCountry: [], byDevice: [], byReferrer: [] }
+  try {
+    return (await deps.analytics?.linkBreakdown?.(row.userId, row.id)) ?? EMPTY
+  } catch (error) {
+    deps.log.warn('link analytics unavailable; answering without them', { link: row.id, error: String(error) })
+    return EMPTY
+  }
 }

@@ -108,7 +108,7 @@ describe('click durability', () => {
     const link = await newLink('dur-corrupt')
     const spill = join(dir, 'spill-corrupt')
     const batch = await enricher.enrichBatch(Array.from({ length: 10 }, () => rawClick({ linkId: link.id, ownerId: link.owner })))
-    const good = (token: string) => JSON.stringify({ token, counted: false, ...batch }) + '\n'
+    const good = (token: string) => JSON.stringify({ token, counted: false, ...batch, tsv: new TextDecoder().decode(batch.tsv) }) + '\n'
     mkdirSync(spill, { recursive: true })
     writeFileSync(join(spill, 'clicks-000000000000001-000000.jsonl'), good('c-1') + good('c-2') + good('c-3').slice(0, 200))
     const rec = recordingLogger()

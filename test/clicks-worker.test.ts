@@ -1,13 +1,13 @@
-// Enrichment on its own thread: the same rows as in the calling thread, a bad GEOIP_DB fails the
-// start, and a worker that dies costs no click.
+// Enrichment on its own thread: the same rows as in the calling thread, batches in several
+// messages, a bad GEOIP_DB fails the start, and a worker that dies costs no click.
 import { describe, expect, test } from 'bun:test'
 import { Enricher } from '../src/clicks/enrich'
 import { WorkerEnricher } from '../src/clicks/worker-enricher'
-import { packClicks, unpackClicks, type EnrichedBatch } from '../src/clicks/batch'
+import type { EnrichedBatch } from '../src/clicks/batch'
 import { CHROME, GOOGLEBOT, IPHONE, rawClick } from './support/clicks'
 
 // Event ids are random per enrichment: compare everything else.
-const withoutIds = (b: EnrichedBatch) => ({ ...b, tsv: b.tsv.split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
+const withoutIds = (b: EnrichedBatch) => ({ ...b, tsv: new TextDecoder().decode(b.tsv).split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
 
 const sample = () => [
   rawClick({ ua: CHROME, ip: '8.8.8.8', referer: 'https://www.news.example.com/a', query: 'utm_source=nl&utm_medium=mail' }),
@@ -17,13 +17,20 @@ const sample = () => [
 ]
 
 describe('enrichment worker', () => {
-  test('raw clicks survive packing, separator characters included', () => {
-    const clicks = sample()
-    const back = unpackClicks(packClicks(clicks))
-    expect(back).toHaveLength(clicks.length)
-    expect(back[0]).toEqual(clicks[0])
-    expect(back[3].ua).toBe('odd agent with separators')
-    expect(unpackClicks(packClicks([]))).toEqual([])
+  test('a batch larger than one message comes back whole, its counts added up', async () => {
+    const w = await WorkerEnricher.open('salt-w', null)
+    try {
+      const clicks = Array.from({ length: 4500 }, (_, i) => rawClick({ linkId: i % 3 === 0 ? 'lnk_a' : 'lnk_b', ts: Date.UTC(2026, 4, 1, 12) }))
+      const batch = await w.enrichBatch(clicks)
+      expect(batch.size).toBe(4500)
+      expect(new TextDecoder().decode(batch.tsv).trimEnd().split('\n')).toHaveLength(4500)
+      expect(batch.counts.sort((x, y) => x.link_id.localeCompare(y.link_id))).toEqual([
+        { link_id: 'lnk_a', period: '2026-05-01', n: 1500 },
+        { link_id: 'lnk_b', period: '2026-05-01', n: 3000 },
+      ])
+    } finally {
+      await w.close()
+    }
   })
 
   test('the worker gives the rows and counts the calling thread gives', async () => {
@@ -31,10 +38,10 @@ describe('enrichment worker', () => {
     const w = await WorkerEnricher.open('salt-w', null)
     try {
       const inWorker = await w.enrichBatch(clicks)
-      const inThread = await new Enricher('salt-w', null).enrichBatch(unpackClicks(packClicks(clicks)))
+      const inThread = await new Enricher('salt-w', null).enrichBatch(clicks)
       expect(inWorker.size).toBe(4)
       expect(withoutIds(inWorker)).toEqual(withoutIds(inThread))
-      expect(inWorker.tsv).toContain('\tUS\t')
+      expect(new TextDecoder().decode(inWorker.tsv)).toContain('\tUS\t')
     } finally {
       await w.close()
     }

@@ -1,8 +1,7 @@
-// What travels between the parts of the click plane: raw clicks packed into one string for the
-// enrichment worker, and the enriched batch it sends back, already in the shapes its two
-// consumers take (TabSeparated for the one ClickHouse insert, per-link counts for Postgres).
+// The enriched batch the click plane passes on, already in the shapes its consumers take:
+// TabSeparated bytes for the one ClickHouse insert (transferred from the enrichment worker, not
+// copied), per-link counts for Postgres.
 import { currentPeriod } from '../plans/period'
-import type { RawClick } from './sink'
 
 /** One ClickHouse row of the `clicks` table. */
 export type ClickRow = {
@@ -31,8 +30,8 @@ export type LinkCount = { link_id: string; period: string; n: number }
 /** An enriched batch: everything the insert, the counters and the spill file need. */
 export type EnrichedBatch = {
   size: number
-  /** The rows as TabSeparated, in COLUMNS order. */
-  tsv: string
+  /** The rows as UTF-8 TabSeparated, in COLUMNS order. */
+  tsv: Uint8Array
   /** Clicks per link and billing month (a batch can straddle a month boundary). */
   counts: LinkCount[]
 }
@@ -71,30 +70,26 @@ export function countByLink(rows: ClickRow[]): LinkCount[] {
   return [...counts.values()]
 }
 
-export const batchOf = (rows: ClickRow[]): EnrichedBatch => ({ size: rows.length, tsv: toTsv(rows), counts: countByLink(rows) })
+const utf8 = new TextEncoder()
 
-// Raw clicks cross to the worker as one string: cheaper for the redirect thread than cloning
-// objects (measured: ~0.5 µs against ~1 µs a click). Header values cannot hold CR or LF, but
-// may hold other control characters, so the two separators are replaced where they occur.
-const FIELD = '\x1f'
-const RECORD = '\x1e'
-const SEPARATORS = /[\x1e\x1f]/g
-const clean = (v: string) => (v.includes(FIELD) || v.includes(RECORD) ? v.replace(SEPARATORS, ' ') : v)
+/** (A fresh ArrayBuffer, never a pooled one: the worker transfers it.) */
+export const batchOf = (rows: ClickRow[]): EnrichedBatch => ({ size: rows.length, tsv: utf8.encode(toTsv(rows)), counts: countByLink(rows) })
 
-export function packClicks(clicks: RawClick[]): string {
-  const out: string[] = new Array(clicks.length)
-  for (let i = 0; i < clicks.length; i++) {
-    const c = clicks[i]
-    out[i] = c.ts + FIELD + clean(c.linkId) + FIELD + clean(c.ownerId) + FIELD + clean(c.domain) + FIELD + clean(c.ip) +
-      FIELD + clean(c.ua) + FIELD + clean(c.referer) + FIELD + clean(c.query)
+/** One batch from several enriched in turn: the bytes end to end, the counts added up. */
+export function mergeBatches(parts: EnrichedBatch[]): EnrichedBatch {
+  if (parts.length === 1) return parts[0]
+  const tsv = new Uint8Array(parts.reduce((n, p) => n + p.tsv.byteLength, 0))
+  const counts = new Map<string, LinkCount>()
+  let offset = 0
+  for (const p of parts) {
+    tsv.set(p.tsv, offset)
+    offset += p.tsv.byteLength
+    for (const c of p.counts) {
+      const key = `${c.link_id}\n${c.period}`
+      const had = counts.get(key)
+      if (had) had.n += c.n
+      else counts.set(key, { ...c })
+    }
   }
-  return out.join(RECORD)
-}
-
-export function unpackClicks(packed: string): RawClick[] {
-  if (packed === '') return []
-  return packed.split(RECORD).map((line) => {
-    const [ts, linkId, ownerId, domain, ip, ua, referer, query] = line.split(FIELD)
-    return { ts: Number(ts), linkId, ownerId, domain, ip, ua, referer, query }
-  })
+  return { size: parts.reduce((n, p) => n + p.size, 0), tsv, counts: [...counts.values()] }
 }

@@ -1,9 +1,7 @@
 // The bounded in-memory buffer between the redirect handler and the flusher. push() is O(1) and
 // never does I/O: at the bound the whole buffer is handed off (to be spilled) instead of growing.
-import type { RawClick } from './sink'
-
-export class ClickBuffer {
-  private items: RawClick[] = []
+export class ClickBuffer<T> {
+  private items: T[] = []
 
   constructor(
     private readonly opts: {
@@ -12,7 +10,7 @@ export class ClickBuffer {
       /** Called (synchronously) when a full batch waits: schedule a flush. */
       onBatchReady(): void
       /** Called with the detached contents when the bound is reached. */
-      onOverflow(clicks: RawClick[]): void
+      onOverflow(clicks: T[]): void
     },
   ) {}
 
@@ -20,7 +18,7 @@ export class ClickBuffer {
     return this.items.length
   }
 
-  push(click: RawClick) {
+  push(click: T) {
     const n = this.items.push(click)
     if (n === this.opts.batchMax) this.opts.onBatchReady()
     if (n >= this.opts.bufferMax) {
@@ -31,7 +29,7 @@ export class ClickBuffer {
   }
 
   /** Takes up to `max` of the oldest clicks. */
-  take(max: number): RawClick[] {
+  take(max: number): T[] {
     if (this.items.length <= max) {
       const all = this.items
       this.items = []

@@ -10,6 +10,11 @@ export type ClickHouse = {
   engine: 'chdb' | 'server'
   /** Cluster name when CLICKHOUSE_CLUSTER is set: DDL and mutations go ON CLUSTER to local tables. */
   cluster: string | null
+  /**
+   * chDB only: an insert whose bytes go to the engine as they are, parsed off the event loop.
+   * The client's insert would turn them into a string and back on this thread first.
+   */
+  insertBytes?(p: { table: string; columns: readonly string[]; values: Uint8Array; format: 'TabSeparated'; settings: Record<string, string | number> }): Promise<unknown>
   close(): Promise<void>
 }
 
@@ -40,12 +45,14 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
   const { createChdbConnection } = await import('chdb/connection')
   const { drainPending } = await import('chdb')
   mkdirSync(dir, { recursive: true })
+  const connection = createChdbConnection({ path: dir })
   // (cast: chdb re-exports the Connection type of its own copy of @clickhouse/client-common)
-  const client = createClient({ connection: createChdbConnection({ path: dir }) as never })
+  const client = createClient({ connection: connection as never })
   return {
     client,
     engine: 'chdb',
     cluster: null,
+    insertBytes: (p) => connection.chdb.rawInsert({ ...p, columns: [...p.columns] }),
     async close() {
       await client.close()
       await drainPending()

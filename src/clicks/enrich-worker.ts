@@ -1,7 +1,6 @@
 // The enrichment worker's entry: owns an Enricher and answers one message per batch, so that UA
 // parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
 import { Enricher } from './enrich'
-import { unpackClicks } from './batch'
 import type { FromWorker, ToWorker } from './worker-enricher'
 
 declare const self: Worker
@@ -16,7 +15,9 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       return reply({ type: 'ready' })
     }
     if (!enricher) throw new Error('enrichment worker used before init')
-    reply({ type: 'batch', id: msg.id, batch: await enricher.enrichBatch(unpackClicks(msg.packed)) })
+    const batch = await enricher.enrichBatch(msg.clicks)
+    // The bytes move to the redirect thread without a copy.
+    self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {
     reply({ type: 'error', id: msg.type === 'enrich' ? msg.id : -1, message: String(error) })
   }

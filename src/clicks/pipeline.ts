@@ -17,13 +17,18 @@ import { ClickHouseSink } from './sink'
 export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
 export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: string): Promise<void> {
+  // The rollup view must drop a replayed block too, not only the raw table.
+  const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const }
+  if (ch.insertBytes) {
+    await ch.insertBytes({ table: 'clicks', columns: COLUMNS, values: batch.tsv, format: 'TabSeparated', settings })
+    return
+  }
   await ch.client.insert({
     table: 'clicks',
     columns: [...COLUMNS],
-    values: Readable.from([Buffer.from(batch.tsv)], { objectMode: false }),
+    values: Readable.from([Buffer.from(batch.tsv.buffer, batch.tsv.byteOffset, batch.tsv.byteLength)], { objectMode: false }),
     format: 'TabSeparated',
-    // The rollup view must drop a replayed block too, not only the raw table.
-    clickhouse_settings: { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 },
+    clickhouse_settings: settings,
   })
 }
 

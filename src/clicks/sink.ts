@@ -83,7 +83,7 @@ const MAX_RETRY_MS = 30_000
  */
 export class ClickHouseSink implements ClickSink {
   readonly stats = { received: 0, inserted: 0, spilled: 0, replayed: 0, failures: 0 }
-  private readonly buffer: ClickBuffer
+  private readonly buffer: ClickBuffer<RawClick>
   private readonly timer: ReturnType<typeof setInterval>
   private chain: Promise<void> = Promise.resolve()
   private queued: Promise<void> | null = null

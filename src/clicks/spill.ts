@@ -6,12 +6,17 @@ import { join } from 'node:path'
 import type { Logger } from '../shared/log'
 import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
 
+/** In memory; on disk one JSON line with the TabSeparated text as a string. */
 export type SpilledBatch = EnrichedBatch & {
   /** The batch's insert_deduplication_token: a replay of an insert that did land is dropped. */
   token: string
   /** Whether the Postgres counters already include this batch. */
   counted: boolean
 }
+
+type SpilledLine = Omit<SpilledBatch, 'tsv'> & { tsv: string }
+const text = new TextDecoder()
+const bytes = new TextEncoder()
 
 /** Lines written before batches travelled as text held their rows as objects. */
 type LegacyLine = { token: string; counted: boolean; rows: ClickRow[] }
@@ -27,7 +32,7 @@ export class SpillLog {
 
   /** Appends a batch; appends are serialised so lines never interleave. */
   append(batch: SpilledBatch): Promise<void> {
-    const line = JSON.stringify(batch) + '\n'
+    const line = JSON.stringify({ ...batch, tsv: text.decode(batch.tsv) }) + '\n'
     const file = join(this.dir, this.active)
     const p = this.writes.then(async () => {
       await mkdir(this.dir, { recursive: true })
@@ -75,8 +80,8 @@ export class SpillLog {
 
   private parse(line: string, file: string, index: number, last: boolean): SpilledBatch | null {
     try {
-      const b = JSON.parse(line) as SpilledBatch | LegacyLine
-      if (typeof b.token === 'string' && 'tsv' in b && typeof b.tsv === 'string' && Array.isArray(b.counts)) return b
+      const b = JSON.parse(line) as SpilledLine | LegacyLine
+      if (typeof b.token === 'string' && 'tsv' in b && typeof b.tsv === 'string' && Array.isArray(b.counts)) return { ...b, tsv: bytes.encode(b.tsv) }
       if (typeof b.token === 'string' && 'rows' in b && Array.isArray(b.rows)) return { token: b.token, counted: b.counted, ...batchOf(b.rows) }
     } catch {
       // fall through: a line cut short by a crash mid-write, or damaged on disk

@@ -1,19 +1,24 @@
-// Enrichment on its own thread. The redirect thread packs a batch into one string and posts it;
-// the worker answers with the enriched batch. If the worker dies, the batches it held are
-// enriched in the calling thread instead (slower, never lost), and the next call starts a new one.
+// Enrichment on its own thread. The redirect thread posts a batch in chunks, one at a time, so
+// that copying clicks to the worker never holds the event loop for more than a chunk's worth
+// (~2 ms); the worker answers each chunk with its TabSeparated bytes (transferred) and counts.
+// If the worker dies, what it held is enriched in the calling thread instead (slower, never
+// lost), and the next call starts a new worker.
 import type { RawClick } from './sink'
 import { Enricher, type BatchEnricher } from './enrich'
-import { packClicks, type EnrichedBatch } from './batch'
+import { mergeBatches, type EnrichedBatch } from './batch'
 
 export type ToWorker =
   | { type: 'init'; salt: string; geoipDb: string | null }
-  | { type: 'enrich'; id: number; packed: string }
+  | { type: 'enrich'; id: number; clicks: RawClick[] }
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; batch: EnrichedBatch }
   | { type: 'error'; id: number; message: string }
 
 type Pending = { resolve(b: EnrichedBatch): void; reject(e: Error): void }
+
+/** Clicks per message: cloning costs ~1 µs a click on the sending thread. */
+const CHUNK = 2000
 
 export class WorkerEnricher implements BatchEnricher {
   private worker: Worker | null = null
@@ -32,6 +37,19 @@ export class WorkerEnricher implements BatchEnricher {
   }
 
   async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
+    const parts: EnrichedBatch[] = []
+    for (let i = 0; i < clicks.length; i += CHUNK) parts.push(await this.enrichChunk(clicks.slice(i, i + CHUNK)))
+    return parts.length ? mergeBatches(parts) : { size: 0, tsv: new Uint8Array(0), counts: [] }
+  }
+
+  async close() {
+    const w = this.worker
+    this.worker = null
+    this.ready = null
+    w?.terminate()
+  }
+
+  private async enrichChunk(clicks: RawClick[]): Promise<EnrichedBatch> {
     try {
       return await this.inWorker(clicks)
     } catch {
@@ -43,19 +61,11 @@ export class WorkerEnricher implements BatchEnricher {
   private async inWorker(clicks: RawClick[]): Promise<EnrichedBatch> {
     await this.start()
     const id = this.nextId++
-    const packed = packClicks(clicks)
     return new Promise<EnrichedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.worker!.ref() // an answer is awaited: keep the process alive for it
-      this.worker!.postMessage({ type: 'enrich', id, packed } satisfies ToWorker)
+      this.worker!.postMessage({ type: 'enrich', id, clicks } satisfies ToWorker)
     })
-  }
-
-  async close() {
-    const w = this.worker
-    this.worker = null
-    this.ready = null
-    w?.terminate()
   }
 
   private start(): Promise<void> {

@@ -131,7 +131,9 @@ export class ClickHouseSink implements ClickSink {
     clearInterval(this.timer)
     this.retryAt = 0 // one more try at the spill before exiting, even while backing off
     await this.overflow
-    await this.flush()
+    // Clicks pushed while a drain runs wait for the next one: drain until none is left.
+    do await this.flush()
+    while (this.buffer.size > 0)
     await this.p.afterClose?.()
   }
 
@@ -139,11 +141,21 @@ export class ClickHouseSink implements ClickSink {
     // Clicks detached at the bound are spilled first, so the replay below includes them.
     await this.overflow
     if (this.spillPending) await this.replay()
-    // Pipelined: the next batch is enriched here while the engine stores the previous one.
-    let next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
+    // Only what was buffered when this drain began: clicks that arrive meanwhile wait for the
+    // next flush, instead of following each insert with another tiny one (each insert has a
+    // fixed cost of tens of ms in the engine; see bench/clicks/insert-cost.ts).
+    let left = this.buffer.size
+    const takeNext = () => {
+      if (left <= 0 || this.buffer.size === 0) return null
+      const clicks = this.buffer.take(Math.min(left, this.p.batchMax))
+      left -= clicks.length
+      return this.p.enricher.enrichBatch(clicks)
+    }
+    // Pipelined: the next batch is enriched while the engine stores the previous one.
+    let next = takeNext()
     while (next) {
       const batch = await next
-      next = this.buffer.size > 0 ? this.p.enricher.enrichBatch(this.buffer.take(this.p.batchMax)) : null
+      next = takeNext()
       await this.deliver(batch)
     }
   }

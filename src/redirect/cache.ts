@@ -2,6 +2,8 @@
 import { LRUCache } from 'lru-cache'
 import type Redis from 'ioredis'
 import type { Bus } from '../shared/redis'
+import { ArenaLru } from './arena-lru'
+import { entryCodec } from './entry-codec'
 
 export type LinkEntry = {
   id: string
@@ -47,6 +49,19 @@ export function toLinkEntry(row: {
 }
 
 const CHANNEL = 'links'
+/** Links kept as objects in front of the arena, answered without decoding. */
+export const HOT_MAX = 50_000
+/**
+ * A link is promoted to the hot tier when the arena answers it twice within this time: links
+ * hit less often gain little from it, and a scan over many links would only churn it.
+ */
+const PROMOTE_WITHIN_MS = 1000
+/**
+ * Once the hot tier is full, one such link in this many is promoted: each promotion evicts a
+ * hot link (~1.5 µs), and a set of links larger than the tier, cycled through, would otherwise
+ * pay that on every hit. Links that stay hot get in after a few more hits.
+ */
+const PROMOTE_WHEN_FULL_ONE_IN = 16
 
 export type LinkCacheOptions = {
   lruMax: number
@@ -57,11 +72,19 @@ export type LinkCacheOptions = {
 }
 
 /**
- * LRU in front of Redis. Writers call `publish` after their transaction commits: Redis gets the
- * new entry (or a tombstone), and every instance evicts the key from its LRU.
+ * Two local tiers in front of Redis: the arena holds every cached link (and miss) as bytes off
+ * the JS heap, and a small LRU of objects in front of it answers the hottest links without
+ * decoding. Only links hit again soon enter the hot tier (never a fill, never a miss), so a
+ * scan of cold or unknown slugs cannot push the hot links out. Writers call `publish` after
+ * their transaction commits: Redis gets the new entry (or a tombstone), and every instance
+ * evicts the key from both tiers.
  */
 export class LinkCache {
-  readonly lru: LRUCache<string, Cached>
+  // ES private (#), not TS `private`: Elysia's decorate() deep-merges the objects that deps
+  // reach, and would walk every byte of the arena (seconds per createApp).
+  readonly #arena: ArenaLru<Cached>
+  readonly #hot: LRUCache<string, LinkEntry>
+  private promotable = 0
   private generation = 0
   private readonly invalidatedAt = new Map<string, number>()
 
@@ -70,15 +93,43 @@ export class LinkCache {
     private readonly redis: Redis | null,
     private readonly bus: Bus,
   ) {
-    this.lru = new LRUCache<string, Cached>({ max: Math.max(opts.lruMax, 1), ttl: opts.lruTtlMs, ttlAutopurge: false })
+    // With the LRU off (lruMax 0) misses are still remembered, in a tier of one.
+    this.#arena = new ArenaLru({ max: Math.max(opts.lruMax, 1), ttlMs: opts.lruTtlMs, codec: entryCodec })
+    this.#hot = new LRUCache<string, LinkEntry>({ max: Math.max(Math.min(opts.lruMax, HOT_MAX), 1), ttlAutopurge: false })
     bus.subscribe(CHANNEL, (key) => this.evict(key))
     // While the bus was down we may have missed evictions: start over from Redis and Postgres.
-    bus.onReconnect(() => this.lru.clear())
+    bus.onReconnect(() => this.clearLocal())
   }
 
-  /** Synchronous LRU look-up: undefined when not cached here. */
+  /** Links and misses cached in this process. */
+  get size(): number {
+    return this.#arena.size
+  }
+
+  /** Of those, the links also held as objects in the hot tier. */
+  get hotSize(): number {
+    return this.#hot.size
+  }
+
+  /** Bytes of the arena's typed arrays (the hot tier's objects are on the JS heap). */
+  get arenaBytes(): number {
+    return this.#arena.memoryBytes
+  }
+
+  /** Synchronous local look-up: undefined when not cached here. */
   peek(key: string): Cached | undefined {
-    return this.lru.get(key)
+    const hot = this.#hot.get(key)
+    if (hot !== undefined) return hot
+    const cached = this.#arena.get(key)
+    if (cached !== undefined && cached !== MISS && this.#arena.hitGapMs < PROMOTE_WITHIN_MS) this.promote(key, cached)
+    return cached
+  }
+
+  private promote(key: string, entry: LinkEntry) {
+    if (this.#hot.size >= this.#hot.max && ++this.promotable % PROMOTE_WHEN_FULL_ONE_IN !== 0) return
+    // For the rest of its life in the arena, not a new one.
+    const ttl = Math.min(this.opts.lruTtlMs, Math.ceil(this.#arena.hitExpiresAt - this.#arena.now()))
+    this.#hot.set(key, entry, { ttl: Math.max(ttl, 1) })
   }
 
   /** A fill may keep its result only if no eviction of the key arrived since it began. */
@@ -88,9 +139,11 @@ export class LinkCache {
 
   fillLocal(key: string, value: Cached, startedAt: number) {
     if ((this.invalidatedAt.get(key) ?? -1) > startedAt) return
+    // A copy in the hot tier would now be older than the arena's.
+    this.#hot.delete(key)
     if (value === MISS) {
-      if (this.opts.negativeTtlMs > 0) this.lru.set(key, MISS, { ttl: this.opts.negativeTtlMs })
-    } else if (this.opts.lruMax > 0) this.lru.set(key, value)
+      if (this.opts.negativeTtlMs > 0) this.#arena.set(key, MISS, this.opts.negativeTtlMs)
+    } else if (this.opts.lruMax > 0) this.#arena.set(key, value)
   }
 
   async getShared(key: string): Promise<Cached | undefined> {
@@ -127,7 +180,13 @@ export class LinkCache {
     this.invalidatedAt.set(key, this.generation)
     // Only fills that started before an eviction need the record; keep the map small.
     if (this.invalidatedAt.size > 10_000) this.invalidatedAt.clear()
-    this.lru.delete(key)
+    this.#hot.delete(key)
+    this.#arena.delete(key)
+  }
+
+  private clearLocal() {
+    this.#hot.clear()
+    this.#arena.clear()
   }
 
   private redisKey(key: string) {

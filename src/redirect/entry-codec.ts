@@ -1,0 +1,67 @@
+// A cached link as bytes in the arena. Tag byte: a miss, a link with a target, or a typed link
+// (target null), plus a flag when it expires; then status, kind and single-use as a byte each,
+// expiresAt as a float64 (only when not 0), and id, owner and target as strings (any format:
+// ids are not assumed to be UUIDs).
+import { stringBytes } from './arena-segment'
+import type { ArenaCodec } from './arena-lru'
+import type { Cached, LinkEntry } from './cache'
+
+const MISS_TAG = 0
+const URL_TAG = 1
+const TYPED_TAG = 2
+const TAG_BITS = 3
+const EXPIRES_FLAG = 4
+const STATUSES: readonly LinkEntry['status'][] = ['ACTIVE', 'EXPIRED', 'USED', 'DISABLED']
+const KINDS: readonly LinkEntry['kind'][] = ['url', 'wifi', 'vcard', 'text']
+/** Tag, status, kind, single-use. */
+const HEAD = 4
+
+function indexIn<T>(list: readonly T[], value: T, what: string): number {
+  const i = list.indexOf(value)
+  if (i === -1) throw new TypeError(`cannot cache a link with ${what} ${String(value)}`)
+  return i
+}
+
+export const entryCodec: ArenaCodec<Cached> = {
+  maxBytes(value) {
+    if (value === 0) return 1
+    indexIn(STATUSES, value.status, 'status')
+    indexIn(KINDS, value.kind, 'kind')
+    return HEAD + 8 + stringBytes(value.id) + stringBytes(value.ownerId) + (value.target === null ? 0 : stringBytes(value.target))
+  },
+
+  write(segment, at, value) {
+    const { u8 } = segment
+    if (value === 0) {
+      u8[at] = MISS_TAG
+      return at + 1
+    }
+    const expires = value.expiresAt !== 0
+    u8[at] = (value.target === null ? TYPED_TAG : URL_TAG) | (expires ? EXPIRES_FLAG : 0)
+    u8[at + 1] = indexIn(STATUSES, value.status, 'status')
+    u8[at + 2] = indexIn(KINDS, value.kind, 'kind')
+    u8[at + 3] = value.singleUse ? 1 : 0
+    if (expires) segment.view.setFloat64(at + HEAD, value.expiresAt, true)
+    const end = segment.writeString(segment.writeString(at + HEAD + (expires ? 8 : 0), value.id), value.ownerId)
+    return value.target === null ? end : segment.writeString(end, value.target)
+  },
+
+  read(segment, at) {
+    const { u8 } = segment
+    const tag = u8[at]!
+    if (tag === MISS_TAG) return 0
+    const expires = (tag & EXPIRES_FLAG) !== 0
+    const id = at + HEAD + (expires ? 8 : 0)
+    const owner = segment.skipString(id)
+    // The same property order as toLinkEntry, so that every entry has one shape.
+    return {
+      id: segment.readString(id),
+      ownerId: segment.readString(owner),
+      target: (tag & TAG_BITS) === TYPED_TAG ? null : segment.readString(segment.skipString(owner)),
+      status: STATUSES[u8[at + 1]!]!,
+      expiresAt: expires ? segment.view.getFloat64(at + HEAD, true) : 0,
+      singleUse: u8[at + 3] === 1,
+      kind: KINDS[u8[at + 2]!]!,
+    } satisfies LinkEntry
+  },
+}

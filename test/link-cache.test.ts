@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'bun:test'
+import { LinkCache, MISS, type LinkCacheOptions, type LinkEntry } from '../src/redirect/cache'
+import { createBus, type Bus } from '../src/shared/redis'
+
+const entry = (id: string, target: string | null = `https://example.com/${id}`): LinkEntry => ({
+  id, ownerId: 'usr_1', target, status: 'ACTIVE', expiresAt: 0, singleUse: false, kind: target === null ? 'text' : 'url',
+})
+
+/** An in-process bus whose reconnect the test can trigger. */
+function testBus(): Bus & { reconnect(): void } {
+  const inner = createBus(null, 'test:')
+  const onReconnect: (() => void)[] = []
+  return { ...inner, onReconnect: (fn) => void onReconnect.push(fn), reconnect: () => onReconnect.forEach((f) => f()) }
+}
+
+function cache(over: Partial<LinkCacheOptions> = {}) {
+  const bus = testBus()
+  const opts = { lruMax: 1000, lruTtlMs: 60_000, negativeTtlMs: 5000, redisTtlSeconds: 60, redisPrefix: 'test:', ...over }
+  return { cache: new LinkCache(opts, null, bus), bus }
+}
+
+const fill = (c: LinkCache, key: string, value: LinkEntry | typeof MISS) => c.fillLocal(key, value, c.startFill())
+
+describe('LinkCache tiers', () => {
+  test('a filled link is answered by peek, the first time and once promoted', () => {
+    const { cache: c } = cache()
+    fill(c, '/a', entry('a'))
+    fill(c, '/typed', entry('typed', null))
+    expect(c.peek('/a')).toEqual(entry('a'))
+    expect(c.peek('/a')).toEqual(entry('a'))
+    expect(c.peek('/typed')).toEqual(entry('typed', null))
+    expect(c.peek('/b')).toBeUndefined()
+    expect(c.size).toBe(2)
+  })
+
+  test('a miss is remembered for the negative lifetime only', async () => {
+    const { cache: c } = cache({ negativeTtlMs: 40 })
+    fill(c, '/nope', MISS)
+    expect(c.peek('/nope')).toBe(MISS)
+    await Bun.sleep(60)
+    expect(c.peek('/nope')).toBeUndefined()
+  })
+
+  test('a link promoted to the hot tier still ends with its lifetime', async () => {
+    const { cache: c } = cache({ lruTtlMs: 50 })
+    fill(c, '/a', entry('a'))
+    expect(c.peek('/a')).toEqual(entry('a'))
+    expect(c.peek('/a')).toEqual(entry('a'))
+    await Bun.sleep(70)
+    expect(c.peek('/a')).toBeUndefined()
+  })
+
+  test('a publish evicts the key from both tiers', async () => {
+    const { cache: c } = cache()
+    fill(c, '/a', entry('a'))
+    c.peek('/a')
+    c.peek('/a')
+    await c.publish('/a', null)
+    expect(c.peek('/a')).toBeUndefined()
+    expect(c.size).toBe(0)
+  })
+
+  test('a fill that began before an eviction is not kept', async () => {
+    const { cache: c } = cache()
+    const startedAt = c.startFill()
+    await c.publish('/a', entry('a', 'https://example.com/new'))
+    c.fillLocal('/a', entry('a', 'https://example.com/old'), startedAt)
+    expect(c.peek('/a')).toBeUndefined()
+  })
+
+  test('a newer fill replaces a promoted copy', () => {
+    const { cache: c } = cache()
+    fill(c, '/a', entry('a', 'https://example.com/1'))
+    c.peek('/a')
+    fill(c, '/a', entry('a', 'https://example.com/2'))
+    expect((c.peek('/a') as LinkEntry).target).toBe('https://example.com/2')
+  })
+
+  test('a reconnect of the bus empties both tiers', () => {
+    const { cache: c, bus } = cache()
+    fill(c, '/a', entry('a'))
+    fill(c, '/miss', MISS)
+    c.peek('/a')
+    bus.reconnect()
+    expect(c.peek('/a')).toBeUndefined()
+    expect(c.peek('/miss')).toBeUndefined()
+    expect(c.size).toBe(0)
+  })
+
+  test('with the LRU off links are not kept, misses are', () => {
+    const { cache: c } = cache({ lruMax: 0 })
+    fill(c, '/a', entry('a'))
+    fill(c, '/miss', MISS)
+    expect(c.peek('/a')).toBeUndefined()
+    expect(c.peek('/miss')).toBe(MISS)
+  })
+
+  test('no typed array is reachable through enumerable properties (Elysia deep-merges what deps reach)', () => {
+    const { cache: c } = cache()
+    fill(c, '/a', entry('a'))
+    const views: string[] = []
+    const walk = (value: unknown, path: string, seen: Set<unknown>) => {
+      if (typeof value !== 'object' || value === null || seen.has(value)) return
+      seen.add(value)
+      if (ArrayBuffer.isView(value)) return void views.push(path)
+      for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`, seen)
+    }
+    walk(c, 'cache', new Set())
+    expect(views).toEqual([])
+  })
+
+  test('at capacity the least recently used link goes', () => {
+    const { cache: c } = cache({ lruMax: 2 })
+    fill(c, '/a', entry('a'))
+    fill(c, '/b', entry('b'))
+    c.peek('/a')
+    fill(c, '/c', entry('c'))
+    expect(c.peek('/b')).toBeUndefined()
+    expect(c.size).toBe(2)
+  })
+})

@@ -46,11 +46,6 @@ describe.each(engines)('custom domains on %s', (engine) => {
     if (r.status !== 200) throw new Error(JSON.stringify(r.body))
     return r.body.data
   }
-  const link = async (body: Record<string, unknown>) => {
-    const r = await h.api('POST', '/api/v1/links', { body })
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body))
-    return r.body.data
-  }
   const go = (path: string, host?: string) =>
     fetch(`${s.url}${path}`, { redirect: 'manual', headers: host ? { host } : {} })
 
@@ -172,7 +167,7 @@ describe.each(engines)('custom domains on %s', (engine) => {
       expect(before.status).toBe(400)
       dns.txt.set('_kurz.later.example.com', [d.verificationToken])
       await h.api('POST', `/api/v1/domains/${d.id}/verify`)
-      const after = await link({ url: 'https://example.com/x', slug: 'later', domain: 'later.example.com' })
+      const after = await h.createLink({ url: 'https://example.com/x', slug: 'later', domain: 'later.example.com' })
       expect(after.shortUrl).toBe('http://later.example.com/later')
     })
   })
@@ -180,8 +175,8 @@ describe.each(engines)('custom domains on %s', (engine) => {
   describe('redirects on a custom domain', () => {
     test('a verified host resolves slugs in its own namespace', async () => {
       await verified('go.acme.example')
-      await link({ url: 'https://acme.example/custom', slug: 'same', domain: 'go.acme.example' })
-      await link({ url: 'https://example.com/default', slug: 'same' })
+      await h.createLink({ url: 'https://acme.example/custom', slug: 'same', domain: 'go.acme.example' })
+      await h.createLink({ url: 'https://example.com/default', slug: 'same' })
       const custom = await go('/same', 'go.acme.example')
       expect(custom.status).toBe(302)
       expect(custom.headers.get('location')).toBe('https://acme.example/custom')
@@ -191,7 +186,7 @@ describe.each(engines)('custom domains on %s', (engine) => {
 
     test("a typed link's short URL on a custom host sends visitors to that host's page", async () => {
       await verified('cards.acme.example')
-      await link({ kind: 'text', payload: { text: 'hi' }, slug: 'card', domain: 'cards.acme.example' })
+      await h.createLink({ kind: 'text', payload: { text: 'hi' }, slug: 'card', domain: 'cards.acme.example' })
       const res = await go('/card', 'cards.acme.example')
       expect(res.status).toBe(302)
       expect(res.headers.get('location')).toBe('http://cards.acme.example/l/card')
@@ -199,7 +194,7 @@ describe.each(engines)('custom domains on %s', (engine) => {
 
     test('an unverified host is served from the default namespace', async () => {
       await add('pending.acme.example')
-      await link({ url: 'https://example.com/pending', slug: 'pending-slug' })
+      await h.createLink({ url: 'https://example.com/pending', slug: 'pending-slug' })
       expect((await go('/pending-slug', 'pending.acme.example')).headers.get('location')).toBe('https://example.com/pending')
     })
   })
@@ -210,8 +205,8 @@ describe.each(engines)('custom domains on %s', (engine) => {
       const other = await createUser(h, { plan: 'Pro' })
       const taken = await h.api('POST', '/api/v1/links', { key: other.key, body: { url: 'https://example.com/theirs', slug: 'clash' } })
       expect(taken.status).toBe(201)
-      const free = await link({ url: 'https://brand.example/free', slug: 'free-slug', domain: 'old.brand.example' })
-      const clash = await link({ url: 'https://brand.example/clash', slug: 'clash', domain: 'old.brand.example' })
+      const free = await h.createLink({ url: 'https://brand.example/free', slug: 'free-slug', domain: 'old.brand.example' })
+      const clash = await h.createLink({ url: 'https://brand.example/clash', slug: 'clash', domain: 'old.brand.example' })
       expect((await go('/free-slug', 'old.brand.example')).status).toBe(302)
       expect((await go('/free-slug')).status).toBe(404) // now cached as a miss on the default domain
 

@@ -12,14 +12,9 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
 
   const qr = (path: string, key: string | null = h.adminKey) =>
     h.app.handle(new Request(`http://kurz.test/api/v1/links/${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} }))
-  const make = async (body: Record<string, unknown>) => {
-    const r = await h.api('POST', '/api/v1/links', { body })
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body))
-    return r.body.data
-  }
 
   test('SVG by default, 256 pixels wide', async () => {
-    await make({ url: 'https://example.com/qr', slug: 'qr-default' })
+    await h.createLink({ url: 'https://example.com/qr', slug: 'qr-default' })
     const res = await qr('qr-default/qr')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('image/svg+xml')
@@ -28,7 +23,7 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
   })
 
   test('PNG of the asked size, by id as well as by slug', async () => {
-    const link = await make({ url: 'https://example.com/qr', slug: 'qr-png' })
+    const link = await h.createLink({ url: 'https://example.com/qr', slug: 'qr-png' })
     for (const ref of [link.id, 'qr-png']) {
       const res = await qr(`${ref}/qr?format=png&size=300`)
       expect(res.status).toBe(200)
@@ -41,7 +36,7 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
   })
 
   test('the size bounds are accepted: 64 and 2048', async () => {
-    await make({ url: 'https://example.com/qr', slug: 'qr-bounds' })
+    await h.createLink({ url: 'https://example.com/qr', slug: 'qr-bounds' })
     for (const size of [64, 2048]) {
       const res = await qr(`qr-bounds/qr?size=${size}`)
       expect(res.status).toBe(200)
@@ -51,7 +46,7 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
 
   test.each([['size=63', 'size'], ['size=2049', 'size'], ['size=abc', 'size'], ['size=100.5', 'size'], ['format=gif', 'format']])(
     '%s is a 400 VALIDATION_ERROR naming %s', async (q, field) => {
-      await make({ url: 'https://example.com/qr', slug: `qr-bad-${q.replace(/\W/g, '')}` })
+      await h.createLink({ url: 'https://example.com/qr', slug: `qr-bad-${q.replace(/\W/g, '')}` })
       const res = await qr(`qr-bad-${q.replace(/\W/g, '')}/qr?${q}`)
       expect(res.status).toBe(400)
       const body = await res.json() as any
@@ -60,8 +55,8 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
     })
 
   test('the code encodes the short URL; a typed link\'s, its /l/ page URL', async () => {
-    const url = await make({ url: 'https://example.com/qr', slug: 'qr-kind-u' })
-    const text = await make({ kind: 'text', payload: { text: 'hi' }, slug: 'qr-kind-t' })
+    const url = await h.createLink({ url: 'https://example.com/qr', slug: 'qr-kind-u' })
+    const text = await h.createLink({ kind: 'text', payload: { text: 'hi' }, slug: 'qr-kind-t' })
     expect(text.shortUrl).toBe('http://kurz.test/l/qr-kind-t')
     // The renderer is deterministic: the same text at the same size gives the same SVG.
     expect(await (await qr(`${url.slug}/qr`)).text()).toBe((await qrImage('http://kurz.test/qr-kind-u', 'svg', 256)).body as string)
@@ -70,7 +65,7 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
   })
 
   test('another account\'s link, or none, is 404; no credentials is 401', async () => {
-    await make({ url: 'https://example.com/qr', slug: 'qr-private' })
+    await h.createLink({ url: 'https://example.com/qr', slug: 'qr-private' })
     const other = await createUser(h)
     expect((await qr('qr-private/qr', other.key)).status).toBe(404)
     expect((await qr('qr-missing/qr')).status).toBe(404)

@@ -19,15 +19,10 @@ describe.each(engines)('redirects on %s', (engine) => {
   }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
-  const make = async (body: Record<string, unknown>) => {
-    const r = await h.api('POST', '/api/v1/links', { body })
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body))
-    return r.body.data
-  }
   const go = (path: string, init: RequestInit = {}) => fetch(`${s.url}${path}`, { redirect: 'manual', ...init })
 
   test('GET answers 302 with Location and records one click with the raw facts', async () => {
-    const link = await make({ url: 'https://example.com/landing', slug: 'r-basic' })
+    const link = await h.createLink({ url: 'https://example.com/landing', slug: 'r-basic' })
     const before = sink.count
     const res = await go('/r-basic', { headers: { 'user-agent': 'UA-Test', referer: 'https://t.me/x' } })
     expect(res.status).toBe(302)
@@ -39,7 +34,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('HEAD redirects but does not record a click', async () => {
-    await make({ url: 'https://example.com/head', slug: 'r-head' })
+    await h.createLink({ url: 'https://example.com/head', slug: 'r-head' })
     const before = sink.count
     const res = await go('/r-head', { method: 'HEAD' })
     expect(res.status).toBe(302)
@@ -48,7 +43,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('a link preview or prefetch redirects but does not record a click', async () => {
-    await make({ url: 'https://example.com/preview', slug: 'r-preview' })
+    await h.createLink({ url: 'https://example.com/preview', slug: 'r-preview' })
     const before = sink.count
     const res = await go('/r-preview', { headers: { 'sec-purpose': 'prefetch' } })
     expect(res.status).toBe(302)
@@ -56,7 +51,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('the query string is passed on, before the fragment', async () => {
-    await make({ url: 'https://example.com/p?a=1#top', slug: 'r-query' })
+    await h.createLink({ url: 'https://example.com/p?a=1#top', slug: 'r-query' })
     const res = await go('/r-query?utm_source=x&b=2')
     expect(res.headers.get('location')).toBe('https://example.com/p?a=1&utm_source=x&b=2#top')
     expect(sink.received.at(-1)!.query).toBe('utm_source=x&b=2')
@@ -71,7 +66,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('a disabled link is 404, and enabling it restores the redirect at once', async () => {
-    await make({ url: 'https://example.com/dis', slug: 'r-disabled' })
+    await h.createLink({ url: 'https://example.com/dis', slug: 'r-disabled' })
     expect((await go('/r-disabled')).status).toBe(302)
     await h.api('PATCH', '/api/v1/links/r-disabled', { body: { status: 'DISABLED' } })
     expect((await go('/r-disabled')).status).toBe(404)
@@ -80,7 +75,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('an expired link is 410 from the cached entry, without a database change', async () => {
-    const link = await make({ url: 'https://example.com/exp', slug: 'r-expired' })
+    const link = await h.createLink({ url: 'https://example.com/exp', slug: 'r-expired' })
     expect((await go('/r-expired')).status).toBe(302)
     const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id)).returning()
     await h.deps.linkCache.publish(cacheKey('', 'r-expired'), toLinkEntry(row))
@@ -90,21 +85,21 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('a deleted link stops redirecting at once', async () => {
-    await make({ url: 'https://example.com/del', slug: 'r-deleted' })
+    await h.createLink({ url: 'https://example.com/del', slug: 'r-deleted' })
     expect((await go('/r-deleted')).status).toBe(302)
     await h.api('DELETE', '/api/v1/links/r-deleted')
     expect((await go('/r-deleted')).status).toBe(404)
   })
 
   test('a changed destination is served at once', async () => {
-    await make({ url: 'https://example.com/v1', slug: 'r-changed' })
+    await h.createLink({ url: 'https://example.com/v1', slug: 'r-changed' })
     expect((await go('/r-changed')).headers.get('location')).toBe('https://example.com/v1')
     await h.api('PATCH', '/api/v1/links/r-changed', { body: { url: 'https://example.com/v2' } })
     expect((await go('/r-changed')).headers.get('location')).toBe('https://example.com/v2')
   })
 
   test('a single-use link redirects exactly once under concurrent clicks, then 410', async () => {
-    await make({ url: 'https://example.com/once', slug: 'r-once', singleUse: true })
+    await h.createLink({ url: 'https://example.com/once', slug: 'r-once', singleUse: true })
     const before = sink.count
     const answers = await Promise.all(Array.from({ length: 25 }, () => go('/r-once').then((r) => r.status)))
     expect(answers.filter((c) => c === 302)).toHaveLength(1)
@@ -117,7 +112,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('HEAD does not use up a single-use link', async () => {
-    await make({ url: 'https://example.com/once-head', slug: 'r-once-head', singleUse: true })
+    await h.createLink({ url: 'https://example.com/once-head', slug: 'r-once-head', singleUse: true })
     expect((await go('/r-once-head', { method: 'HEAD' })).status).toBe(302)
     expect((await go('/r-once-head')).status).toBe(302)
     expect((await go('/r-once-head')).status).toBe(410)
@@ -131,19 +126,19 @@ describe.each(engines)('redirects on %s', (engine) => {
 
   test('creating a slug that was cached as a miss makes it redirect at once', async () => {
     expect((await go('/r-late')).status).toBe(404)
-    await make({ url: 'https://example.com/late', slug: 'r-late' })
+    await h.createLink({ url: 'https://example.com/late', slug: 'r-late' })
     expect((await go('/r-late')).status).toBe(302)
   })
 
   test('a typed link sends its short URL to the tracked page', async () => {
-    const link = await make({ kind: 'text', payload: { text: 'hello' }, slug: 'r-typed' })
+    const link = await h.createLink({ kind: 'text', payload: { text: 'hello' }, slug: 'r-typed' })
     const res = await go('/r-typed')
     expect(res.status).toBe(302)
     expect(res.headers.get('location')).toBe(`http://kurz.test/l/${link.slug}`)
   })
 
   test('the Location header is a properly encoded URL', async () => {
-    await make({ url: 'https://example.com/ü x?q=a b', slug: 'r-encoded' })
+    await h.createLink({ url: 'https://example.com/ü x?q=a b', slug: 'r-encoded' })
     const loc = (await go('/r-encoded')).headers.get('location')!
     expect(loc).toBe('https://example.com/%C3%BC%20x?q=a%20b')
   })

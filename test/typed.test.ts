@@ -48,15 +48,10 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
-  const make = async (body: Record<string, unknown>) => {
-    const r = await h.api('POST', '/api/v1/links', { body })
-    if (r.status !== 201) throw new Error(JSON.stringify(r.body))
-    return r.body.data
-  }
   const go = (path: string, init: RequestInit = {}) => fetch(`${s.url}${path}`, { redirect: 'manual', ...init })
 
   test('a text page shows the text escaped, with a QR code and a strict Content-Security-Policy', async () => {
-    await make({ kind: 'text', slug: 't-text', title: '<img src=x onerror=alert(1)>', payload: { text: 'Hi <script>alert("x")</script> & bye' } })
+    await h.createLink({ kind: 'text', slug: 't-text', title: '<img src=x onerror=alert(1)>', payload: { text: 'Hi <script>alert("x")</script> & bye' } })
     const res = await go('/l/t-text')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8')
@@ -75,7 +70,7 @@ describe.each(engines)('typed-link page on %s', (engine) => {
 
   test('the Wi-Fi page shows the network and its QR code holds the WIFI: join string', async () => {
     const payload = { ssid: 'Guest;Net', encryption: 'WPA', password: 'pa"ss:1', hidden: true }
-    await make({ kind: 'wifi', slug: 't-wifi', payload })
+    await h.createLink({ kind: 'wifi', slug: 't-wifi', payload })
     const html = await (await go('/l/t-wifi')).text()
     expect(html).toContain('Guest;Net')
     expect(html).toContain('pa&quot;ss:1')
@@ -85,7 +80,7 @@ describe.each(engines)('typed-link page on %s', (engine) => {
 
   test('the vCard page links the contact download, served as text/vcard at .vcf and ?format=vcf', async () => {
     const payload = { name: 'Doe, Jane', phone: '+1 555 0100', email: 'jane@example.com', url: 'javascript:alert(1)' }
-    await make({ kind: 'vcard', slug: 't-card', payload })
+    await h.createLink({ kind: 'vcard', slug: 't-card', payload })
     const html = await (await go('/l/t-card')).text()
     expect(html).toContain('href="/l/t-card.vcf"')
     expect(html).toContain('href="tel:+15550100"')
@@ -102,12 +97,12 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   })
 
   test('a contact download of a link that is not a vCard is 404', async () => {
-    await make({ kind: 'text', slug: 't-novcf', payload: { text: 'x' } })
+    await h.createLink({ kind: 'text', slug: 't-novcf', payload: { text: 'x' } })
     expect((await go('/l/t-novcf.vcf')).status).toBe(404)
   })
 
   test('every GET of the page records one click with the raw facts; HEAD, previews and downloads do not', async () => {
-    const link = await make({ kind: 'vcard', slug: 't-count', payload: { name: 'Counted' } })
+    const link = await h.createLink({ kind: 'vcard', slug: 't-count', payload: { name: 'Counted' } })
     const before = sink.count
     await go('/l/t-count?utm_source=qr', { headers: { 'user-agent': 'UA-Page', referer: 'https://t.me/x' } })
     expect(sink.count).toBe(before + 1)
@@ -123,7 +118,7 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   })
 
   test('the short URL of a typed link leads to its page', async () => {
-    await make({ kind: 'text', slug: 't-short', payload: { text: 'via the short URL' } })
+    await h.createLink({ kind: 'text', slug: 't-short', payload: { text: 'via the short URL' } })
     const res = await fetch(`${s.url}/t-short`, { redirect: 'manual' })
     expect(res.headers.get('location')).toBe('http://kurz.test/l/t-short')
     expect(await (await go('/l/t-short')).text()).toContain('via the short URL')
@@ -132,12 +127,12 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   test('unknown and disabled are 404; expired is 410, in the error envelope', async () => {
     expect((await go('/l/t-never')).status).toBe(404)
     expect((await (await go('/l/bad%20slug')).json() as any).error.code).toBe('LINK_NOT_FOUND')
-    await make({ kind: 'text', slug: 't-disabled', payload: { text: 'x' } })
+    await h.createLink({ kind: 'text', slug: 't-disabled', payload: { text: 'x' } })
     await h.api('PATCH', '/api/v1/links/t-disabled', { body: { status: 'DISABLED' } })
     const disabled = await go('/l/t-disabled')
     expect(disabled.status).toBe(404)
     expect((await disabled.json() as any).error.code).toBe('LINK_NOT_FOUND')
-    const link = await make({ kind: 'text', slug: 't-expired', payload: { text: 'x' } })
+    const link = await h.createLink({ kind: 'text', slug: 't-expired', payload: { text: 'x' } })
     const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id)).returning()
     await h.deps.linkCache.publish(cacheKey('', 't-expired'), toLinkEntry(row))
     const gone = await go('/l/t-expired')
@@ -146,14 +141,14 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   })
 
   test('a single-use typed link shows its page once, then 410; HEAD does not use it up', async () => {
-    await make({ kind: 'text', slug: 't-once', singleUse: true, payload: { text: 'secret' } })
+    await h.createLink({ kind: 'text', slug: 't-once', singleUse: true, payload: { text: 'secret' } })
     expect((await go('/l/t-once', { method: 'HEAD' })).status).toBe(200)
     expect((await go('/l/t-once')).status).toBe(200)
     expect((await go('/l/t-once')).status).toBe(410)
   })
 
   test('a url link under /l/ redirects to its destination, query passed on, and counts', async () => {
-    const link = await make({ url: 'https://example.com/dest', slug: 't-url' })
+    const link = await h.createLink({ url: 'https://example.com/dest', slug: 't-url' })
     const before = sink.count
     const res = await go('/l/t-url?a=1')
     expect(res.status).toBe(302)
@@ -163,7 +158,7 @@ describe.each(engines)('typed-link page on %s', (engine) => {
   })
 
   test('text too long for a QR code still gets a page, whose code points at the page', async () => {
-    await make({ kind: 'text', slug: 't-long', payload: { text: 'ü'.repeat(3000) } })
+    await h.createLink({ kind: 'text', slug: 't-long', payload: { text: 'ü'.repeat(3000) } })
     const html = await (await go('/l/t-long')).text()
     expect(html).toContain((await qrSvgOrNull('http://kurz.test/l/t-long'))!)
   })
@@ -172,8 +167,8 @@ describe.each(engines)('typed-link page on %s', (engine) => {
     const [admin] = await h.deps.db.select().from(links).limit(1)
     await h.deps.db.insert(domains).values({ id: 'dom_page_test', userId: admin.userId, hostname: 'qr.brand.example', verificationToken: 'kurz-verify=x', isVerified: true, verifiedAt: new Date() })
     await h.deps.domains.reload()
-    await make({ kind: 'text', slug: 't-host', payload: { text: 'default domain' } })
-    const custom = await make({ kind: 'text', slug: 't-host', domain: 'qr.brand.example', payload: { text: 'custom domain' } })
+    await h.createLink({ kind: 'text', slug: 't-host', payload: { text: 'default domain' } })
+    const custom = await h.createLink({ kind: 'text', slug: 't-host', domain: 'qr.brand.example', payload: { text: 'custom domain' } })
     expect(custom.shortUrl).toBe('http://qr.brand.example/l/t-host')
     expect(await (await go('/l/t-host', { headers: { host: 'qr.brand.example' } })).text()).toContain('custom domain')
     expect(await (await go('/l/t-host')).text()).toContain('default domain')

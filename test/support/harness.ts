@@ -50,6 +50,8 @@ export type Harness = {
   databaseUrl: string | null
   /** Calls the Elysia app in-process; JSON in and out. */
   api(method: string, path: string, opts?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>
+  /** POST /api/v1/links as the admin; the created link's data, or a throw (a test's setup). */
+  createLink(body: Record<string, unknown>): Promise<any>
   /** Starts a real HTTP server on a free port (for the redirect path). */
   listen(): Promise<Running>
   close(): Promise<void>
@@ -88,7 +90,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   const app = createApp(deps)
   const servers: Running[] = []
 
-  return {
+  const harness: Harness = {
     deps, config, app, adminKey, adminEmail, adminPassword, databaseUrl,
     async api(method, path, { body, key = adminKey, headers = {} } = {}) {
       const h: Record<string, string> = { ...headers }
@@ -102,6 +104,11 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       try { parsed = text ? JSON.parse(text) : null } catch { /* not JSON: keep the text */ }
       return { status: res.status, body: parsed, headers: res.headers }
     },
+    async createLink(body) {
+      const r = await harness.api('POST', '/api/v1/links', { body })
+      if (r.status !== 201) throw new Error(`setup: ${JSON.stringify(r.body)}`)
+      return r.body.data
+    },
     async listen() {
       const running = await startServer(deps, { port: 0, hostname: '127.0.0.1' })
       servers.push(running)
@@ -114,6 +121,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+  return harness
 }
 
 /** A fresh database on the DATABASE_URL server, so that test files never see each other's rows. */

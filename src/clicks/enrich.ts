@@ -2,6 +2,7 @@
 // bot flag with its reason, geo lookup, referrer host, UTM values and the visitor hash. The raw
 // IP goes into the hash and the geo lookup, and nowhere else.
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { LRUCache } from 'lru-cache'
 import { Reader } from 'maxmind'
 import UAParser from 'ua-parser-js'
@@ -16,18 +17,26 @@ export interface BatchEnricher {
 }
 
 type Agent = { device: string; browser: string; os: string; isBot: 0 | 1; botReason: string }
-type GeoRecord = { country_code?: string; country?: { iso_code?: string }; city?: { names?: { en?: string } } }
+/**
+ * What `place` reads of a record: GeoLite2/GeoIP2 (`country.iso_code`, `city.names.en`), or the flat
+ * records of the ip-location-db files (`country_code`, and `city`, '' when unknown, in their city files).
+ */
+type GeoRecord = { country_code?: string; country?: { iso_code?: string }; city?: string | { names?: { en?: string } } }
+type GeoReader = { get(ip: string): GeoRecord | null; metadata: { ipVersion: number } }
+type Place = { country: string; city: string }
+const NOWHERE: Place = { country: '', city: '' }
+const IPV4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i
 
 const DEFAULT_GEO_DB = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'
 /** Enriches in the calling thread: inside the enrichment worker, and in tests. */
 export class Enricher implements BatchEnricher {
   private readonly agents = new LRUCache<string, Agent>({ max: 10_000 })
-  private readonly geo: { get(ip: string): GeoRecord | null }
+  private readonly geo: GeoReader
 
   constructor(private readonly salt: string, geoipDb: string | null) {
     const path = geoipDb ?? Bun.resolveSync(DEFAULT_GEO_DB, import.meta.dir)
-    // Any MaxMind-format file: GeoLite2-City records, or the flat { country_code } of the default.
-    this.geo = new Reader(readFileSync(path)) as unknown as { get(ip: string): GeoRecord | null }
+    // Any MaxMind-format file: GeoLite2 records, or the flat records of the default's family.
+    this.geo = new Reader(readFileSync(path)) as unknown as GeoReader
   }
 
   async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
@@ -72,15 +81,20 @@ export class Enricher implements BatchEnricher {
     return a
   }
 
-  private place(ip: string): { country: string; city: string } {
-    if (!ip) return { country: '', city: '' }
+  private place(ip: string): Place {
+    const addr = IPV4_MAPPED.exec(ip)?.[1] ?? ip
+    const version = isIP(addr)
+    // The reader does not check its input, and walks an IPv6 address's first 32 bits through an
+    // IPv4-only tree (the ip-location-db *-ipv4.mmdb files): either way a wrong place.
+    if (version === 0 || (version === 6 && this.geo.metadata.ipVersion === 4)) return NOWHERE
     let rec: GeoRecord | null = null
     try {
-      rec = this.geo.get(ip.startsWith('::ffff:') ? ip.slice(7) : ip)
+      rec = this.geo.get(addr)
     } catch {
-      // not an IP address (a malformed X-Forwarded-For): no location
+      // a damaged database: no location rather than a lost batch
     }
-    return { country: rec?.country_code ?? rec?.country?.iso_code ?? '', city: rec?.city?.names?.en ?? '' }
+    const city = typeof rec?.city === 'string' ? rec.city : rec?.city?.names?.en
+    return { country: rec?.country_code ?? rec?.country?.iso_code ?? '', city: city ?? '' }
   }
 
   /** 48 bits of SHA-256(salt, ip, ua, day): unique per visitor and day, not reversible to the IP. */

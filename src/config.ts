@@ -24,7 +24,8 @@ export type Config = Readonly<{
     ttlDays: number | null
   }
   clicks: { record: boolean; flushMs: number; batchMax: number; bufferMax: number }
-  geoipDb: string | null
+  /** MaxMind-format files, looked up in this order; null: the bundled country database. */
+  geoipDb: readonly string[] | null
   jwt: { secret: string; expiresIn: string; issuer: string; audience: string }
   visitorSalt: string
   cronSecret: string
@@ -90,7 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
       batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
       bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),
     },
-    geoipDb: read.optional('GEOIP_DB'),
+    geoipDb: geoipFiles(read.optional('GEOIP_DB')),
     jwt: {
       secret: secrets.JWT_SECRET,
       expiresIn: read.str('JWT_EXPIRES_IN', '7d'),
@@ -158,7 +159,7 @@ function reader(env: Env) {
         throw new ConfigError(`${name} must be a URL starting with ${protocols.join(' or ')}//`)
       return raw
     },
-    list: (name: string) => (optional(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    list: (name: string) => splitList(optional(name)),
     oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
       const raw = optional(name)
       if (raw === null) return fallback
@@ -166,6 +167,16 @@ function reader(env: Env) {
       return raw as T
     },
   }
+}
+
+const splitList = (raw: string | null) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+
+/** One path or several, comma-separated: ip-location-db ships its City databases as an IPv4 and an IPv6 file. */
+function geoipFiles(raw: string | null): string[] | null {
+  if (raw === null) return null
+  const paths = splitList(raw)
+  if (!paths.length) throw new ConfigError(`GEOIP_DB must be one or more comma-separated .mmdb paths, got "${raw}"`)
+  return paths
 }
 
 function readPlansFile(path: string): Plan[] {

@@ -48,7 +48,7 @@ describe('enrichment worker', () => {
   })
 
   test('a GEOIP_DB that cannot be read fails the start', async () => {
-    await expect(WorkerEnricher.open('s', '/nonexistent/geo.mmdb')).rejects.toThrow(/geo\.mmdb/)
+    await expect(WorkerEnricher.open('s', ['/nonexistent/geo.mmdb'])).rejects.toThrow(/geo\.mmdb/)
   })
 
   test('batches keep being enriched after the worker dies', async () => {

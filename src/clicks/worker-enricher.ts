@@ -8,7 +8,7 @@ import { Enricher, type BatchEnricher } from './enrich'
 import { mergeBatches, type EnrichedBatch } from './batch'
 
 export type ToWorker =
-  | { type: 'init'; salt: string; geoipDb: string | null }
+  | { type: 'init'; salt: string; geoipDb: readonly string[] | null }
   | { type: 'enrich'; id: number; clicks: RawClick[] }
 export type FromWorker =
   | { type: 'ready' }
@@ -27,10 +27,10 @@ export class WorkerEnricher implements BatchEnricher {
   private nextId = 1
   private local: Enricher | null = null
 
-  private constructor(private readonly salt: string, private readonly geoipDb: string | null) {}
+  private constructor(private readonly salt: string, private readonly geoipDb: readonly string[] | null) {}
 
-  /** Starts the worker and waits until its Enricher is built, so that a bad GEOIP_DB fails the start. */
-  static async open(salt: string, geoipDb: string | null): Promise<WorkerEnricher> {
+  /** Starts the worker and waits until its Enricher is built, so that any GEOIP_DB file that cannot be opened fails the start. */
+  static async open(salt: string, geoipDb: readonly string[] | null): Promise<WorkerEnricher> {
     const e = new WorkerEnricher(salt, geoipDb)
     await e.start()
     return e

@@ -2,6 +2,7 @@
 // parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './worker-enricher'
+import type { RawClick } from './sink'
 
 declare const self: Worker
 let enricher: Enricher | null = null
@@ -15,7 +16,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       return reply({ type: 'ready' })
     }
     if (!enricher) throw new Error('enrichment worker used before init')
-    const batch = await enricher.enrichBatch(msg.clicks)
+    const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[])
     // The bytes move to the redirect thread without a copy.
     self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {

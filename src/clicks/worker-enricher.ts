@@ -9,7 +9,8 @@ import { mergeBatches, type EnrichedBatch } from './batch'
 
 export type ToWorker =
   | { type: 'init'; salt: string; geoipDb: readonly string[] | null }
-  | { type: 'enrich'; id: number; clicks: RawClick[] }
+  /** The clicks as one JSON text: a string crosses threads as one copy, objects are cloned field by field. */
+  | { type: 'enrich'; id: number; clicks: string }
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; batch: EnrichedBatch }
@@ -17,7 +18,7 @@ export type FromWorker =
 
 type Pending = { resolve(b: EnrichedBatch): void; reject(e: Error): void }
 
-/** Clicks per message: cloning costs ~1 µs a click on the sending thread. */
+/** Clicks per message: serialising costs ~0.3 µs a click on the sending thread (cloning the objects ~0.7). */
 const CHUNK = 2000
 
 export class WorkerEnricher implements BatchEnricher {
@@ -64,7 +65,7 @@ export class WorkerEnricher implements BatchEnricher {
     return new Promise<EnrichedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.worker!.ref() // an answer is awaited: keep the process alive for it
-      this.worker!.postMessage({ type: 'enrich', id, clicks } satisfies ToWorker)
+      this.worker!.postMessage({ type: 'enrich', id, clicks: JSON.stringify(clicks) } satisfies ToWorker)
     })
   }
 

@@ -1,5 +1,5 @@
 // The measurements, each against one running server; the runner decides which server and when.
-import { cpuSeconds, machineBusySeconds, type Child } from './proc'
+import { cpuSeconds, machineBusySeconds, settle, type Child } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 import { runK6, type K6Summary } from './k6'
 import { scrape } from './kurz'
@@ -30,18 +30,32 @@ export async function saturation(server: Child, seconds: number, slugs: number, 
   return { ...r, seconds: elapsed, serverCpuCores: (cpuSeconds(server.pid) - cpu0) / elapsed }
 }
 
-export type CpuPerRedirect = { rate: number; requests: number; cpuSeconds: number; usPerRedirect: number; dropped: number; failed: number }
+export type CpuPerRedirect = {
+  rate: number; requests: number; cpuSeconds: number; usPerRedirect: number; dropped: number; failed: number
+  /** The server's CPU rate when quiet, the time it took to get quiet after the run, and whether it was quiet before it. */
+  idleCores: number; drainSeconds: number; settled: boolean
+}
 
-/** Server CPU per redirect at one fixed arrival rate (k6, open model), from the server's own counters. */
+/**
+ * Server CPU per redirect at one fixed arrival rate (k6, open model), from the server's own counters.
+ * Counted from a quiet server (earlier runs' flushes and merges done) until it is quiet again, so
+ * that the inserts and merges these redirects cause are theirs; the idle rate over that drain,
+ * which the server would spend anyway, is taken off.
+ */
 export async function cpuPerRedirect(k6: string, server: Child, rate: number, seconds: number, slugs: number): Promise<CpuPerRedirect> {
+  const before = await settle(server.pid)
   const cpu0 = cpuSeconds(server.pid)
   const s = await runK6(k6, 'redirect-latency.js',
     { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
-  const used = cpuSeconds(server.pid) - cpu0
+  const drain0 = performance.now()
+  await settle(server.pid)
+  const drainSeconds = (performance.now() - drain0) / 1000
+  const used = cpuSeconds(server.pid) - cpu0 - before.idleCores * drainSeconds
   const requests = s.metric('http_reqs')?.count ?? 0
   return {
     rate, requests, cpuSeconds: used, usPerRedirect: requests ? (used / requests) * 1e6 : NaN,
     dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests),
+    idleCores: before.idleCores, drainSeconds, settled: before.quiet,
   }
 }
 

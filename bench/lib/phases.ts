@@ -64,6 +64,8 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     const half = Math.round(best(satK).rps / 2)
     say(`k6 latency at half of Kurz's saturation (${half}/s), ${plan.lat} s`)
     f.latency = await latency(k6, kurz, half, plan.lat, plan.hot)
+    // The same k6 run against the bare baseline: the floor that k6 on one core sets at this rate.
+    f.latencyBaseline = await latency(k6, base, half, plan.lat, plan.hot)
     say(`API creates, ${plan.api} s`)
     f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
     if (plan.mixed) {

@@ -72,3 +72,22 @@ export function machineBusySeconds(): number {
   const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0)
   return (total - cpu[3] - cpu[4]) / CLK_TCK
 }
+
+/**
+ * Waits until a process is quiet: two consecutive windows of `windowMs` in which it used less
+ * than `quietCores` of a core (its background work: timers, flushes, merges). Returns its CPU rate
+ * (cores) in the last window, the idle rate, and whether it got quiet before `maxMs`.
+ */
+export async function settle(pid: number, opts: { windowMs?: number; quietCores?: number; maxMs?: number } = {}) {
+  const { windowMs = 1000, quietCores = 0.03, maxMs = 30_000 } = opts
+  const deadline = performance.now() + maxMs
+  let quiet = 0
+  let rate = 0
+  while (quiet < 2 && performance.now() < deadline) {
+    const c0 = cpuSeconds(pid)
+    await Bun.sleep(windowMs)
+    rate = (cpuSeconds(pid) - c0) / (windowMs / 1000)
+    quiet = rate < quietCores ? quiet + 1 : 0
+  }
+  return { idleCores: rate, quiet: quiet >= 2 }
+}

@@ -84,6 +84,7 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     kurz = await fleet.start({ record: false })
     await warm(kurz.url, plan.hot)
     f.discarding = {
+      saturation: await saturation(kurz, plan.sat, plan.hot),
       cpu: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot),
       latency: await latency(k6, kurz, (f.latency as { rate: number }).rate, plan.lat, plan.hot),
     }

@@ -32,6 +32,8 @@ export function report(f: Record<string, any>) {
     ['  server core / wrk CPU share during it', `${pct(satK.serverCpuCores)} / ${pct(satK.loadCpu / satK.seconds)}`,
       `${pct(satB.serverCpuCores)} / ${pct(satB.loadCpu / satB.seconds)}`, 'server < 100%: the load side was the limit'],
     ['  wrk p99', fmt.ms(satK.p99Ms), fmt.ms(satB.p99Ms), ''],
+    ...(f.discarding ? [['  same, clicks discarded (CLICKS_RECORD=false)', `${fmt.rps(f.discarding.saturation.rps)} (server core ${pct(f.discarding.saturation.serverCpuCores)})`, '',
+      `${fmt.x(f.discarding.saturation.rps / satB.rps)} of baseline`] as Row] : []),
     ['server CPU per redirect at fixed rate', f.cpu ? fmt.us(f.cpu.kurz.usPerRedirect) : na, f.cpu ? fmt.us(f.cpu.baseline.usPerRedirect) : na,
       f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s asked` : ''],
     ['  requests served in that run (k6 dropped)', f.cpu ? `${f.cpu.kurz.requests} (${f.cpu.kurz.dropped})` : na, f.cpu ? `${f.cpu.baseline.requests} (${f.cpu.baseline.dropped})` : na,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
-import { createHarness, engines, redisUrl, type Harness } from './support/harness'
+import { createHarness, createHarnessPair, engines, redisUrl, type Harness, type HarnessPair } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { events } from '../src/db/schema'
 
@@ -85,16 +85,15 @@ describe.each(engines)('admin user routes on %s', (engine) => {
 })
 
 describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('blocking on two instances', () => {
+  let pair: HarnessPair
   let a: Harness
   let b: Harness
   beforeAll(async () => {
-    a = await createHarness({ engine: 'postgres', redis: true })
-    b = await createHarness({ engine: 'postgres', redis: true, databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
+    pair = await createHarnessPair({ redis: true })
+    a = pair.a
+    b = pair.b
   })
-  afterAll(async () => {
-    await b.close()
-    await a.close()
-  })
+  afterAll(async () => { await pair.close() })
 
   test('a block set on one instance applies at once on the other', async () => {
     const u = await newUser(a)

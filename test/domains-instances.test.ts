@@ -1,31 +1,27 @@
 // A domain verified or deleted through one instance reaches the redirect plane of another.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { randomBase62 } from '../src/shared/ids'
 import type { Running } from '../src/server'
-import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { startDnsServer, type DnsServer } from './support/dns-server'
 import { within } from './support/poll'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
 
 describe.skipIf(!servers)('custom domains across two instances', () => {
-  let db: { url: string; drop(): Promise<void> }
   let dns: DnsServer
+  let pair: HarnessPair
   let a: Harness
   let b: Harness
   let sb: Running
   beforeAll(async () => {
-    db = await createTestDatabase()
     dns = await startDnsServer()
-    const shared = { engine: 'postgres' as const, databaseUrl: db.url, redis: true, redisPrefix: `kurz-dom-${randomBase62(6)}:`, env: { DNS_SERVERS: dns.address } }
-    a = await createHarness(shared)
-    b = await createHarness(shared)
+    pair = await createHarnessPair({ redis: true, env: { DNS_SERVERS: dns.address } })
+    a = pair.a
+    b = pair.b
     sb = await b.listen()
   }, SETUP_TIMEOUT)
   afterAll(async () => {
-    await a.close()
-    await b.close()
-    await db.drop()
+    await pair.close()
     dns.close()
   }, SETUP_TIMEOUT)
 

@@ -1,9 +1,8 @@
 // Two instances sharing PostgreSQL and Redis, and what happens when either goes away.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Subprocess } from 'bun'
-import { randomBase62 } from '../src/shared/ids'
 import type { Running } from '../src/server'
-import { createHarness, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { createHarness, createHarnessPair, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { TcpProxy } from './support/tcp-proxy'
 import { within } from './support/poll'
 
@@ -13,24 +12,17 @@ const location = (s: Running, slug: string) =>
   fetch(`${s.url}/${slug}`, { redirect: 'manual' }).then((r) => (r.status === 302 ? r.headers.get('location') : String(r.status)))
 
 describe.skipIf(!servers)('two instances sharing PostgreSQL and Redis', () => {
-  let db: { url: string; drop(): Promise<void> }
+  let pair: HarnessPair
   let a: Harness
-  let b: Harness
   let sa: Running
   let sb: Running
   beforeAll(async () => {
-    db = await createTestDatabase()
-    const redisPrefix = `kurz-multi-${randomBase62(6)}:`
-    a = await createHarness({ engine: 'postgres', databaseUrl: db.url, redis: true, redisPrefix })
-    b = await createHarness({ engine: 'postgres', databaseUrl: db.url, redis: true, redisPrefix })
+    pair = await createHarnessPair({ redis: true })
+    a = pair.a
     sa = await a.listen()
-    sb = await b.listen()
+    sb = await pair.b.listen()
   }, SETUP_TIMEOUT)
-  afterAll(async () => {
-    await a.close()
-    await b.close()
-    await db.drop()
-  }, SETUP_TIMEOUT)
+  afterAll(async () => { await pair.close() }, SETUP_TIMEOUT)
 
   test('an update, a disable and a delete on one instance reach the other within 1 s', async () => {
     await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/one', slug: 'shared' } })
@@ -63,7 +55,7 @@ describe.skipIf(!servers)('two instances sharing PostgreSQL and Redis', () => {
 describe.skipIf(!servers)('when Redis goes away', () => {
   let redis: Subprocess
   let port: number
-  let db: { url: string; drop(): Promise<void> }
+  let pair: HarnessPair
   let a: Harness
   let b: Harness
   let sa: Running
@@ -82,18 +74,15 @@ describe.skipIf(!servers)('when Redis goes away', () => {
     port = 30_000 + Math.floor(Math.random() * 20_000)
     redis = startRedis()
     await redisAnswers()
-    db = await createTestDatabase()
-    const env = { REDIS_URL: `redis://127.0.0.1:${port}` }
-    a = await createHarness({ engine: 'postgres', databaseUrl: db.url, env, redisPrefix: 'kurz-outage:' })
-    b = await createHarness({ engine: 'postgres', databaseUrl: db.url, env, redisPrefix: 'kurz-outage:' })
+    pair = await createHarnessPair({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } })
+    a = pair.a
+    b = pair.b
     sa = await a.listen()
     sb = await b.listen()
   }, SETUP_TIMEOUT)
   afterAll(async () => {
-    await a.close()
-    await b.close()
+    await pair.close()
     redis.kill('SIGKILL')
-    await db.drop()
   }, SETUP_TIMEOUT)
 
   test('redirects keep working from the LRU and Postgres, the API answers, and sharing resumes when it returns', async () => {

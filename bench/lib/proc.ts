@@ -76,7 +76,7 @@ export function machineBusySeconds(): number {
 /**
  * Waits until a process is quiet: two consecutive windows of `windowMs` in which it used less
  * than `quietCores` of a core (its background work: timers, flushes, merges). Returns its CPU rate
- * (cores) in the last window, the idle rate, and whether it got quiet before `maxMs`.
+ * (cores) in the last window, which is its idle rate when quiet, and whether it got quiet before `maxMs`.
  */
 export async function settle(pid: number, opts: { windowMs?: number; quietCores?: number; maxMs?: number } = {}) {
   const { windowMs = 1000, quietCores = 0.03, maxMs = 30_000 } = opts

@@ -124,6 +124,24 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
   return harness
 }
 
+export type HarnessPair = { a: Harness; b: Harness; close(): Promise<void> }
+
+/**
+ * Two instances on one PostgreSQL database and one Redis prefix, as a deployment of several runs
+ * them. The first owns the database; close() stops both and drops it.
+ */
+export async function createHarnessPair(opts: Omit<HarnessOptions, 'engine' | 'databaseUrl' | 'redisPrefix'> = {}): Promise<HarnessPair> {
+  const a = await createHarness({ ...opts, engine: 'postgres' })
+  const b = await createHarness({ ...opts, engine: 'postgres', databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
+  return {
+    a, b,
+    async close() {
+      await b.close()
+      await a.close()
+    },
+  }
+}
+
 /** A fresh database on the DATABASE_URL server, so that test files never see each other's rows. */
 export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.DATABASE_URL

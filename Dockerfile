@@ -1,10 +1,10 @@
 # Kurz: one Bun process serving redirects, the API and analytics on one port.
-FROM oven/bun:1.3-debian AS deps
+FROM oven/bun:1.4-debian AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN bun install --production --frozen-lockfile || bun install --production
 
-FROM oven/bun:1.3-debian
+FROM oven/bun:1.4-debian
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 COPY --from=deps /app/node_modules ./node_modules

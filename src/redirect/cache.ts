@@ -95,7 +95,9 @@ export class LinkCache {
   ) {
     // With the LRU off (lruMax 0) misses are still remembered, in a tier of one.
     this.#arena = new ArenaLru({ max: Math.max(opts.lruMax, 1), ttlMs: opts.lruTtlMs, codec: entryCodec })
-    this.#hot = new LRUCache<string, LinkEntry>({ max: Math.max(Math.min(opts.lruMax, HOT_MAX), 1), ttlAutopurge: false })
+    // ttlResolution 0: read the clock on each get. lru-cache's default (1 ms) caches the reading
+    // behind a new 1 ms setTimeout, so a server that is busy but not saturated ran a timer a millisecond.
+    this.#hot = new LRUCache<string, LinkEntry>({ max: Math.max(Math.min(opts.lruMax, HOT_MAX), 1), ttlAutopurge: false, ttlResolution: 0 })
     bus.subscribe(CHANNEL, (key) => this.evict(key))
     // While the bus was down we may have missed evictions: start over from Redis and Postgres.
     bus.onReconnect(() => this.clearLocal())

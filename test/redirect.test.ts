@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { links } from '../src/db/schema'
-import { CountingSink } from '../src/clicks/sink'
+import { CountingSink, type ClickSink } from '../src/clicks/sink'
 import { cacheKey, toLinkEntry } from '../src/redirect/cache'
 import { counters } from '../src/ops/metrics'
 import { withQuery } from '../src/redirect/index'
@@ -160,6 +160,27 @@ describe('REDIRECT_STATUS', () => {
       const res = await fetch(`${s.url}/perm`, { redirect: 'manual' })
       expect(res.status).toBe(308)
       expect(res.headers.get('location')).toBe('https://example.com/perm')
+    } finally {
+      await h.close()
+    }
+  }, SETUP_TIMEOUT)
+})
+
+describe('with a sink that does not record (CLICKS_RECORD=false)', () => {
+  test('redirects are served and single-use links used up, and no click is built or pushed', async () => {
+    let pushed = 0
+    const clicks: ClickSink = { records: false, push: () => { pushed++ }, flush: async () => {}, close: async () => {} }
+    const h = await createHarness({ overrides: { clicks } })
+    try {
+      await h.createLink({ url: 'https://example.com/plain', slug: 'nr-plain' })
+      await h.createLink({ url: 'https://example.com/once', slug: 'nr-once', singleUse: true })
+      const s = await h.listen()
+      const go = (path: string, init: RequestInit = {}) => fetch(`${s.url}${path}`, { redirect: 'manual', ...init })
+      expect((await go('/nr-plain')).status).toBe(302)
+      expect((await go('/nr-once', { headers: { 'sec-purpose': 'prefetch' } })).status).toBe(302)
+      expect((await go('/nr-once')).status).toBe(302)
+      expect((await go('/nr-once')).status).toBe(410)
+      expect(pushed).toBe(0)
     } finally {
       await h.close()
     }

@@ -32,6 +32,8 @@ export function rawClickOf(
 }
 
 export interface ClickSink {
+  /** False when pushed clicks are dropped: callers then need not build them. */
+  readonly records: boolean
   /** Synchronous and cheap: called once per counted redirect. */
   push(click: RawClick): void
   /** Writes everything buffered; resolves when it is stored. */
@@ -41,6 +43,7 @@ export interface ClickSink {
 
 /** CLICKS_RECORD=false: redirects are served and nothing is recorded (no analytics, no click counters). */
 export class DiscardingSink implements ClickSink {
+  readonly records = false
   push() {}
   async flush() {}
   async close() {}
@@ -48,6 +51,7 @@ export class DiscardingSink implements ClickSink {
 
 /** Keeps a count and the clicks it received: the sink of tests that do not need ClickHouse. */
 export class CountingSink implements ClickSink {
+  readonly records = true
   count = 0
   readonly received: RawClick[] = []
   constructor(private readonly keep = 10_000) {}
@@ -82,6 +86,7 @@ const MAX_RETRY_MS = 30_000
  * Flushes are serialised: one drain runs at a time and at most one more waits behind it.
  */
 export class ClickHouseSink implements ClickSink {
+  readonly records = true
   readonly stats = { received: 0, inserted: 0, spilled: 0, replayed: 0, failures: 0 }
   private readonly buffer: ClickBuffer<RawClick>
   private readonly timer: ReturnType<typeof setInterval>

@@ -39,16 +39,17 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     // Typed links live on their tracked page, which counts the visit itself.
     if (link.target === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
     const location = query ? withQuery(link.target, query) : link.target
-    const counted = req.method !== 'HEAD' && !isPreview(req)
     if (link.singleUse) {
-      if (!counted) return new Response(null, { status, headers: { location } })
+      // A preview or a HEAD must not use up a single-use link, recorded or not.
+      if (!counted(req)) return new Response(null, { status, headers: { location } })
       return consumeSingleUse(deps, link.id).then((won) => {
         if (!won) return gone()
-        clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
+        if (clicks.records) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
         return new Response(null, { status, headers: { location } })
       })
     }
-    if (counted) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
+    // With CLICKS_RECORD=false nothing reads the click: its headers and address are not read either.
+    if (clicks.records && counted(req)) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
     counters.redirects++
     return new Response(null, { status, headers: { location } })
   }
@@ -74,6 +75,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     )
   }
 }
+
+/** A visit that counts as a click: not a HEAD, not a link preview or prefetch. */
+const counted = (req: Request) => req.method !== 'HEAD' && !isPreview(req)
 
 /** The short URL's query string is passed on to the destination, before any fragment. */
 export function withQuery(target: string, query: string): string {

@@ -15,7 +15,7 @@ import { K6_VERSION } from './tools'
 import { report } from './report'
 
 export type Plan = {
-  links: number; hot: number; sat: number; rounds: number; cpu: number; cpuRate: number; lat: number
+  links: number; hot: number; sat: number; rounds: number; cpu: number; cpuWarm: number; cpuRate: number; lat: number
   path: number; unknown: number; unknownSlugs: number; api: number; mixed: number
 }
 
@@ -44,6 +44,13 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   f.warm = { kurz: warmK, baseline: warmB }
   f.kurzRssWarm = rssBytes(kurz.pid)
 
+  // CPU per redirect first: before wrk's load leaves the click store merges to do (see cpuPerRedirect).
+  const k6 = await o.k6Ready
+  if (k6) {
+    say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
+    f.cpu = { kurz: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm), baseline: await cpuPerRedirect(k6, base, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm) }
+  }
+
   say(`saturation, ${plan.rounds} × ${plan.sat} s each, interleaved`)
   const satK: Saturation[] = []
   const satB: Saturation[] = []
@@ -57,10 +64,7 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   f.saturation = { kurz: satK, baseline: satB, bestKurz: best(satK), bestBaseline: best(satB),
     kurzRedirectsCounted: servedSat, wrkRequests: satK.reduce((a, r) => a + r.requests, 0) }
 
-  const k6 = await o.k6Ready
   if (k6) {
-    say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
-    f.cpu = { kurz: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot), baseline: await cpuPerRedirect(k6, base, plan.cpuRate, plan.cpu, plan.hot) }
     const half = Math.round(best(satK).rps / 2)
     say(`k6 latency at half of Kurz's saturation (${half}/s), ${plan.lat} s`)
     f.latency = await latency(k6, kurz, half, plan.lat, plan.hot)
@@ -79,13 +83,14 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   await kurz.stop()
 
   if (k6 && f.latency) {
-    // The same two runs with the sink discarding clicks: what recording and flushing cost.
-    say('CPU per redirect and k6 latency again, clicks discarded (CLICKS_RECORD=false)')
+    // The same runs with the sink discarding clicks: what recording and flushing cost.
+    say('CPU per redirect, saturation and k6 latency again, clicks discarded (CLICKS_RECORD=false)')
     kurz = await fleet.start({ record: false })
     await warm(kurz.url, plan.hot)
+    const cpu = await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm)
     f.discarding = {
+      cpu,
       saturation: await saturation(kurz, plan.sat, plan.hot),
-      cpu: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot),
       latency: await latency(k6, kurz, (f.latency as { rate: number }).rate, plan.lat, plan.hot),
     }
     await kurz.stop()

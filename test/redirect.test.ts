@@ -177,6 +177,7 @@ describe('with a sink that does not record (CLICKS_RECORD=false)', () => {
       const s = await h.listen()
       const go = (path: string, init: RequestInit = {}) => fetch(`${s.url}${path}`, { redirect: 'manual', ...init })
       expect((await go('/nr-plain')).status).toBe(302)
+      expect((await go('/l/nr-plain')).status).toBe(302)
       expect((await go('/nr-once', { headers: { 'sec-purpose': 'prefetch' } })).status).toBe(302)
       expect((await go('/nr-once')).status).toBe(302)
       expect((await go('/nr-once')).status).toBe(410)

@@ -30,8 +30,9 @@ const CHANNEL = 'auth'
 
 /** Short-lived caches of key → owner and owner → account; revocations evict them on every instance. */
 export class CallerCache {
-  private readonly keys = new LRUCache<string, KeyOwner>({ max: 50_000, ttl: 30_000 })
-  private readonly users = new LRUCache<string, UserSnapshot>({ max: 50_000, ttl: 30_000 })
+  // ttlResolution 0: a clock read per get, not lru-cache's 1 ms setTimeout (see the link cache).
+  private readonly keys = new LRUCache<string, KeyOwner>({ max: 50_000, ttl: 30_000, ttlResolution: 0 })
+  private readonly users = new LRUCache<string, UserSnapshot>({ max: 50_000, ttl: 30_000, ttlResolution: 0 })
 
   constructor(private readonly deps: Pick<Deps, 'db' | 'bus'>) {
     deps.bus.subscribe(CHANNEL, (m) => (m.startsWith('key:') ? this.keys.delete(m.slice(4)) : this.users.delete(m.slice(5))))

@@ -36,7 +36,7 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   // The contact download belongs to a page view that was already counted.
   const counted = !vcf && request.method !== 'HEAD' && !isPreview(request)
   const query = queryOf(request.url)
-  const count = () => deps.clicks.push(rawClickOf(request, server, deps.config.trustProxy, entry, domain, query))
+  const count = () => { if (deps.clicks.records) deps.clicks.push(rawClickOf(request, server, deps.config.trustProxy, entry, domain, query)) }
   if (entry.kind === 'url') {
     if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id))) throw expired()
     if (counted) count()

@@ -8,7 +8,7 @@ import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveSlow } from './resolve'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
-import { hostOf, isPreview } from '../shared/request'
+import { countsAsClick, hostOf } from '../shared/request'
 import { rawClickOf } from '../clicks/sink'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -41,7 +41,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const location = query ? withQuery(link.target, query) : link.target
     if (link.singleUse) {
       // A preview or a HEAD must not use up a single-use link, recorded or not.
-      if (!counted(req)) return new Response(null, { status, headers: { location } })
+      if (!countsAsClick(req)) return new Response(null, { status, headers: { location } })
       return consumeSingleUse(deps, link.id).then((won) => {
         if (!won) return gone()
         if (clicks.records) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
@@ -49,7 +49,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
       })
     }
     // With CLICKS_RECORD=false nothing reads the click: its headers and address are not read either.
-    if (clicks.records && counted(req)) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
+    if (clicks.records && countsAsClick(req)) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
     counters.redirects++
     return new Response(null, { status, headers: { location } })
   }
@@ -75,9 +75,6 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     )
   }
 }
-
-/** A visit that counts as a click: not a HEAD, not a link preview or prefetch. */
-const counted = (req: Request) => req.method !== 'HEAD' && !isPreview(req)
 
 /** The short URL's query string is passed on to the destination, before any fragment. */
 export function withQuery(target: string, query: string): string {

@@ -23,6 +23,11 @@ export function isPreview(req: Request): boolean {
   return purpose !== null && /prefetch|preview/i.test(purpose)
 }
 
+/** A visit that counts as a click: not a HEAD, not a link preview or prefetch. */
+export function countsAsClick(req: Request): boolean {
+  return req.method !== 'HEAD' && !isPreview(req)
+}
+
 /** The first X-Forwarded-For hop behind a trusted proxy, else the socket's address; '' when unknown. */
 export function clientIp(trustProxy: boolean, req: Request, server: RequestServer): string {
   if (trustProxy) {

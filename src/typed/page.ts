@@ -14,7 +14,7 @@ import { withQuery } from '../redirect/index'
 import { qrSvgOrNull } from '../qr/render'
 import { qrContent, vcardText } from './content'
 import { CONTENT_SECURITY_POLICY, renderPage } from './html'
-import { hostOf, isPreview, queryOf, type RequestServer } from '../shared/request'
+import { countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -34,7 +34,7 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   const key = cacheKey(domain, slug)
   const entry = live(deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug))
   // The contact download belongs to a page view that was already counted.
-  const counted = !vcf && request.method !== 'HEAD' && !isPreview(request)
+  const counted = !vcf && countsAsClick(request)
   const query = queryOf(request.url)
   const count = () => { if (deps.clicks.records) deps.clicks.push(rawClickOf(request, server, deps.config.trustProxy, entry, domain, query)) }
   if (entry.kind === 'url') {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { usagePeriods } from '../src/db/schema'
+import { desc, eq, sql } from 'drizzle-orm'
+import { links, usagePeriods } from '../src/db/schema'
 import { currentPeriod } from '../src/plans/period'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { createUser } from './support/users'
@@ -239,6 +240,30 @@ describe.each(engines)('links API on %s', (engine) => {
       expect(disabled.body.data.content.map((l: any) => l.slug)).toEqual(['list-5'])
       const active = await h.api('GET', '/api/v1/links?status=ACTIVE', { key: owner.key })
       expect(active.body.data.total).toBe(6)
+    })
+
+    test("the total follows creates, bulk creates, deletes and bulk deletes, and counts only the caller's links", async () => {
+      const other = await createUser(h, { plan: 'Pro' })
+      const total = async (key: string) => (await h.api('GET', '/api/v1/links?size=1', { key })).body.data.total
+      expect(await total(other.key)).toBe(0)
+      await create({ url: 'https://total.example/1', slug: 'total-1' }, other.key)
+      const bulk = await h.api('POST', '/api/v1/links/bulk', {
+        body: { links: [{ url: 'https://total.example/2', slug: 'total-2' }, { url: 'https://total.example/3', slug: 'total-3' }, { url: 'nope' }] }, key: other.key,
+      })
+      expect(bulk.body.data.totalCreated).toBe(2)
+      expect(await total(other.key)).toBe(3)
+      await h.api('DELETE', '/api/v1/links/total-1', { key: other.key })
+      await h.api('POST', '/api/v1/links/bulk-action', { body: { shortCodes: ['total-2'], action: 'DELETE' }, key: other.key })
+      expect(await total(other.key)).toBe(1)
+      expect(await total(owner.key)).toBe(7)
+    })
+
+    test("reads a page straight off the account's index, without sorting the account's links", async () => {
+      const page = h.deps.db.select().from(links).where(eq(links.userId, 'usr_any')).orderBy(desc(links.createdAt), desc(links.id)).limit(20)
+      const { sql: text, params } = page.toSQL()
+      const plan = JSON.stringify(await h.deps.db.execute(sql.raw(`EXPLAIN (FORMAT JSON) ${text.replace(/\$(\d+)/g, (_, i) => `'${params[Number(i) - 1]}'`)}`)))
+      expect(plan).toContain('links_user_created_idx')
+      expect(plan).not.toMatch(/Sort"/)
     })
 
     test.each([['size=0'], ['size=101'], ['page=-1'], ['limit=500'], ['status=GONE'], ['size=abc']])(

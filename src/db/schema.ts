@@ -89,9 +89,19 @@ export const links = pgTable('links', {
   updatedAt: updatedAt(),
 }, (t) => [
   uniqueIndex('links_domain_slug_key').on(t.domain, t.slug),
-  index('links_user_created_idx').on(t.userId, t.createdAt),
+  // The list's order (newest first, id as the tie-break) read straight off the index.
+  index('links_user_created_idx').on(t.userId, t.createdAt, t.id),
   index('links_expiry_idx').on(t.expiresAt).where(sql`status = 'ACTIVE' and expires_at is not null`),
 ])
+
+/**
+ * How many links each account holds, kept by statement triggers on `links` (migration 0002), so
+ * that a list's total is one row read instead of a count over the account's links.
+ */
+export const linkCounts = pgTable('link_counts', {
+  userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  links: bigint('links', { mode: 'number' }).notNull().default(0),
+})
 
 /** Monthly usage per account; one row per billing period. */
 export const usagePeriods = pgTable('usage_periods', {

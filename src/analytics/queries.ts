@@ -38,18 +38,23 @@ export async function linkFigures(ch: ClickHouse, ownerId: string, linkId: strin
   return { ...perDay(days), dims: toDims(dims) }
 }
 
-function rawDims(ch: ClickHouse, where: string, p: Record<string, unknown>) {
+const RAW_DIM: Record<(typeof DIMS)[number], string> = {
+  country: 'toString(country)', city: 'city', device: 'toString(device)', browser: 'toString(browser)', referrer: 'referrer_host',
+}
+
+/** The top values of each dimension asked for, from the raw events (fewer dimensions, less work). */
+function rawDims(ch: ClickHouse, where: string, p: Record<string, unknown>, dims: readonly (typeof DIMS)[number][] = DIMS) {
   return rows<{ dim: string; value: string; c: string }>(ch,
     `SELECT tupleElement(d, 1) AS dim, tupleElement(d, 2) AS value, count() AS c FROM clicks
-     ARRAY JOIN [('country', toString(country)), ('city', city), ('device', toString(device)),
-                 ('browser', toString(browser)), ('referrer', referrer_host)] AS d
+     ARRAY JOIN [${dims.map((d) => `('${d}', ${RAW_DIM[d]})`).join(', ')}] AS d
      WHERE ${where} AND NOT (dim = 'city' AND value = '')
      GROUP BY dim, value ORDER BY c DESC, value LIMIT ${TOP} BY dim`, p)
 }
 
 /** The `analytics` block of GET /links/{idOrSlug}: all time, bots excluded. */
 export async function linkBreakdown(ch: ClickHouse, ownerId: string, linkId: string) {
-  const dims = toDims(await rawDims(ch, 'owner_id = {owner:String} AND link_id = {link:String} AND is_bot = 0', { owner: ownerId, link: linkId }))
+  const dims = toDims(await rawDims(ch, 'owner_id = {owner:String} AND link_id = {link:String} AND is_bot = 0', { owner: ownerId, link: linkId },
+    ['country', 'device', 'referrer']))
   const named = (list: Count[]) => list.map((c) => ({ name: c.name, count: c.clicks }))
   return { byCountry: named(dims.country), byDevice: named(dims.device), byReferrer: named(dims.referrer) }
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { desc, eq, sql } from 'drizzle-orm'
-import { links, usagePeriods } from '../src/db/schema'
+import { sql } from 'drizzle-orm'
+import { usagePeriods } from '../src/db/schema'
+import { listPage } from '../src/links/service'
 import { currentPeriod } from '../src/plans/period'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { createUser } from './support/users'
@@ -259,8 +260,7 @@ describe.each(engines)('links API on %s', (engine) => {
     })
 
     test("reads a page straight off the account's index, without sorting the account's links", async () => {
-      const page = h.deps.db.select().from(links).where(eq(links.userId, 'usr_any')).orderBy(desc(links.createdAt), desc(links.id)).limit(20)
-      const { sql: text, params } = page.toSQL()
+      const { sql: text, params } = listPage(h.deps, 'usr_any', {}).toSQL()
       const plan = JSON.stringify(await h.deps.db.execute(sql.raw(`EXPLAIN (FORMAT JSON) ${text.replace(/\$(\d+)/g, (_, i) => `'${params[Number(i) - 1]}'`)}`)))
       expect(plan).toContain('links_user_created_idx')
       expect(plan).not.toMatch(/Sort"/)

@@ -114,12 +114,22 @@ export async function findOwnLink(deps: Deps, caller: Caller, idOrSlug: string, 
 export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuery) {
   const p = paging(query)
   const now = deps.now()
-  const where = and(eq(links.userId, caller.userId), statusFilter(query.status ?? 'ALL', now), searchFilter(query.search))
+  const where = listFilter(caller.userId, query, now)
   const [rows, total] = await Promise.all([
-    deps.db.select().from(links).where(where).orderBy(desc(links.createdAt), desc(links.id)).limit(p.size).offset(p.offset),
+    listPage(deps, caller.userId, query, now),
     (query.status ?? 'ALL') === 'ALL' && !query.search?.trim() ? accountLinkCount(deps, caller.userId) : countLinks(deps, where),
   ])
   return pageOf(rows.map((r) => present(deps, r)), total, p)
+}
+
+const listFilter = (userId: string, query: ListLinksQuery, now: Date) =>
+  and(eq(links.userId, userId), statusFilter(query.status ?? 'ALL', now), searchFilter(query.search))
+
+/** One page of the list, newest first: read off links_user_created_idx (user_id, created_at, id). */
+export function listPage(deps: Deps, userId: string, query: ListLinksQuery, now = deps.now()) {
+  const p = paging(query)
+  return deps.db.select().from(links).where(listFilter(userId, query, now))
+    .orderBy(desc(links.createdAt), desc(links.id)).limit(p.size).offset(p.offset)
 }
 
 /** Every link of the account: one row of link_counts, kept by triggers (migrations/postgres/0002). */

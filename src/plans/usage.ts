@@ -7,7 +7,6 @@ import { nextPlan, type Plan } from './table'
 import { notifyUsageThresholds } from './thresholds'
 import { currentPeriod } from './period'
 
-
 /**
  * Counts one created link against the plan, in one statement so that concurrent creates never
  * overshoot: the upsert only increments while below the limit. Returns the links used after it,

@@ -1,8 +1,15 @@
 // End to end on the real engines: redirect → buffer → enrich → chDB → analytics routes.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createHarness, type Harness } from './support/harness'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { CHROME, GOOGLEBOT, IPHONE, countClicks } from './support/clicks'
 import type { Running } from '../src/server'
+import { openChdb, rows, type ClickHouse } from '../src/clicks/client'
+import { migrateClickHouse } from '../src/clicks/migrate'
+import { insertClicks } from '../src/clicks/pipeline'
+import { batchOf, type ClickRow } from '../src/clicks/batch'
 
 describe('click pipeline', () => {
   let h: Harness
@@ -111,5 +118,37 @@ describe('click recording switched off', () => {
     } finally {
       await h.close()
     }
+  })
+})
+
+describe('click inserts into chDB', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kurz-chinsert-'))
+  const chDir = join(dir, 'clickhouse')
+  let ch: ClickHouse
+  beforeAll(async () => {
+    // A file an earlier process left behind is not read by this one.
+    mkdirSync(join(chDir, 'inbox'), { recursive: true })
+    writeFileSync(join(chDir, 'inbox', '1.tsv'), 'not a click\n')
+    ch = await openChdb(chDir)
+    await migrateClickHouse(ch, { database: 'default', ttlDays: null })
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await ch.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  test('every column reads back as enriched: the time to the millisecond, text with tabs, newlines, quotes and backslashes', async () => {
+    const row: ClickRow = {
+      event_id: '01900000-0000-7000-8000-0000000000ab', ts: Date.UTC(2026, 10, 22, 9, 30, 15, 7), owner_id: 'usr_ins', link_id: 'lnk_ins',
+      domain: 'go.example.com', country: 'DE', city: 'Köln', device: 'mobile', browser: 'Mobile Safari', os: 'iOS',
+      referrer_host: 'news.example.org', utm_source: "o'brien\\x", utm_medium: 'tab\there', utm_campaign: 'line\nbreak\r',
+      is_bot: 1, bot_reason: 'user-agent', visitor_hash: 9_007_199_254_740_991,
+    }
+    const other: ClickRow = { ...row, event_id: '01900000-0000-7000-8000-0000000000ac', ts: row.ts + 1, utm_source: '', is_bot: 0, bot_reason: '' }
+    await insertClicks(ch, batchOf([row, other]), 'insert-roundtrip')
+    const stored = await rows<Record<string, unknown>>(ch,
+      `SELECT * EXCEPT (ts, visitor_hash), toUnixTimestamp64Milli(ts) AS ts, toString(visitor_hash) AS visitor_hash FROM clicks WHERE owner_id = 'usr_ins' ORDER BY ts`)
+    expect(stored).toEqual([row, other].map((r) => ({ ...r, visitor_hash: String(r.visitor_hash) })))
+    expect(readdirSync(join(chDir, 'inbox'))).toEqual([])
   })
 })

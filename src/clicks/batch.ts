@@ -36,8 +36,17 @@ export type EnrichedBatch = {
   counts: LinkCount[]
 }
 
-export const COLUMNS = ['event_id', 'ts', 'owner_id', 'link_id', 'domain', 'country', 'city', 'device', 'browser', 'os',
-  'referrer_host', 'utm_source', 'utm_medium', 'utm_campaign', 'is_bot', 'bot_reason', 'visitor_hash'] as const satisfies (keyof ClickRow)[]
+/**
+ * The `clicks` columns in TabSeparated order, each with the type its text is read as: the table's
+ * type without LowCardinality, which is only how the table stores it.
+ */
+export const COLUMN_TYPES = {
+  event_id: 'UUID', ts: "DateTime64(3, 'UTC')", owner_id: 'String', link_id: 'String', domain: 'String',
+  country: 'String', city: 'String', device: 'String', browser: 'String', os: 'String', referrer_host: 'String',
+  utm_source: 'String', utm_medium: 'String', utm_campaign: 'String', is_bot: 'UInt8', bot_reason: 'String', visitor_hash: 'UInt64',
+} as const satisfies Record<keyof ClickRow, string>
+
+export const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[]
 
 const tsvEscape = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v)
 

@@ -1,6 +1,7 @@
 // One ClickHouse API, two engines: a ClickHouse server when CLICKHOUSE_URL is set, else chDB
 // in-process under DATA_DIR/clickhouse. Everything above this file speaks @clickhouse/client.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../config'
@@ -11,10 +12,10 @@ export type ClickHouse = {
   /** Cluster name when CLICKHOUSE_CLUSTER is set: DDL and mutations go ON CLUSTER to local tables. */
   cluster: string | null
   /**
-   * chDB only: an insert whose bytes go to the engine as they are, parsed off the event loop.
-   * The client's insert would turn them into a string and back on this thread first.
+   * chDB only: inserts TabSeparated bytes through a file that the engine reads itself, off the
+   * event loop. `columns` names each column with the type its text is read as.
    */
-  insertBytes?(p: { table: string; columns: readonly string[]; values: Uint8Array; format: 'TabSeparated'; settings: Record<string, string | number> }): Promise<unknown>
+  insertTsv?(p: { table: string; columns: Readonly<Record<string, string>>; values: Uint8Array; settings: Record<string, string | number> }): Promise<void>
   close(): Promise<void>
 }
 
@@ -45,6 +46,11 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
   const { createChdbConnection } = await import('chdb/connection')
   const { drainPending } = await import('chdb')
   mkdirSync(dir, { recursive: true })
+  // Files of inserts under way; what a killed process left here was never acknowledged.
+  const inbox = join(dir, 'inbox')
+  rmSync(inbox, { recursive: true, force: true })
+  mkdirSync(inbox)
+  let inserts = 0
   const connection = createChdbConnection({ path: dir })
   // (cast: chdb re-exports the Connection type of its own copy of @clickhouse/client-common)
   const client = createClient({ connection: connection as never })
@@ -52,7 +58,23 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
     client,
     engine: 'chdb',
     cluster: null,
-    insertBytes: (p) => connection.chdb.rawInsert({ ...p, columns: [...p.columns] }),
+    // Through file() and not chDB's inline insert (connection.chdb.rawInsert): given the types,
+    // the engine's file reader parses the same bytes for about a fifth of the CPU (into a Null
+    // table), which makes a 3,000-click insert with its merges about a fifth cheaper.
+    async insertTsv({ table, columns, values, settings }) {
+      const file = join(inbox, `${++inserts}.tsv`)
+      await Bun.write(file, values)
+      const names = Object.keys(columns).map(quoteIdent).join(', ')
+      const structure = Object.entries(columns).map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')
+      try {
+        await client.command({
+          query: `INSERT INTO ${quoteIdent(table)} (${names}) SELECT * FROM file(${quoteString(file)}, 'TabSeparated', ${quoteString(structure)})`,
+          clickhouse_settings: settings,
+        })
+      } finally {
+        await unlink(file).catch(() => {})
+      }
+    },
     async close() {
       await client.close()
       await drainPending()
@@ -72,6 +94,7 @@ async function ensureDatabase(url: string, auth: { username?: string; password?:
 }
 
 export const quoteIdent = (name: string) => '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`'
+export const quoteString = (text: string) => "'" + text.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "'"
 
 /** Rows of a JSONEachRow query; 64-bit integers may come back quoted from a server. */
 export async function rows<T>(ch: ClickHouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {

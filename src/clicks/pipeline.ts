@@ -10,7 +10,7 @@ import { openClickHouse, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { WorkerEnricher } from './worker-enricher'
-import { COLUMNS, type EnrichedBatch } from './batch'
+import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
 import { ClickHouseSink } from './sink'
 
@@ -19,13 +19,10 @@ export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: string): Promise<void> {
   // The rollup view must drop a replayed block too, not only the raw table.
   const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const }
-  if (ch.insertBytes) {
-    await ch.insertBytes({ table: 'clicks', columns: COLUMNS, values: batch.tsv, format: 'TabSeparated', settings })
-    return
-  }
+  if (ch.insertTsv) return ch.insertTsv({ table: 'clicks', columns: COLUMN_TYPES, values: batch.tsv, settings })
   await ch.client.insert({
     table: 'clicks',
-    columns: [...COLUMNS],
+    columns: COLUMNS as [string, ...string[]],
     values: Readable.from([Buffer.from(batch.tsv.buffer, batch.tsv.byteOffset, batch.tsv.byteLength)], { objectMode: false }),
     format: 'TabSeparated',
     clickhouse_settings: settings,

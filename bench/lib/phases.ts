@@ -20,7 +20,8 @@ export type Plan = {
 }
 
 const ROOT = join(import.meta.dir, '..', '..')
-const say = (s: string) => console.log(`[bench] ${s}`)
+const t0 = performance.now()
+const say = (s: string) => console.log(`[bench ${Math.round((performance.now() - t0) / 1000)} s] ${s}`)
 
 export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFleet; logDir: string; k6Ready: Promise<string | null> }) {
   const { plan, fleet } = o

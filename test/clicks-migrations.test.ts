@@ -33,6 +33,13 @@ test('migrations are applied once and recorded', async () => {
   expect(q).not.toContain(' TTL ')
 })
 
+test('the embedded engine merges at least ten parts at a time, on the raw table and the rollup', async () => {
+  for (const table of ['clicks', 'clicks_daily']) {
+    const [t] = await rows<{ q: string }>(ch, 'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: table })
+    expect(t.q).toContain('min_parts_to_merge_at_once = 10, merge_selector_base = 10')
+  }
+})
+
 test('CLICKS_TTL_DAYS sets the retention of raw clicks, and unsetting it removes it', async () => {
   await migrateClickHouse(ch, { database: 'default', ttlDays: 30 })
   expect(await ttlOf()).toContain('TTL toDateTime(ts) + toIntervalDay(30)')

@@ -114,10 +114,10 @@ export async function findOwnLink(deps: Deps, caller: Caller, idOrSlug: string, 
 export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuery) {
   const p = paging(query)
   const now = deps.now()
-  const where = listFilter(caller.userId, query, now)
+  const unfiltered = (query.status ?? 'ALL') === 'ALL' && !query.search?.trim()
   const [rows, total] = await Promise.all([
     listPage(deps, caller.userId, query, now),
-    (query.status ?? 'ALL') === 'ALL' && !query.search?.trim() ? accountLinkCount(deps, caller.userId) : countLinks(deps, where),
+    unfiltered ? accountLinkCount(deps, caller.userId) : countLinks(deps, listFilter(caller.userId, query, now)),
   ])
   return pageOf(rows.map((r) => present(deps, r)), total, p)
 }

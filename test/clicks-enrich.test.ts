@@ -1,5 +1,6 @@
 // Enrichment of raw clicks: device, browser, OS, bot with its reason, country, referrer host, UTM
 // values and the visitor hash. The raw IP never leaves the enricher.
+import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'bun:test'
 import { Enricher, parseAgent, referrerHost, utmValues } from '../src/clicks/enrich'
 import { countByLink } from '../src/clicks/batch'
@@ -52,6 +53,19 @@ describe('enrichment', () => {
     expect(new Enricher('salt-b', null).enrich(rawClick({ ts: day, ip: '203.0.113.9' })).visitor_hash).not.toBe(a.visitor_hash)
     expect(Number.isSafeInteger(a.visitor_hash)).toBe(true)
     expect(JSON.stringify(a)).not.toContain('203.0.113.9')
+  })
+
+  test('the visitor hash is the first 48 bits of SHA-256 over salt, IP, user agent and UTC day, so it does not change between versions', () => {
+    const ts = Date.UTC(2026, 0, 10, 12)
+    const click = rawClick({ ts, ip: '198.51.100.7', ua: CHROME })
+    const digest = createHash('sha256').update(`salt-a\n198.51.100.7\n${CHROME}\n${Math.floor(ts / 86_400_000)}`).digest()
+    expect(enricher.enrich(click).visitor_hash).toBe(digest.readUIntBE(0, 6))
+    // A digest whose first byte is high, where a 32-bit shift would go negative.
+    const ips = Array.from({ length: 64 }, (_, i) => `198.51.100.${i}`)
+    for (const ip of ips) {
+      const d = createHash('sha256').update(`salt-a\n${ip}\n${CHROME}\n${Math.floor(ts / 86_400_000)}`).digest()
+      expect(enricher.enrich(rawClick({ ts, ip, ua: CHROME })).visitor_hash).toBe(d.readUIntBE(0, 6))
+    }
   })
 
   test('every event gets its own id', async () => {

@@ -27,7 +27,10 @@ type Place = { country: string; city: string }
 const NOWHERE: Place = { country: '', city: '' }
 const IPV4_MAPPED = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i
 
-/** Decoded geo records kept per file (maxmind's open() keeps as many): a country file has a few hundred. */
+/**
+ * Decoded geo records kept per file, as many as maxmind's own open() keeps. A country file has a few
+ * hundred; a city file has far more, each with names in several languages: the bound caps that.
+ */
 const GEO_RECORDS_CACHED = 10_000
 const DEFAULT_GEO_DB = '@ip-location-db/geo-whois-asn-country-mmdb/geo-whois-asn-country.mmdb'
 /** Enriches in the calling thread: inside the enrichment worker, and in tests. */

@@ -1,0 +1,194 @@
+// One webhook POST over a hand-written HTTP/1.1 exchange. An HTTP client would resolve the host
+// again after our check, so DNS rebinding could swap in an internal address; here the socket
+// goes to exactly the address that was checked.
+import { lookup, Resolver } from 'node:dns/promises'
+import { connect as connectTcp, isIP, type Socket } from 'node:net'
+import { connect as connectTls } from 'node:tls'
+import { isPublicAddress } from './address'
+
+export type SendOptions = {
+  /** DNS servers ("ip" or "ip:port" or "[v6]:port") to resolve with; empty: the system's resolver (node:dns lookup, which also reads /etc/hosts). */
+  dnsServers: readonly string[]
+  /** Test and intranet setups: allow http:// URLs and non-public addresses. Default deployments: false. */
+  allowPrivate: boolean
+  timeoutMs: number
+}
+
+export type SendResult = { httpStatus: number | null; responseTimeMs: number; error: string | null }
+
+// Only the status is wanted; a peer sending this much without one is not speaking HTTP.
+const MAX_RESPONSE_HEAD = 16 * 1024
+// Written by the transport: a caller's value would break the request's framing.
+const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** No such name, or no record of that type: an empty answer, not a failure. */
+const EMPTY_ANSWERS = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN'])
+
+/** Null when the URL may be registered, else why not. */
+export function checkWebhookUrl(url: string, allowPrivate: boolean): string | null {
+  let target: URL
+  try { target = new URL(url) } catch { return 'not an absolute URL' }
+  if (target.protocol !== 'https:' && !(allowPrivate && target.protocol === 'http:')) {
+    return allowPrivate ? 'only http and https URLs are allowed' : 'only https URLs are allowed'
+  }
+  if (target.username || target.password) return 'credentials in the URL are not allowed'
+  const host = bareHost(target)
+  if (!host) return 'the URL has no host'
+  if (!allowPrivate && isIP(host) && !isPublicAddress(host)) return `${host} is not a public address`
+  return null
+}
+
+/**
+ * Registration's check: checkWebhookUrl, then (unless allowPrivate) the addresses the host resolves
+ * to now. A name that does not resolve (yet) is accepted: every delivery checks again anyway.
+ */
+export async function checkWebhookTarget(url: string, opts: SendOptions): Promise<string | null> {
+  const refused = checkWebhookUrl(url, opts.allowPrivate)
+  if (refused || opts.allowPrivate) return refused
+  const host = bareHost(new URL(url))
+  if (isIP(host)) return null
+  try {
+    return internalAddress(host, await withDeadline(opts.timeoutMs, (signal) => resolveAll(host, opts, signal)))
+  } catch {
+    return null
+  }
+}
+
+/** Never throws: every failure, refusals included, comes back as `error`. */
+export async function postWebhook(url: string, headers: Record<string, string>, body: string, opts: SendOptions): Promise<SendResult> {
+  const started = performance.now()
+  const result = (httpStatus: number | null, error: string | null): SendResult =>
+    ({ httpStatus, responseTimeMs: Math.round(performance.now() - started), error })
+  const refused = checkWebhookUrl(url, opts.allowPrivate)
+  if (refused) return result(null, refused)
+  try {
+    return result(await withDeadline(opts.timeoutMs, (signal) => deliver(new URL(url), headers, body, opts, signal)), null)
+  } catch (e) {
+    return result(null, describe(e))
+  }
+}
+
+async function deliver(target: URL, headers: Record<string, string>, body: string, opts: SendOptions, signal: AbortSignal): Promise<number> {
+  const request = Buffer.from(requestHead(target, headers, body) + body, 'utf8')
+  const host = bareHost(target)
+  const addresses = isIP(host) ? [host] : await resolveAll(host, opts, signal)
+  const refused = opts.allowPrivate ? null : internalAddress(host, addresses)
+  if (refused) throw new Error(refused)
+  if (signal.aborted) throw new Error('aborted') // timed out while resolving: connecting now would outlive the call
+  return exchange(target, addresses[0], request, signal)
+}
+
+/** Runs `work` against a deadline; whatever it leaves running is told to stop through the signal. */
+async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const aborter = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timeout after ${ms}ms`)), ms)
+  })
+  try {
+    return await Promise.race([work(aborter.signal), deadline])
+  } finally {
+    clearTimeout(timer)
+    aborter.abort()
+  }
+}
+
+function internalAddress(host: string, addresses: string[]): string | null {
+  const internal = addresses.find((address) => !isPublicAddress(address))
+  return internal ? `${host} resolves to ${internal}, which is not a public address` : null
+}
+
+async function resolveAll(host: string, opts: SendOptions, signal: AbortSignal): Promise<string[]> {
+  if (!opts.dnsServers.length) return (await lookup(host, { all: true })).map((a) => a.address)
+  const resolver = new Resolver({ timeout: opts.timeoutMs, tries: 1 })
+  resolver.setServers([...opts.dnsServers])
+  signal.addEventListener('abort', () => resolver.cancel(), { once: true })
+  const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)])
+  const addresses = answers.flatMap((a) => (a.status === 'fulfilled' ? a.value : []))
+  if (addresses.length) return addresses
+  const failure = answers.map((a) => (a.status === 'rejected' ? errorCode(a.reason) : undefined)).find((c) => c && !EMPTY_ANSWERS.has(c))
+  throw new Error(failure ? `resolving ${host} failed: ${failure}` : `${host} has no address`)
+}
+
+function requestHead(target: URL, headers: Record<string, string>, body: string): string {
+  const given = Object.entries(headers)
+  for (const [name, value] of given) {
+    if (!HEADER_NAME.test(name) || /[\r\n\0]/.test(value)) throw new Error(`invalid header ${JSON.stringify(name)}`)
+    if (TRANSPORT_HEADERS.has(name.toLowerCase())) throw new Error(`header ${name} is set by the transport`)
+  }
+  const replaced = new Set(given.map(([name]) => name.toLowerCase()))
+  return [
+    `POST ${target.pathname}${target.search} HTTP/1.1`,
+    `Host: ${target.host}`,
+    ...(replaced.has('content-type') ? [] : ['Content-Type: application/json']),
+    `Content-Length: ${Buffer.byteLength(body, 'utf8')}`,
+    ...(replaced.has('user-agent') ? [] : ['User-Agent: Kurz-Webhooks/1.0']),
+    'Connection: close',
+    ...given.map(([name, value]) => `${name}: ${value}`),
+  ].join('\r\n') + '\r\n\r\n'
+}
+
+/** Sends the request to `address` and settles with the final status code; the socket is always destroyed. */
+function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const host = bareHost(target)
+    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80)
+    // servername makes TLS check the certificate against the hostname, not the address we dialled.
+    const socket: Socket = target.protocol === 'https:'
+      ? connectTls({ host: address, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: true })
+      : connectTcp({ host: address, port })
+    const settle = (outcome: () => void) => {
+      signal.removeEventListener('abort', onAbort)
+      socket.destroy()
+      outcome()
+    }
+    const onAbort = () => settle(() => reject(new Error('aborted')))
+    signal.addEventListener('abort', onAbort, { once: true })
+    let head = ''
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1')
+      try {
+        const status = finalStatus(head)
+        if (status !== null) settle(() => resolve(status))
+        else if (head.length > MAX_RESPONSE_HEAD) settle(() => reject(new Error('no status line in the response')))
+      } catch (e) {
+        settle(() => reject(e))
+      }
+    })
+    socket.on('error', (e) => settle(() => reject(e)))
+    socket.on('close', () => settle(() => reject(new Error('connection closed before a status line'))))
+    socket.write(request)
+  })
+}
+
+/** The first non-1xx status, or null while more bytes are needed; throws on a malformed status line. */
+function finalStatus(head: string): number | null {
+  let start = 0
+  for (;;) {
+    const end = head.indexOf('\r\n', start)
+    if (end < 0) return null
+    const line = head.slice(start, end)
+    const match = /^HTTP\/1\.[01] ([1-5]\d\d)(?: [^\r\n]*)?$/.exec(line)
+    if (!match) throw new Error(`malformed status line ${JSON.stringify(line.slice(0, 100))}`)
+    const status = Number(match[1])
+    if (status >= 200) return status
+    // 1xx answers (103 Early Hints) come before the real one: skip their header block.
+    const blockEnd = head.indexOf('\r\n\r\n', start)
+    if (blockEnd < 0) return null
+    start = blockEnd + 4
+  }
+}
+
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1')
+}
+
+function errorCode(e: unknown): string | undefined {
+  return (e as { code?: string } | null)?.code
+}
+
+function describe(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e)
+  const code = errorCode(e)
+  return code && !message.includes(code) ? `${code}: ${message}` : message
+}

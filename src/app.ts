@@ -13,6 +13,7 @@ import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
+import { webhooksPlugin } from './webhooks/index'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
@@ -70,6 +71,7 @@ export function createApp(deps: Deps) {
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))
     .use(domainsPlugin(deps, auth))
+    .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))

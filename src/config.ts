@@ -43,6 +43,13 @@ export type Config = Readonly<{
   /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
   dnsServers: readonly string[]
   trustProxy: boolean
+  webhooks: {
+    /** Also deliver to http:// URLs and to private, loopback and link-local addresses (tests, intranets). */
+    allowPrivate: boolean
+    timeoutMs: number
+    /** How often an instance looks for new events and due deliveries. */
+    pollMs: number
+  }
   smtpUrl: string | null
   mailFrom: string
   logLevel: 'debug' | 'info' | 'warn' | 'error'
@@ -117,6 +124,11 @@ export function loadConfig(env: Env = process.env): Config {
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
     dnsServers: dnsServerList(read.list('DNS_SERVERS')),
     trustProxy: read.bool('TRUST_PROXY', false),
+    webhooks: {
+      allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
+      timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
+      pollMs: read.int('WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    },
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read.str('MAIL_FROM', 'Kurz <no-reply@localhost>'),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),

@@ -4,6 +4,7 @@ import { closeDeps, createDeps } from './deps'
 import { bootstrap } from './accounts/bootstrap'
 import { startServer } from './server'
 import { startScheduler } from './jobs/scheduler'
+import { startWebhookDispatcher } from './webhooks/dispatcher'
 
 let config
 try {
@@ -20,6 +21,7 @@ const deps = await createDeps(config)
 await bootstrap(deps)
 const running = await startServer(deps)
 const stopScheduler = config.cronInternal ? startScheduler(deps) : () => {}
+const stopWebhooks = startWebhookDispatcher(deps)
 deps.log.info('kurz listening', {
   url: running.url,
   baseUrl: config.baseUrl,
@@ -34,6 +36,7 @@ async function shutdown(signal: string) {
   deps.log.info('shutting down', { signal })
   stopScheduler()
   await running.stop()
+  await stopWebhooks()
   await closeDeps(deps)
   process.exit(0)
 }

@@ -126,6 +126,55 @@ export const events = pgTable('events', {
   dispatchedAt: tsz('dispatched_at'),
 }, (t) => [index('events_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`)])
 
+export const deliveryStatusEnum = pgEnum('delivery_status', ['PENDING', 'SUCCESS', 'FAILED'])
+
+/** Where an account's events are sent. The secret signs every delivery; it is shown once. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  description: text('description'),
+  secret: text('secret').notNull(),
+  events: text('events').array().notNull(),
+  isActive: boolean('is_active').notNull().default(true),
+  /** Consecutive failed attempts; a success sets it back to 0. */
+  failureCount: integer('failure_count').notNull().default(0),
+  /** When the current run of failures began; after 10 days of it the endpoint is turned off. */
+  failingSince: tsz('failing_since'),
+  /** Set when delivery turned the endpoint off, not its owner. */
+  disabledReason: text('disabled_reason'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [index('webhook_endpoints_user_idx').on(t.userId)])
+
+/**
+ * One event for one endpoint, with every attempt's outcome. The body is kept as sent, so that a
+ * retry signs and sends the same bytes. Due rows are claimed by moving next_attempt_at forward
+ * (a lease), so instances never send the same attempt twice and a crashed one's claim lapses.
+ */
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: text('id').primaryKey(),
+  endpointId: text('endpoint_id').notNull().references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+  eventId: text('event_id').notNull(),
+  eventType: text('event_type').notNull(),
+  body: text('body').notNull(),
+  status: deliveryStatusEnum('status').notNull().default('PENDING'),
+  httpStatus: integer('http_status'),
+  attemptCount: integer('attempt_count').notNull().default(0),
+  responseTimeMs: integer('response_time_ms'),
+  lastError: text('last_error'),
+  /** Null once the delivery has succeeded or given up. */
+  nextAttemptAt: tsz('next_attempt_at'),
+  createdAt: createdAt(),
+  deliveredAt: tsz('delivered_at'),
+}, (t) => [
+  uniqueIndex('webhook_deliveries_event_key').on(t.endpointId, t.eventId),
+  index('webhook_deliveries_history_idx').on(t.endpointId, t.createdAt, t.id),
+  index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING'`),
+])
+
 export type UserRow = typeof users.$inferSelect
 export type LinkRow = typeof links.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect

@@ -2,13 +2,16 @@
 // per-link counts travel as one JSON parameter, so the statement's size does not grow with the
 // batch's number of parameters.
 import { sql } from 'drizzle-orm'
-import { rowsOf, type Db } from '../db/client'
+import { rowsOf, type Db, type Tx } from '../db/client'
 import { notifyUsageThresholdsOf } from '../plans/thresholds'
 import type { Plan } from '../plans/table'
 import type { LinkCount } from './batch'
 
-/** Also fires plan.limit_warning / plan.limit_reached for clicks, in the same transaction. */
-export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[]): Promise<void> {
+/**
+ * Also fires plan.limit_warning / plan.limit_reached for clicks, and runs `alsoInTx` (the batch's
+ * link.clicked events), in the same transaction.
+ */
+export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[], alsoInTx?: (tx: Tx) => Promise<void>): Promise<void> {
   if (linkCounts.length === 0) return
   const counts = JSON.stringify(linkCounts)
   // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
@@ -28,5 +31,6 @@ export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts:
     on conflict (user_id, period_start) do update set clicks = usage_periods.clicks + excluded.clicks
     returning user_id as "userId", period_start::text as "periodStart"`))
     await notifyUsageThresholdsOf(tx, plans, touched)
+    await alsoInTx?.(tx)
   })
 }

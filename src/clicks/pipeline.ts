@@ -9,6 +9,8 @@ import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
 import { openClickHouse, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
+import { clickFactsOf, clickSubscribers, recordClickEvents } from './click-events'
+import { shortUrlBaseOf } from '../links/service'
 import { WorkerEnricher } from './worker-enricher'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
@@ -40,12 +42,19 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
   })
   await migrated
   const enricher = await WorkerEnricher.open(config.visitorSalt, config.geoipDb)
+  const shortUrlBase = shortUrlBaseOf(config.baseUrl)
   const sink = new ClickHouseSink({
     async insert(batch, token) {
       await (migrated ??= migrate().catch((e) => { migrated = null; throw e }))
       await insertClicks(ch, batch, token)
     },
-    count: (batch) => addClickCounts(db, config.plans, batch.counts),
+    async count(batch) {
+      // One small query a flush; the batch is read back only for accounts that asked.
+      const owners = await clickSubscribers(db)
+      const { facts, skipped } = owners.size ? clickFactsOf(batch.tsv, owners) : { facts: [], skipped: 0 }
+      if (skipped) log.warn('link.clicked events over the per-batch bound were not written', { skipped })
+      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, facts))
+    },
     enricher,
     spill: new SpillLog(spillDir(config.dataDir), log),
     log,

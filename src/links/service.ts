@@ -19,8 +19,11 @@ import { toLink, type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput
 
 type Source = LinkRow['source']
 
-export const shortUrlBase = (deps: Deps) => (domain: string) =>
-  domain ? `${new URL(deps.config.baseUrl).protocol}//${domain}` : deps.config.baseUrl
+/** The origin of a link's short URL: BASE_URL, or its custom domain with BASE_URL's scheme. */
+export const shortUrlBaseOf = (baseUrl: string) => (domain: string) =>
+  domain ? `${new URL(baseUrl).protocol}//${domain}` : baseUrl
+
+export const shortUrlBase = (deps: Deps) => shortUrlBaseOf(deps.config.baseUrl)
 
 export const present = (deps: Deps, row: LinkRow) => toLink(effective(row, deps.now()), shortUrlBase(deps))
 

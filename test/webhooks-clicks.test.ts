@@ -1,0 +1,86 @@
+// link.clicked: from the redirect through the click plane (chDB) and the outbox to an endpoint.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { batchOf, type ClickRow } from '../src/clicks/batch'
+import { CLICK_EVENTS_PER_BATCH, clickFactsOf } from '../src/clicks/click-events'
+import { dispatchWebhooks } from '../src/webhooks/dispatcher'
+import type { Running } from '../src/server'
+import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { createUser } from './support/users'
+import { CHROME, GOOGLEBOT, IPHONE } from './support/clicks'
+import { startReceiver, type Receiver } from './support/webhook-receiver'
+
+describe('link.clicked webhooks', () => {
+  let h: Harness
+  let s: Running
+  let rx: Receiver
+  beforeAll(async () => {
+    rx = startReceiver()
+    h = await createHarness({ clickhouse: true, env: { TRUST_PROXY: 'true', CLICK_FLUSH_MS: '60000', WEBHOOK_ALLOW_PRIVATE: 'true' } })
+    s = await h.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await h.close()
+    rx.close()
+  })
+  const click = (slug: string, ua: string, ip: string, referer = '') =>
+    fetch(`${s.url}/${slug}`, { redirect: 'manual', headers: { 'user-agent': ua, 'x-forwarded-for': ip, ...(referer ? { referer } : {}) } })
+
+  test("each human click of a subscriber's link is announced once, enriched; bots and other accounts are not", async () => {
+    const hook = await h.api('POST', '/api/v1/webhooks', { body: { url: rx.url, events: ['link.clicked'] } })
+    expect(hook.status).toBe(201)
+    const link = await h.createLink({ url: 'https://example.com/clicked', slug: 'wh-clicked' })
+    const other = await createUser(h)
+    const theirs = await h.api('POST', '/api/v1/links', { key: other.key, body: { url: 'https://example.com/theirs', slug: 'wh-theirs' } })
+    expect(theirs.status).toBe(201)
+
+    expect((await click('wh-clicked', CHROME, '8.8.8.8', 'https://www.twitter.com/post/1')).status).toBe(302)
+    expect((await click('wh-clicked', IPHONE, '81.2.69.160')).status).toBe(302)
+    expect((await click('wh-clicked', GOOGLEBOT, '66.249.66.1')).status).toBe(302)
+    expect((await click('wh-theirs', CHROME, '8.8.4.4')).status).toBe(302)
+    await h.deps.clicks.flush()
+    await dispatchWebhooks(h.deps)
+    await h.deps.clicks.flush() // nothing new: nothing announced twice
+    await dispatchWebhooks(h.deps)
+
+    const got = rx.received.map((r) => r.json)
+    expect(got.map((e) => e.event)).toEqual(['link.clicked', 'link.clicked'])
+    const byDevice = Object.fromEntries(got.map((e) => [e.data.device, e.data]))
+    expect(byDevice.desktop).toMatchObject({
+      shortCode: 'wh-clicked', shortUrl: link.shortUrl, originalUrl: 'https://example.com/clicked',
+      country: 'US', browser: 'Chrome', referrer: 'twitter.com',
+    })
+    expect(byDevice.mobile).toMatchObject({ shortCode: 'wh-clicked', country: 'GB', browser: 'Mobile Safari' })
+    for (const e of got) expect(Math.abs(Date.parse(e.data.clickedAt) - Date.now())).toBeLessThan(60_000)
+  })
+})
+
+describe('reading link.clicked facts from a batch', () => {
+  const row = (over: Partial<ClickRow>): ClickRow => ({
+    event_id: crypto.randomUUID(), ts: Date.UTC(2026, 10, 22, 8, 0, 0, 123), owner_id: 'usr_a', link_id: 'lnk_a', domain: '',
+    country: 'DE', city: 'Berlin', device: 'desktop', browser: 'Firefox', os: 'Linux', referrer_host: '',
+    utm_source: '', utm_medium: '', utm_campaign: '', is_bot: 0, bot_reason: '', visitor_hash: 1, ...over,
+  })
+
+  test('takes only the subscribers\' human clicks, with escaped text restored', () => {
+    const batch = batchOf([
+      row({ city: 'Tab\there', referrer_host: 'back\\slash.example' }),
+      row({ owner_id: 'usr_b' }),
+      row({ is_bot: 1, bot_reason: 'ua' }),
+    ])
+    const { facts, skipped } = clickFactsOf(batch.tsv, new Set(['usr_a']))
+    expect(skipped).toBe(0)
+    expect(facts).toEqual([{
+      linkId: 'lnk_a', ownerId: 'usr_a', clickedAt: '2026-11-22T08:00:00.123Z',
+      country: 'DE', city: 'Tab\there', device: 'desktop', browser: 'Firefox', referrer: 'back\\slash.example',
+    }])
+  })
+
+  test(`announces at most ${CLICK_EVENTS_PER_BATCH} clicks per account and batch, and says how many it left out`, () => {
+    const rows = Array.from({ length: CLICK_EVENTS_PER_BATCH + 5 }, () => row({}))
+    rows.push(row({ owner_id: 'usr_b' }))
+    const { facts, skipped } = clickFactsOf(batchOf(rows).tsv, new Set(['usr_a', 'usr_b']))
+    expect(facts.filter((f) => f.ownerId === 'usr_a')).toHaveLength(CLICK_EVENTS_PER_BATCH)
+    expect(facts.filter((f) => f.ownerId === 'usr_b')).toHaveLength(1)
+    expect(skipped).toBe(5)
+  })
+})

@@ -8,8 +8,10 @@ import { newId } from '../shared/ids'
 import { recordAttempt, sendSigned } from './attempt'
 
 const EVENTS_PER_PASS = 200
-const DELIVERIES_PER_CLAIM = 20
-const CLAIMS_PER_PASS = 10
+/** Sent at once: a slow endpoint holds one of these for up to WEBHOOK_TIMEOUT_MS, not the rest. */
+const DELIVERIES_PER_CLAIM = 50
+/** A pass keeps claiming while whole claims come back, for at most this long. */
+const PASS_BUDGET_MS = 30_000
 /** Longer than an attempt can take (timeout and bookkeeping): a crashed instance's claim lapses after it. */
 const LEASE_MS = 60_000
 
@@ -28,11 +30,12 @@ export async function dispatchWebhooks(deps: Deps): Promise<{ events: number; at
     fanned += n
   } while (n === EVENTS_PER_PASS)
   let attempts = 0
-  for (let i = 0; i < CLAIMS_PER_PASS; i++) {
+  const started = performance.now()
+  for (;;) {
     const due = await claimDue(deps)
     await Promise.all(due.map((d) => attemptClaimed(deps, d)))
     attempts += due.length
-    if (due.length < DELIVERIES_PER_CLAIM) break
+    if (due.length < DELIVERIES_PER_CLAIM || performance.now() - started > PASS_BUDGET_MS) break
   }
   return { events: fanned, attempts }
 }

@@ -228,6 +228,20 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(d.error).toContain('timeout')
     })
 
+    test('/metrics counts attempts and failed attempts', async () => {
+      const metric = async (name: string) => Number((await (await h.app.handle(new Request('http://kurz.test/metrics'))).text()).match(new RegExp(`^${name} (\\d+)$`, 'm'))![1])
+      const [attempts, failed] = [await metric('kurz_webhook_attempts_total'), await metric('kurz_webhook_attempts_failed_total')]
+      await registered()
+      rx.answer = 500
+      await h.createLink({ url: 'https://example.com/metrics-1' })
+      await dispatchWebhooks(h.deps)
+      rx.answer = 200
+      await h.createLink({ url: 'https://example.com/metrics-2' })
+      await dispatchWebhooks(h.deps)
+      expect(await metric('kurz_webhook_attempts_total')).toBe(attempts + 2)
+      expect(await metric('kurz_webhook_attempts_failed_total')).toBe(failed + 1)
+    })
+
     test('a redirect is not followed: it counts as a failure', async () => {
       const w = await registered()
       rx.answer = 302

@@ -11,6 +11,7 @@ import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { clickFactsOf, clickSubscribers, recordClickEvents } from './click-events'
 import { shortUrlBaseOf } from '../links/service'
+import { counters } from '../ops/metrics'
 import { WorkerEnricher } from './worker-enricher'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
@@ -52,7 +53,10 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       // One small query a flush; the batch is read back only for accounts that asked.
       const owners = await clickSubscribers(db)
       const { facts, skipped } = owners.size ? clickFactsOf(batch.tsv, owners) : { facts: [], skipped: 0 }
-      if (skipped) log.warn('link.clicked events over the per-batch bound were not written', { skipped })
+      if (skipped) {
+        counters.clickEventsSkipped += skipped
+        log.warn('link.clicked events over the per-batch bound were not written', { skipped })
+      }
       await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, facts))
     },
     enricher,

@@ -5,6 +5,10 @@ export const counters = {
   redirects: 0,
   redirectMisses: 0,
   redirectSlowPath: 0,
+  webhookAttempts: 0,
+  webhookAttemptsFailed: 0,
+  /** link.clicked events over the per-batch bound, not written. */
+  clickEventsSkipped: 0,
 }
 
 export function metricsText(deps: Deps): string {
@@ -13,6 +17,9 @@ export function metricsText(deps: Deps): string {
     '# TYPE kurz_redirects_total counter', `kurz_redirects_total ${counters.redirects}`,
     '# TYPE kurz_redirect_not_found_total counter', `kurz_redirect_not_found_total ${counters.redirectMisses}`,
     '# TYPE kurz_redirect_cache_miss_total counter', `kurz_redirect_cache_miss_total ${counters.redirectSlowPath}`,
+    '# TYPE kurz_webhook_attempts_total counter', `kurz_webhook_attempts_total ${counters.webhookAttempts}`,
+    '# TYPE kurz_webhook_attempts_failed_total counter', `kurz_webhook_attempts_failed_total ${counters.webhookAttemptsFailed}`,
+    '# TYPE kurz_click_events_skipped_total counter', `kurz_click_events_skipped_total ${counters.clickEventsSkipped}`,
     '# TYPE kurz_link_cache_entries gauge', `kurz_link_cache_entries ${deps.linkCache.size}`,
     '# TYPE kurz_link_cache_hot_entries gauge', `kurz_link_cache_hot_entries ${deps.linkCache.hotSize}`,
     '# TYPE kurz_link_cache_arena_bytes gauge', `kurz_link_cache_arena_bytes ${deps.linkCache.arenaBytes}`,

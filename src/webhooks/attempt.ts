@@ -3,6 +3,7 @@
 import { eq, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from '../db/schema'
+import { counters } from '../ops/metrics'
 import { signDelivery } from './sign'
 import { postWebhook, type SendResult } from './send'
 
@@ -41,6 +42,8 @@ export async function recordAttempt(
   const now = deps.now()
   const attempts = d.attemptCount + 1
   const ok = succeeded(result)
+  counters.webhookAttempts++
+  if (!ok) counters.webhookAttemptsFailed++
   const delay = opts.retry && !ok ? RETRY_DELAYS_S[attempts - 1] : undefined
   const [row] = await deps.db.update(webhookDeliveries).set({
     status: ok ? 'SUCCESS' : delay === undefined ? 'FAILED' : 'PENDING',

@@ -1,7 +1,10 @@
 // link.clicked: from the redirect through the click plane (chDB) and the outbox to an endpoint.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { batchOf, type ClickRow } from '../src/clicks/batch'
-import { CLICK_EVENTS_PER_BATCH, clickFactsOf } from '../src/clicks/click-events'
+import { eq } from 'drizzle-orm'
+import { CLICK_EVENTS_PER_BATCH, clickFactsOf, recordClickEvents, type ClickFact } from '../src/clicks/click-events'
+import { events, links } from '../src/db/schema'
+import { shortUrlBaseOf } from '../src/links/service'
 import { dispatchWebhooks } from '../src/webhooks/dispatcher'
 import type { Running } from '../src/server'
 import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
@@ -45,12 +48,32 @@ describe('link.clicked webhooks', () => {
     const got = rx.received.map((r) => r.json)
     expect(got.map((e) => e.event)).toEqual(['link.clicked', 'link.clicked'])
     const byDevice = Object.fromEntries(got.map((e) => [e.data.device, e.data]))
-    expect(byDevice.desktop).toMatchObject({
+    expect(byDevice.Desktop).toMatchObject({
       shortCode: 'wh-clicked', shortUrl: link.shortUrl, originalUrl: 'https://example.com/clicked',
-      country: 'US', browser: 'Chrome', referrer: 'twitter.com',
+      country: 'United States', countryCode: 'US', browser: 'Chrome', referrer: 'twitter.com',
     })
-    expect(byDevice.mobile).toMatchObject({ shortCode: 'wh-clicked', country: 'GB', browser: 'Mobile Safari' })
+    expect(byDevice.Mobile).toMatchObject({ shortCode: 'wh-clicked', country: 'United Kingdom', countryCode: 'GB', browser: 'Mobile Safari' })
     for (const e of got) expect(Math.abs(Date.parse(e.data.clickedAt) - Date.now())).toBeLessThan(60_000)
+  })
+})
+
+describe('link.clicked events of a replayed batch', () => {
+  let h: Harness
+  beforeAll(async () => { h = await createHarness() }, SETUP_TIMEOUT)
+  afterAll(() => h.close())
+
+  test('a batch counted twice (a replay after a lost acknowledgement) writes each click event once', async () => {
+    const link = await h.createLink({ url: 'https://example.com/replayed' })
+    const [{ ownerId }] = await h.deps.db.select({ ownerId: links.userId }).from(links).where(eq(links.id, link.id))
+    const facts: ClickFact[] = [crypto.randomUUID(), crypto.randomUUID()].map((clickId) => ({
+      clickId, linkId: link.id, ownerId, clickedAt: new Date().toISOString(),
+      country: 'Germany', countryCode: 'DE', city: '', device: 'Desktop', browser: 'Firefox', referrer: '',
+    }))
+    const base = shortUrlBaseOf(h.config.baseUrl)
+    for (let i = 0; i < 2; i++) await h.deps.db.transaction((tx) => recordClickEvents(tx, base, facts))
+    const written = await h.deps.db.select().from(events).where(eq(events.type, 'link.clicked'))
+    expect(written.map((e) => e.id).sort()).toEqual(facts.map((f) => `evt_${f.clickId}`).sort())
+    expect(written[0].data).toMatchObject({ shortCode: link.shortCode, shortUrl: link.shortUrl, country: 'Germany' })
   })
 })
 
@@ -70,8 +93,8 @@ describe('reading link.clicked facts from a batch', () => {
     const { facts, skipped } = clickFactsOf(batch.tsv, new Set(['usr_a']))
     expect(skipped).toBe(0)
     expect(facts).toEqual([{
-      linkId: 'lnk_a', ownerId: 'usr_a', clickedAt: '2026-11-22T08:00:00.123Z',
-      country: 'DE', city: 'Tab\there', device: 'desktop', browser: 'Firefox', referrer: 'back\\slash.example',
+      clickId: expect.any(String), linkId: 'lnk_a', ownerId: 'usr_a', clickedAt: '2026-11-22T08:00:00.123Z',
+      country: 'Germany', countryCode: 'DE', city: 'Tab\there', device: 'Desktop', browser: 'Firefox', referrer: 'back\\slash.example',
     }])
   })
 

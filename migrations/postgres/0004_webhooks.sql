@@ -11,6 +11,7 @@ CREATE TABLE "webhook_deliveries" (
 	"response_time_ms" integer,
 	"last_error" text,
 	"next_attempt_at" timestamp with time zone,
+	"claimed_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"delivered_at" timestamp with time zone
 );
@@ -25,6 +26,7 @@ CREATE TABLE "webhook_endpoints" (
 	"is_active" boolean DEFAULT true NOT NULL,
 	"failure_count" integer DEFAULT 0 NOT NULL,
 	"failing_since" timestamp with time zone,
+	"last_failed_at" timestamp with time zone,
 	"disabled_reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -35,4 +37,8 @@ ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_user_id_users_
 CREATE UNIQUE INDEX "webhook_deliveries_event_key" ON "webhook_deliveries" USING btree ("endpoint_id","event_id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_history_idx" ON "webhook_deliveries" USING btree ("endpoint_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE status = 'PENDING';--> statement-breakpoint
-CREATE INDEX "webhook_endpoints_user_idx" ON "webhook_endpoints" USING btree ("user_id");
+CREATE INDEX "webhook_deliveries_created_idx" ON "webhook_deliveries" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "webhook_endpoints_user_idx" ON "webhook_endpoints" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "events_dispatched_idx" ON "events" USING btree ("dispatched_at");--> statement-breakpoint
+-- Events written before webhooks existed have no endpoint to go to: the dispatcher need not read them.
+UPDATE "events" SET "dispatched_at" = now() WHERE "dispatched_at" IS NULL;

@@ -4,8 +4,7 @@
 // not announce its clicks twice.
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client'
-import { links, webhookEndpoints } from '../db/schema'
-import { recordEvents } from '../events/outbox'
+import { events, links, webhookEndpoints } from '../db/schema'
 import { toLink } from '../links/model'
 import { COLUMNS } from './batch'
 
@@ -13,9 +12,22 @@ import { COLUMNS } from './batch'
 export const CLICK_EVENTS_PER_BATCH = 1000
 
 export type ClickFact = {
+  /** The click's own id: its event is `evt_<clickId>`, written once however often the batch is replayed. */
+  clickId: string
   linkId: string; ownerId: string; clickedAt: string
-  country: string; city: string; device: string; browser: string; referrer: string
+  country: string; countryCode: string; city: string; device: string; browser: string; referrer: string
 }
+
+// Seed 002 names countries ("Pakistan") and capitalises devices ("Mobile"); the store keeps codes.
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
+const countryName = (code: string) => {
+  try {
+    return code ? regionNames.of(code) ?? code : ''
+  } catch {
+    return code
+  }
+}
+const capitalised = (v: string) => v.charAt(0).toUpperCase() + v.slice(1)
 
 const col = Object.fromEntries(COLUMNS.map((name, i) => [name, i])) as Record<(typeof COLUMNS)[number], number>
 const UNESCAPED: Record<string, string> = { t: '\t', n: '\n', r: '\r', '\\': '\\' }
@@ -43,9 +55,9 @@ export function clickFactsOf(tsv: Uint8Array, owners: ReadonlySet<string>): { fa
     }
     taken.set(f[col.owner_id], n + 1)
     facts.push({
-      linkId: f[col.link_id], ownerId: f[col.owner_id], clickedAt: new Date(Number(f[col.ts]) * 1000).toISOString(),
-      country: f[col.country], city: unescape(f[col.city]), device: f[col.device], browser: f[col.browser],
-      referrer: unescape(f[col.referrer_host]),
+      clickId: f[col.event_id], linkId: f[col.link_id], ownerId: f[col.owner_id], clickedAt: new Date(Number(f[col.ts]) * 1000).toISOString(),
+      country: countryName(f[col.country]), countryCode: f[col.country], city: unescape(f[col.city]),
+      device: capitalised(f[col.device]), browser: f[col.browser], referrer: unescape(f[col.referrer_host]),
     })
   }
   return { facts, skipped }
@@ -62,10 +74,11 @@ const SLICE = 5000
 async function recordSlice(tx: Tx, shortUrlBase: (domain: string) => string, facts: ClickFact[]) {
   const rows = await tx.select().from(links).where(inArray(links.id, [...new Set(facts.map((f) => f.linkId))]))
   const byId = new Map(rows.map((r) => [r.id, toLink(r, shortUrlBase)]))
-  await recordEvents(tx, facts.flatMap((f) => {
-    const link = byId.get(f.linkId)
+  const values = facts.flatMap(({ clickId, linkId, ownerId, ...click }) => {
+    const link = byId.get(linkId)
     if (!link) return []
-    const { linkId, ownerId, ...click } = f
-    return [{ userId: ownerId, type: 'link.clicked' as const, data: { id: linkId, shortCode: link.shortCode, shortUrl: link.shortUrl, originalUrl: link.originalUrl, ...click } }]
-  }))
+    const data = { id: linkId, shortCode: link.shortCode, shortUrl: link.shortUrl, originalUrl: link.originalUrl, ...click }
+    return [{ id: `evt_${clickId}`, userId: ownerId, type: 'link.clicked', data }]
+  })
+  if (values.length) await tx.insert(events).values(values).onConflictDoNothing()
 }

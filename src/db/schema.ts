@@ -124,7 +124,11 @@ export const events = pgTable('events', {
   data: jsonb('data').notNull(),
   createdAt: createdAt(),
   dispatchedAt: tsz('dispatched_at'),
-}, (t) => [index('events_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`)])
+}, (t) => [
+  index('events_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`),
+  // For pruning what was dispatched long ago.
+  index('events_dispatched_idx').on(t.dispatchedAt),
+])
 
 export const deliveryStatusEnum = pgEnum('delivery_status', ['PENDING', 'SUCCESS', 'FAILED'])
 
@@ -141,6 +145,8 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   failureCount: integer('failure_count').notNull().default(0),
   /** When the current run of failures began; after 10 days of it the endpoint is turned off. */
   failingSince: tsz('failing_since'),
+  /** The last failed attempt: a run of failures ends after a day without one. */
+  lastFailedAt: tsz('last_failed_at'),
   /** Set when delivery turned the endpoint off, not its owner. */
   disabledReason: text('disabled_reason'),
   createdAt: createdAt(),
@@ -149,8 +155,9 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
 
 /**
  * One event for one endpoint, with every attempt's outcome. The body is kept as sent, so that a
- * retry signs and sends the same bytes. Due rows are claimed by moving next_attempt_at forward
- * (a lease), so instances never send the same attempt twice and a crashed one's claim lapses.
+ * retry signs and sends the same bytes. An attempt first claims its row with a lease
+ * (claimed_until), and its outcome is written only under that same lease: instances and manual
+ * retries never send the same attempt twice, and a crashed instance's claim lapses.
  */
 export const webhookDeliveries = pgTable('webhook_deliveries', {
   id: text('id').primaryKey(),
@@ -165,12 +172,15 @@ export const webhookDeliveries = pgTable('webhook_deliveries', {
   lastError: text('last_error'),
   /** Null once the delivery has succeeded or given up. */
   nextAttemptAt: tsz('next_attempt_at'),
+  claimedUntil: tsz('claimed_until'),
   createdAt: createdAt(),
   deliveredAt: tsz('delivered_at'),
 }, (t) => [
   uniqueIndex('webhook_deliveries_event_key').on(t.endpointId, t.eventId),
   index('webhook_deliveries_history_idx').on(t.endpointId, t.createdAt, t.id),
   index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'PENDING'`),
+  // For pruning the history.
+  index('webhook_deliveries_created_idx').on(t.createdAt),
 ])
 
 export type UserRow = typeof users.$inferSelect

@@ -13,7 +13,8 @@ const V4_NOT_PUBLIC = [
 // Outside 2000::/3 nothing is global unicast (::, ::1, fc00::/7, fe80::/10 and ff00::/8 all are);
 // the forms that embed an IPv4 address are judged by that address before this rule applies.
 const V6_GLOBAL = range('2000::/3', 128)
-const V6_NOT_PUBLIC = [range('2001:db8::/32', 128)]
+// Documentation (2001:db8::/32, 3fff::/20), Teredo, benchmarking, ORCHIDv2 and SRv6 SIDs.
+const V6_NOT_PUBLIC = ['2001:db8::/32', '3fff::/20', '2001::/32', '2001:2::/48', '2001:20::/28', '5f00::/16'].map((cidr) => range(cidr, 128))
 const V6_EMBEDDING_V4 = ['::ffff:0:0/96', '::/96', '64:ff9b::/96'].map((cidr) => range(cidr, 128))
 const V6_6TO4 = range('2002::/16', 128)
 

@@ -1,25 +1,24 @@
 // Background delivery: events from the outbox become one delivery per subscribed endpoint, and due
 // deliveries are sent. Both steps claim rows in Postgres (SKIP LOCKED, a lease), so any number of
-// instances share the work, and a restart resumes it where it stopped.
-import { and, asc, eq, inArray, isNull, lt, lte, ne } from 'drizzle-orm'
+// instances share the work, and a restart resumes it where it stopped. Leases and due times are
+// read off each instance's clock: instances are expected to keep theirs in step (NTP).
+import { and, asc, eq, inArray, isNull, lt, lte, ne, notInArray, or } from 'drizzle-orm'
 import type { Deps } from '../deps'
-import { events, webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from '../db/schema'
+import { events, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import { newId } from '../shared/ids'
-import { recordAttempt, sendSigned } from './attempt'
+import { claim, recordAttempt, sendSigned, type Claimed } from './attempt'
+import { payloadOf } from './payload'
 
 const EVENTS_PER_PASS = 200
-/** Sent at once: a slow endpoint holds one of these for up to WEBHOOK_TIMEOUT_MS, not the rest. */
-const DELIVERIES_PER_CLAIM = 50
-/** A pass keeps claiming while whole claims come back, for at most this long. */
+/** Attempts under way at once in an instance. */
+const SLOTS = 32
+/**
+ * Of those, at most this many for one endpoint: a hanging endpoint holds that many slots for
+ * WEBHOOK_TIMEOUT_MS, and the others go on serving everyone else.
+ */
+const PER_ENDPOINT = 8
+/** A pass keeps sending while deliveries are due, for at most this long. */
 const PASS_BUDGET_MS = 30_000
-/** Longer than an attempt can take (timeout and bookkeeping): a crashed instance's claim lapses after it. */
-const LEASE_MS = 60_000
-
-type StoredEvent = typeof events.$inferSelect
-
-/** The body every endpoint receives for an event: `{ id, event, timestamp, data }`. */
-export const payloadOf = (e: Pick<StoredEvent, 'id' | 'type' | 'createdAt' | 'data'>) =>
-  JSON.stringify({ id: e.id, event: e.type, timestamp: e.createdAt.toISOString(), data: e.data })
 
 /** One pass: fan out what the outbox holds, then send what is due. */
 export async function dispatchWebhooks(deps: Deps): Promise<{ events: number; attempts: number }> {
@@ -29,15 +28,7 @@ export async function dispatchWebhooks(deps: Deps): Promise<{ events: number; at
     n = await fanOutEvents(deps)
     fanned += n
   } while (n === EVENTS_PER_PASS)
-  let attempts = 0
-  const started = performance.now()
-  for (;;) {
-    const due = await claimDue(deps)
-    await Promise.all(due.map((d) => attemptClaimed(deps, d)))
-    attempts += due.length
-    if (due.length < DELIVERIES_PER_CLAIM || performance.now() - started > PASS_BUDGET_MS) break
-  }
-  return { events: fanned, attempts }
+  return { events: fanned, attempts: await sendDue(deps) }
 }
 
 /**
@@ -64,30 +55,57 @@ export async function fanOutEvents(deps: Deps): Promise<number> {
   })
 }
 
-/** Claims due deliveries by moving their next attempt a lease ahead; the attempt then sets it. */
-async function claimDue(deps: Deps): Promise<WebhookDeliveryRow[]> {
-  const now = deps.now()
-  const d = webhookDeliveries
-  const due = deps.db.select({ id: d.id }).from(d)
-    .where(and(eq(d.status, 'PENDING'), lte(d.nextAttemptAt, now)))
-    .orderBy(asc(d.nextAttemptAt)).limit(DELIVERIES_PER_CLAIM).for('update', { skipLocked: true })
-  return deps.db.update(d).set({ nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-    .where(and(inArray(d.id, due), eq(d.status, 'PENDING'))).returning()
+/** Sends due deliveries in SLOTS parallel loops, each claiming the next one as it frees up. */
+async function sendDue(deps: Deps): Promise<number> {
+  const inFlight = new Map<string, number>()
+  const started = performance.now()
+  let attempts = 0
+  const slot = async () => {
+    while (performance.now() - started < PASS_BUDGET_MS) {
+      const busy = [...inFlight].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
+      const d = await claimDue(deps, busy)
+      if (!d) return
+      inFlight.set(d.endpointId, (inFlight.get(d.endpointId) ?? 0) + 1)
+      try {
+        await attemptClaimed(deps, d)
+      } finally {
+        inFlight.set(d.endpointId, inFlight.get(d.endpointId)! - 1)
+      }
+      attempts++
+    }
+  }
+  await Promise.all(Array.from({ length: SLOTS }, slot))
+  return attempts
 }
 
-async function attemptClaimed(deps: Deps, d: WebhookDeliveryRow) {
+/** The longest-due delivery that no attempt holds, of an endpoint not in `busy`. */
+async function claimDue(deps: Deps, busy: string[]): Promise<Claimed | null> {
+  const now = deps.now()
+  const d = webhookDeliveries
+  // Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT 1): the planner may run such a
+  // sub-select more than once, and the update then claims more rows than it returns.
+  return deps.db.transaction(async (tx) => {
+    const [next] = await tx.select({ id: d.id }).from(d)
+      .where(and(eq(d.status, 'PENDING'), lte(d.nextAttemptAt, now), or(isNull(d.claimedUntil), lte(d.claimedUntil, now)),
+        busy.length ? notInArray(d.endpointId, busy) : undefined))
+      .orderBy(asc(d.nextAttemptAt)).limit(1).for('update', { skipLocked: true })
+    return next ? claim(deps, next.id, eq(d.status, 'PENDING'), tx) : null
+  })
+}
+
+async function attemptClaimed(deps: Deps, d: Claimed) {
   try {
     const [endpoint] = await deps.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, d.endpointId))
     if (!endpoint?.isActive) {
       // Turned off (by its owner or by failing) since the event: what waits for it is dropped.
-      await deps.db.update(webhookDeliveries).set({ status: 'FAILED', nextAttemptAt: null, lastError: 'the endpoint is disabled' })
-        .where(eq(webhookDeliveries.id, d.id))
+      await deps.db.update(webhookDeliveries).set({ status: 'FAILED', nextAttemptAt: null, claimedUntil: null, lastError: 'the endpoint is disabled' })
+        .where(and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.claimedUntil, d.claimedUntil)))
       return
     }
     const result = await sendSigned(deps, endpoint, d)
-    await recordAttempt(deps, d, result, { retry: true, onEndpoint: true })
+    await recordAttempt(deps, d, result, { retry: true })
   } catch (e) {
-    // The lease lapses and the attempt is made again: at least once, never lost.
+    // The claim lapses and the attempt is made again: at least once, never lost.
     deps.log.warn('webhook attempt not recorded', { delivery: d.id, error: String(e) })
   }
 }

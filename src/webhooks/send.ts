@@ -95,7 +95,8 @@ async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promis
 
 function internalAddress(host: string, addresses: string[]): string | null {
   const internal = addresses.find((address) => !isPublicAddress(address))
-  return internal ? `${host} resolves to ${internal}, which is not a public address` : null
+  // (Without the address: an error must not map the deployment's internal names for a caller.)
+  return internal ? `${host} resolves to an address that is not public` : null
 }
 
 async function resolveAll(host: string, opts: SendOptions, signal: AbortSignal): Promise<string[]> {

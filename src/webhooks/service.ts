@@ -1,6 +1,6 @@
 // Webhook endpoints: register (the secret shown once), list, read, change, delete, rotate the
 // secret; a delivery history per endpoint, a manual retry, and a test ping.
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq, ne } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { webhookDeliveries, webhookEndpoints } from '../db/schema'
 import { AppError } from '../errors'
@@ -9,8 +9,8 @@ import { newId } from '../shared/ids'
 import { pageOf, paging } from '../shared/envelope'
 import { newWebhookSecret } from './sign'
 import { checkWebhookTarget } from './send'
-import { failureOf, recordAttempt, sendSigned, succeeded } from './attempt'
-import { payloadOf } from './dispatcher'
+import { claim, failureOf, recordAttempt, sendSigned, succeeded } from './attempt'
+import { payloadOf } from './payload'
 import { toDelivery, toEndpoint, type CreateWebhookInput, type DeliveriesQuery, type UpdateWebhookInput } from './model'
 
 /** Each endpoint multiplies every event; an account needs a handful. */
@@ -38,13 +38,15 @@ export async function getWebhook(deps: Deps, caller: Caller, id: string) {
 }
 
 export async function updateWebhook(deps: Deps, caller: Caller, id: string, input: UpdateWebhookInput) {
-  await ownEndpoint(deps, caller, id)
+  const was = await ownEndpoint(deps, caller, id)
+  const switched = input.isActive !== undefined && input.isActive !== was.isActive
   const changes = {
     ...(input.url !== undefined ? { url: await checkedUrl(deps, input.url) } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.events !== undefined ? { events: [...new Set(input.events)] } : {}),
-    // Switched on or off by its owner: a fresh start, and no reason of ours to show.
-    ...(input.isActive !== undefined ? { isActive: input.isActive, failureCount: 0, failingSince: null, disabledReason: null } : {}),
+    // Switched on or off by its owner: a fresh start, and no reason of ours to show. (Sent
+    // unchanged, as a client sending the whole object back does, it changes nothing.)
+    ...(switched ? { isActive: input.isActive, failureCount: 0, failingSince: null, lastFailedAt: null, disabledReason: null } : {}),
   }
   const [row] = await deps.db.update(webhookEndpoints).set({ ...changes, updatedAt: deps.now() })
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, caller.userId))).returning()
@@ -80,35 +82,39 @@ export async function listDeliveries(deps: Deps, caller: Caller, id: string, que
 }
 
 /**
- * Sends the delivery again now, whatever its state, and answers the outcome. A pending one that
- * fails keeps its schedule; a failed one stays failed. (Receivers deduplicate by webhook-id: a
- * retry that meets the dispatcher's own attempt may arrive twice.)
+ * Sends a pending or failed delivery again now and answers the outcome: a success ends it; a
+ * failure of a pending one is scheduled again like any failed attempt, a failed one stays failed.
  */
 export async function retryDelivery(deps: Deps, caller: Caller, id: string, deliveryId: string) {
   const endpoint = await ownEndpoint(deps, caller, id)
-  const [d] = await deps.db.select().from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.endpointId, id)))
-  if (!d) throw new AppError('NOT_FOUND', 'Delivery not found', { deliveryId })
-  const result = await sendSigned(deps, endpoint, d)
-  const row = await recordAttempt(deps, d, result, { retry: d.status === 'PENDING', onEndpoint: true })
-  return { success: true as const, data: toDelivery(row) }
+  const d = webhookDeliveries
+  const [found] = await deps.db.select({ status: d.status }).from(d).where(and(eq(d.id, deliveryId), eq(d.endpointId, id)))
+  if (!found) throw new AppError('NOT_FOUND', 'Delivery not found', { deliveryId })
+  if (found.status === 'SUCCESS') throw new AppError('CONFLICT', 'This delivery has already succeeded', { deliveryId })
+  const claimed = await claim(deps, deliveryId, ne(d.status, 'SUCCESS'))
+  if (!claimed) throw new AppError('CONFLICT', 'An attempt of this delivery is under way; try again shortly', { deliveryId })
+  const result = await sendSigned(deps, endpoint, claimed)
+  const row = await recordAttempt(deps, claimed, result, { retry: claimed.status === 'PENDING' })
+  return { success: true as const, data: toDelivery(row ?? claimed) }
 }
 
-/** A `ping` event sent now, recorded in the history, never retried nor held against the endpoint. */
+/** A `ping` event sent now and recorded with its outcome: never retried, never held against the endpoint. */
 export async function testWebhook(deps: Deps, caller: Caller, id: string) {
   const endpoint = await ownEndpoint(deps, caller, id)
   const event = { id: newId('evt'), type: 'ping', createdAt: deps.now(), data: { webhookId: id, message: 'A test event from Kurz' } }
+  const message = { eventId: event.id, eventType: event.type, body: payloadOf(event) }
+  const result = await sendSigned(deps, endpoint, message)
+  const ok = succeeded(result)
   const [d] = await deps.db.insert(webhookDeliveries).values({
-    id: newId('dlv'), endpointId: id, eventId: event.id, eventType: event.type, body: payloadOf(event), nextAttemptAt: null,
+    id: newId('dlv'), endpointId: id, ...message, status: ok ? 'SUCCESS' : 'FAILED', httpStatus: result.httpStatus,
+    attemptCount: 1, responseTimeMs: result.responseTimeMs, lastError: ok ? null : failureOf(result), deliveredAt: ok ? deps.now() : null,
   }).returning()
-  const result = await sendSigned(deps, endpoint, d)
-  await recordAttempt(deps, d, result, { retry: false, onEndpoint: false })
   return {
     success: true as const,
     data: {
       httpStatus: result.httpStatus,
       responseTime: result.responseTimeMs,
-      message: succeeded(result) ? 'Test delivery successful' : `Test delivery failed: ${failureOf(result)}`,
+      message: ok ? 'Test delivery successful' : `Test delivery failed: ${failureOf(result)}`,
       deliveryId: d.id,
     },
   }

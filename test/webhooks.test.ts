@@ -7,7 +7,7 @@ import { createUser } from './support/users'
 import { startReceiver, type Received, type Receiver } from './support/webhook-receiver'
 import { dispatchWebhooks, fanOutEvents, HISTORY_MS, pruneWebhookHistory, startWebhookDispatcher } from '../src/webhooks/dispatcher'
 import { DISABLE_AFTER_MS, RETRY_DELAYS_S } from '../src/webhooks/attempt'
-import { events, webhookEndpoints } from '../src/db/schema'
+import { events, webhookDeliveries, webhookEndpoints } from '../src/db/schema'
 
 /** What a receiver does with seed 002's recipe: HMAC-SHA256 of "t.body" keyed by the secret, hex. */
 function seedRecipeAccepts(r: Received, secret: string): boolean {
@@ -315,6 +315,23 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(rx.received).toHaveLength(2)
       const missing = await h.api('POST', `/api/v1/webhooks/${w.id}/deliveries/dlv_nope/retry`)
       expect(missing.status).toBe(404)
+      const again = await h.api('POST', `/api/v1/webhooks/${w.id}/deliveries/${d.id}/retry`)
+      expect(again.status).toBe(409)
+      expect(rx.received).toHaveLength(2)
+    })
+
+    test('a manual retry of a delivery whose attempt is under way is refused, and nothing is sent twice', async () => {
+      const w = await registered()
+      rx.answer = 500
+      await h.createLink({ url: 'https://example.com/under-way' })
+      await dispatchWebhooks(h.deps)
+      const [d] = (await deliveries(w.id)).content
+      // As the dispatcher's claim leaves it while it sends.
+      await h.deps.db.update(webhookDeliveries).set({ claimedUntil: new Date(clock + 60_000) }).where(eq(webhookDeliveries.id, d.id))
+      const r = await h.api('POST', `/api/v1/webhooks/${w.id}/deliveries/${d.id}/retry`)
+      expect(r.status).toBe(409)
+      expect(r.body.error.code).toBe('CONFLICT')
+      expect(rx.received).toHaveLength(1)
     })
 
     test('a test sends a signed ping, answers status and time, and does not count against the endpoint', async () => {
@@ -427,4 +444,42 @@ describe.if(engines.includes('postgres'))('webhooks on two instances', () => {
     expect(ids).toHaveLength(30)
     expect(new Set(ids).size).toBe(30)
   })
+})
+
+describe('a slow endpoint and everyone else', () => {
+  let h: Harness
+  let slow: Receiver
+  let fast: Receiver
+  beforeAll(async () => {
+    slow = startReceiver()
+    fast = startReceiver()
+    slow.answer = 'hang'
+    h = await createHarness({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_POLL_MS: '50' } })
+  }, SETUP_TIMEOUT)
+  afterAll(async () => {
+    await h.close()
+    slow.close()
+    fast.close()
+  })
+
+  test("another account's events go out while an attempt waits on a hanging endpoint", async () => {
+    const other = await createUser(h)
+    expect((await h.api('POST', '/api/v1/webhooks', { body: { url: slow.url, events: ['link.created'] } })).status).toBe(201)
+    expect((await h.api('POST', '/api/v1/webhooks', { key: other.key, body: { url: fast.url, events: ['link.created'] } })).status).toBe(201)
+    const stop = startWebhookDispatcher(h.deps)
+    try {
+      await h.createLink({ url: 'https://example.com/to-the-slow-one' })
+      while (slow.received.length === 0) await Bun.sleep(20)
+      expect((await h.api('POST', '/api/v1/links', { key: other.key, body: { url: 'https://example.com/to-the-fast-one' } })).status).toBe(201)
+      const deadline = Date.now() + 10_000
+      while (fast.received.length === 0 && Date.now() < deadline) await Bun.sleep(20)
+      expect(fast.received).toHaveLength(1)
+      // The slow endpoint's attempt was still under way (it ends at the 5 s time-out).
+      const [slowOne] = await h.deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.eventType, 'link.created')).orderBy(webhookDeliveries.createdAt).limit(1)
+      expect(slowOne).toMatchObject({ attemptCount: 0, status: 'PENDING' })
+      expect(slowOne.claimedUntil).not.toBeNull()
+    } finally {
+      await stop()
+    }
+  }, 30_000)
 })

@@ -17,18 +17,86 @@ const SLOTS = 32
  * WEBHOOK_TIMEOUT_MS, and the others go on serving everyone else.
  */
 const PER_ENDPOINT = 8
-/** A pass keeps sending while deliveries are due, for at most this long. */
-const PASS_BUDGET_MS = 30_000
 
-/** One pass: fan out what the outbox holds, then send what is due. */
+/** One whole pass, waited for: fan out what the outbox holds, and send all that is due. */
 export async function dispatchWebhooks(deps: Deps): Promise<{ events: number; attempts: number }> {
-  let fanned = 0
-  let n: number
-  do {
-    n = await fanOutEvents(deps)
-    fanned += n
-  } while (n === EVENTS_PER_PASS)
-  return { events: fanned, attempts: await sendDue(deps) }
+  const dispatcher = new WebhookDispatcher(deps)
+  const events = await dispatcher.tick()
+  await dispatcher.drain()
+  return { events, attempts: dispatcher.attempts }
+}
+
+/**
+ * Each tick fans out the outbox and fills the free slots with due deliveries; it does not wait for
+ * them, and each attempt that ends claims the next. So a slow endpoint holds at most PER_ENDPOINT
+ * slots for WEBHOOK_TIMEOUT_MS, and new events of everyone else go out on the next tick.
+ */
+export class WebhookDispatcher {
+  attempts = 0
+  private readonly perEndpoint = new Map<string, number>()
+  private readonly underWay = new Set<Promise<void>>()
+  private filling = false
+  private refill = false
+  private stopped = false
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Returns how many events it fanned out. */
+  async tick(): Promise<number> {
+    let fanned = 0
+    let n: number
+    do {
+      n = await fanOutEvents(this.deps)
+      fanned += n
+    } while (n === EVENTS_PER_PASS)
+    await this.fill()
+    return fanned
+  }
+
+  /** Waits until no attempt is under way (attempts that end start the next due ones meanwhile). */
+  async drain(): Promise<void> {
+    while (this.underWay.size) await Promise.all(this.underWay)
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.drain()
+  }
+
+  private async fill(): Promise<void> {
+    if (this.filling) {
+      this.refill = true
+      return
+    }
+    this.filling = true
+    try {
+      do {
+        this.refill = false
+        while (!this.stopped && this.underWay.size < SLOTS) {
+          const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
+          const d = await claimDue(this.deps, busy)
+          if (!d) break
+          this.start(d)
+        }
+      } while (this.refill && !this.stopped)
+    } finally {
+      this.filling = false
+    }
+  }
+
+  private start(d: Claimed) {
+    const endpoint = d.endpointId
+    this.perEndpoint.set(endpoint, (this.perEndpoint.get(endpoint) ?? 0) + 1)
+    const attempt: Promise<void> = attemptClaimed(this.deps, d).finally(() => {
+      this.attempts++
+      this.underWay.delete(attempt)
+      const left = this.perEndpoint.get(endpoint)! - 1
+      if (left) this.perEndpoint.set(endpoint, left)
+      else this.perEndpoint.delete(endpoint)
+      if (!this.stopped) void this.fill().catch((e) => this.deps.log.warn('webhook dispatch failed', { error: String(e) }))
+    })
+    this.underWay.add(attempt)
+  }
 }
 
 /**
@@ -53,29 +121,6 @@ export async function fanOutEvents(deps: Deps): Promise<number> {
     await tx.update(events).set({ dispatchedAt: now }).where(inArray(events.id, batch.map((e) => e.id)))
     return batch.length
   })
-}
-
-/** Sends due deliveries in SLOTS parallel loops, each claiming the next one as it frees up. */
-async function sendDue(deps: Deps): Promise<number> {
-  const inFlight = new Map<string, number>()
-  const started = performance.now()
-  let attempts = 0
-  const slot = async () => {
-    while (performance.now() - started < PASS_BUDGET_MS) {
-      const busy = [...inFlight].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
-      const d = await claimDue(deps, busy)
-      if (!d) return
-      inFlight.set(d.endpointId, (inFlight.get(d.endpointId) ?? 0) + 1)
-      try {
-        await attemptClaimed(deps, d)
-      } finally {
-        inFlight.set(d.endpointId, inFlight.get(d.endpointId)! - 1)
-      }
-      attempts++
-    }
-  }
-  await Promise.all(Array.from({ length: SLOTS }, slot))
-  return attempts
 }
 
 /** The longest-due delivery that no attempt holds, of an endpoint not in `busy`. */
@@ -120,25 +165,27 @@ export async function pruneWebhookHistory(deps: Deps): Promise<void> {
   await deps.db.delete(events).where(lt(events.dispatchedAt, before))
 }
 
-/** Runs a pass every WEBHOOK_POLL_MS; returns a stop function that waits for the pass under way. */
+/** Ticks every WEBHOOK_POLL_MS; returns a stop function that waits for the attempts under way. */
 export function startWebhookDispatcher(deps: Deps): () => Promise<void> {
-  let running: Promise<unknown> | null = null
+  const dispatcher = new WebhookDispatcher(deps)
+  let ticking: Promise<unknown> | null = null
   let prunedAt = 0
-  const pass = async () => {
-    await dispatchWebhooks(deps)
+  const tick = async () => {
+    await dispatcher.tick()
     if (deps.now().getTime() - prunedAt < PRUNE_EVERY_MS) return
     prunedAt = deps.now().getTime()
     await pruneWebhookHistory(deps)
   }
   const timer = setInterval(() => {
-    if (running) return
-    running = pass()
+    if (ticking) return
+    ticking = tick()
       .catch((e) => deps.log.warn('webhook dispatch failed', { error: String(e) }))
-      .finally(() => { running = null })
+      .finally(() => { ticking = null })
   }, deps.config.webhooks.pollMs)
   timer.unref()
   return async () => {
     clearInterval(timer)
-    await running
+    await ticking
+    await dispatcher.stop()
   }
 }

@@ -14,6 +14,7 @@ import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
+import { nulField } from './shared/nul'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
@@ -52,6 +53,10 @@ export function createApp(deps: Deps) {
       const requestId = newId('req')
       deps.log.error('unhandled error', { requestId, method: request.method, url: request.url, error: String(error), stack: (error as Error)?.stack })
       return fail(500, 'INTERNAL', 'Internal error', { requestId })
+    })
+    .onTransform({ as: 'global' }, ({ params, query, body }) => {
+      const field = nulField(params, '') ?? nulField(query, '') ?? nulField(body, '')
+      if (field !== null) throw new AppError('VALIDATION_ERROR', `${field || 'body'} must not contain NUL characters`, { field: field || 'body' })
     })
     .use(cors({ origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: '*' }))
     .use(openapi({

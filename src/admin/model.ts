@@ -1,13 +1,10 @@
 // Schemas of the admin user routes, and the row → API mapper (no hash, no TOTP secret).
 import { t, type Static } from 'elysia'
 import type { UserRow } from '../db/schema'
-import { ok, page } from '../shared/envelope'
+import { ok, page, pagingQuery } from '../shared/envelope'
 
 export const listQuery = t.Object({
-  page: t.Optional(t.Integer({ minimum: 0 })),
-  size: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100 })),
-  offset: t.Optional(t.Integer({ minimum: 0 })),
+  ...pagingQuery,
   search: t.Optional(t.String({ maxLength: 254 })),
 })
 export type ListUsersQuery = Static<typeof listQuery>

@@ -28,10 +28,11 @@ export const queryInt = (field: string, minimum: number, maximum?: number) =>
 
 /** page,size and limit,offset as API.md's Conventions describe them. */
 export const pagingQuery = {
-  page: queryInt('page', 0),
+  // Bounded so that page × size stays a whole number the database takes (1e20 overflowed it).
+  page: queryInt('page', 0, 1_000_000),
   size: queryInt('size', 1, 100),
   limit: queryInt('limit', 1, 100),
-  offset: queryInt('offset', 0),
+  offset: queryInt('offset', 0, 100_000_000),
 }
 
 export type Paging = { offset: number; size: number; page: number; limitStyle: boolean }

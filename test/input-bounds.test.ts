@@ -1,0 +1,46 @@
+// Input the database cannot take is refused up front with a 400 naming the field, never a 500:
+// U+0000 in text (PostgreSQL text cannot hold it), and paging past what an offset can be.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
+
+describe('input the database cannot take', () => {
+  let h: Harness
+  beforeAll(async () => { h = await createHarness() }, SETUP_TIMEOUT)
+  afterAll(() => h.close())
+
+  test.each([
+    ['a path id', 'GET', '/api/v1/webhooks/whk_a%00b', undefined, 'id'],
+    ['a link id', 'DELETE', '/api/v1/links/a%00b', undefined, 'idOrSlug'],
+    ['a query parameter', 'GET', '/api/v1/links?search=a%00b', undefined, 'search'],
+    ['a body field', 'POST', '/api/v1/keys', { name: 'a\u0000b' }, 'name'],
+    ['a field deep in a bulk body', 'POST', '/api/v1/links/bulk', { links: [{ url: 'https://example.com/nul-ok' }, { url: 'https://example.com/nul', title: 'a\u0000b' }] }, 'links.1.title'],
+    ['a login email, without credentials', 'POST', '/api/auth/login', { email: 'a\u0000b@x.test', password: '12345678' }, 'email'],
+  ])('in %s is a 400 VALIDATION_ERROR naming the field', async (_, method, path, body, field) => {
+    const r = await h.api(method, path, { body, ...(path.startsWith('/api/auth') ? { key: null } : {}) })
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field })
+  })
+
+  test.each([
+    ['/api/v1/links?page=99999999999999999999', 'page'],
+    ['/api/v1/links?offset=1e20&limit=1', 'offset'],
+    ['/api/v1/webhooks/whk_x/deliveries?page=1000001', 'page'],
+    ['/api/v1/admin/users?offset=99999999999999999999', 'offset'],
+  ])('%s is a 400 VALIDATION_ERROR naming the field', async (path, field) => {
+    const r = await h.api('GET', path)
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field })
+  })
+
+  test('the last page that can be asked for answers, empty', async () => {
+    const r = await h.api('GET', '/api/v1/links?page=1000000&size=100')
+    expect(r.status).toBe(200)
+    expect(r.body.data.content).toEqual([])
+  })
+
+  test('a bulk request refused for a NUL writes none of its links', async () => {
+    await h.api('POST', '/api/v1/links/bulk', { body: { links: [{ url: 'https://example.com/nul-first' }, { url: 'https://example.com/x', title: '\u0000' }] } })
+    const list = await h.api('GET', '/api/v1/links?search=nul-first')
+    expect(list.body.data.total).toBe(0)
+  })
+})

@@ -145,6 +145,16 @@ describe.each(engines)('accounts on %s', (engine) => {
     expect(head).toBeTruthy()
   })
 
+  test('2FA cannot be set up, enabled or disabled with an API key: only when signed in', async () => {
+    for (const path of ['/api/auth/2fa/setup', '/api/auth/2fa/enable', '/api/auth/2fa/disable']) {
+      const r = await h.api('POST', path, { body: { code: '123456' } })
+      expect(r.status).toBe(403)
+      expect(r.body.error.code).toBe('FORBIDDEN')
+    }
+    const [admin] = await h.deps.db.select().from(users).where(eq(users.email, h.adminEmail))
+    expect(admin).toMatchObject({ totpSecret: null, totpEnabled: false })
+  })
+
   test('2FA: setup, enable, then login needs NEEDS_2FA / INVALID_2FA_CODE, and a code works once', async () => {
     await registered('totp@x.test')
     const session = await post('/api/auth/login', { email: 'totp@x.test', password: 'correct-horse-1' })

@@ -7,7 +7,12 @@ import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp'
 
+/**
+ * The account signed in with its password (a JWT), never an API key: 2FA guards that login, and a
+ * key (possibly a script's, or leaked) must not be able to lock the owner out of it.
+ */
 async function userOf(deps: Deps, caller: Caller): Promise<UserRow> {
+  if (caller.keyId !== null) throw new AppError('FORBIDDEN', 'Two-factor authentication is managed when signed in (a JWT), not with an API key')
   const [row] = await deps.db.select().from(users).where(eq(users.id, caller.userId))
   if (!row) throw new AppError('UNAUTHORIZED', 'The account no longer exists')
   return row

@@ -58,7 +58,11 @@ export function createApp(deps: Deps) {
       const field = nulField(params, '') ?? nulField(query, '') ?? nulField(body, '')
       if (field !== null) throw new AppError('VALIDATION_ERROR', `${field || 'body'} must not contain NUL characters`, { field: field || 'body' })
     })
-    .use(cors({ origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: '*' }))
+    .use(cors({
+      origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: '*',
+      // So that browser code can read the rate-limit headers API.md promises on every answer.
+      exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
+    }))
     .use(openapi({
       path: '/docs',
       specPath: '/openapi.json',

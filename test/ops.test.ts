@@ -66,6 +66,13 @@ describe('operations', () => {
     const err = await h.api('GET', '/api/v1/links', { key: null, headers: { origin: 'https://app.example' } })
     expect(err.headers.get('access-control-allow-origin')).toBe('*')
   })
+
+  test('browsers may read the rate-limit headers', async () => {
+    const r = await h.api('GET', '/api/v1/links', { headers: { origin: 'https://app.example' } })
+    expect(r.headers.get('x-ratelimit-limit')).not.toBeNull()
+    const exposed = (r.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/)
+    expect(exposed).toEqual(expect.arrayContaining(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after']))
+  })
 })
 
 describe('process', () => {

@@ -98,7 +98,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     expect((await go('/r-changed')).headers.get('location')).toBe('https://example.com/v2')
   })
 
-  test('a single-use link redirects exactly once under concurrent clicks, then 410', async () => {
+  test('a single-use link redirects exactly once under concurrent clicks, then 410; link.used and link.disabled fire once', async () => {
     await h.createLink({ url: 'https://example.com/once', slug: 'r-once', singleUse: true })
     const before = sink.count
     const answers = await Promise.all(Array.from({ length: 25 }, () => go('/r-once').then((r) => r.status)))
@@ -109,6 +109,8 @@ describe.each(engines)('redirects on %s', (engine) => {
     expect(detail.body.data.status).toBe('USED')
     const events = await h.deps.db.query.events.findMany()
     expect(events.filter((e) => e.type === 'link.used' && (e.data as any).shortCode === 'r-once')).toHaveLength(1)
+    const disabled = events.filter((e) => e.type === 'link.disabled' && (e.data as any).shortCode === 'r-once')
+    expect(disabled.map((e) => (e.data as any).reason)).toEqual(['single_use'])
   })
 
   test('HEAD does not use up a single-use link', async () => {

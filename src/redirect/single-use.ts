@@ -16,7 +16,11 @@ export async function consumeSingleUse(deps: Deps, linkId: string): Promise<bool
       .where(and(eq(links.id, linkId), eq(links.status, 'ACTIVE'), eq(links.singleUse, true),
         or(isNull(links.expiresAt), gt(links.expiresAt, now))))
       .returning()
-    if (row) await recordEvents(tx, [linkEvent(deps, 'link.used', row, { usedAt: now.toISOString() })])
+    // Seed 002: link.disabled fires too when a link is "auto-disabled after single use".
+    if (row) await recordEvents(tx, [
+      linkEvent(deps, 'link.used', row, { usedAt: now.toISOString() }),
+      linkEvent(deps, 'link.disabled', row, { reason: 'single_use', disabledAt: now.toISOString() }),
+    ])
     return row
   })
   if (row) await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))

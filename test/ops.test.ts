@@ -26,8 +26,14 @@ describe('operations', () => {
     const r = await h.api('GET', '/openapi.json', { key: null })
     expect(r.status).toBe(200)
     const paths = r.body.paths
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/links/', '/api/v1/links/{idOrSlug}', '/api/v1/links/bulk', '/api/v1/links/bulk-action']))
-    const created = paths['/api/v1/links/'].post.responses['201'].content['application/json'].schema
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining([
+      '/api/v1/links', '/api/v1/links/{idOrSlug}', '/api/v1/links/bulk', '/api/v1/links/bulk-action',
+      '/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/webhooks/{id}/deliveries',
+      '/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry', '/api/v1/webhooks/{id}/test',
+    ]))
+    // The paths as API.md writes them: no trailing slash (both forms answer).
+    expect(Object.keys(paths).filter((p) => p.length > 1 && p.endsWith('/'))).toEqual([])
+    const created = paths['/api/v1/links'].post.responses['201'].content['application/json'].schema
     expect(Object.keys(created.properties.data.properties)).toEqual(expect.arrayContaining(['shortCode', 'slug', 'clicks', 'usedCount', 'status', 'isActive']))
   })
 

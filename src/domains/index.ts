@@ -10,9 +10,9 @@ import { createBody, idParam, responses } from './model'
 export function domainsPlugin(deps: Deps, auth: AuthPlugin) {
   return new Elysia({ name: 'kurz.domains', prefix: '/api/v1/domains', detail: { tags: ['Domains'] } })
     .use(auth)
-    .post('/', ({ body, caller, status }) => createDomain(deps, caller, body).then((r) => status(201, r)),
+    .post('', ({ body, caller, status }) => createDomain(deps, caller, body).then((r) => status(201, r)),
       { auth: true, body: createBody, response: { 201: responses.one, ...errorSchemas } })
-    .get('/', ({ caller }) => listDomains(deps, caller),
+    .get('', ({ caller }) => listDomains(deps, caller),
       { auth: true, response: { 200: responses.list, ...errorSchemas } })
     .get('/:id', ({ params, caller }) => getDomain(deps, caller, params.id),
       { auth: true, params: idParam, response: { 200: responses.one, ...errorSchemas } })

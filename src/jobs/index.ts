@@ -14,6 +14,6 @@ const response = { 200: ok(t.Object({ task: t.String(), results: t.Record(t.Stri
 
 export function cronPlugin(deps: Deps) {
   return new Elysia({ name: 'kurz.cron', prefix: '/api/cron', detail: { tags: ['Scheduled jobs'] } })
-    .get('/', ({ query, request }) => runCron(deps, query, request.headers), { query, response })
-    .post('/', ({ query, request }) => runCron(deps, query, request.headers), { query, response })
+    .get('', ({ query, request }) => runCron(deps, query, request.headers), { query, response })
+    .post('', ({ query, request }) => runCron(deps, query, request.headers), { query, response })
 }

@@ -9,9 +9,9 @@ import { createBody, idParams, responses } from './model'
 export function keysPlugin(deps: Deps, auth: AuthPlugin) {
   return new Elysia({ name: 'kurz.keys', prefix: '/api/v1/keys', detail: { tags: ['API keys'] } })
     .use(auth)
-    .post('/', ({ body, caller, status }) => createKey(deps, caller, body.name).then((r) => status(201, r)),
+    .post('', ({ body, caller, status }) => createKey(deps, caller, body.name).then((r) => status(201, r)),
       { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
-    .get('/', ({ caller }) => listKeys(deps, caller),
+    .get('', ({ caller }) => listKeys(deps, caller),
       { auth: true, response: { 200: responses.list, ...errorSchemas } })
     .delete('/:id', ({ params, caller }) => deleteKey(deps, caller, params.id),
       { auth: true, params: idParams, response: { 200: responses.deleted, ...errorSchemas } })

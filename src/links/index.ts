@@ -13,9 +13,9 @@ const idParam = t.Object({ idOrSlug: t.String({ minLength: 1, maxLength: 200 }) 
 export function linksPlugin(deps: Deps, auth: AuthPlugin) {
   return new Elysia({ name: 'kurz.links', prefix: '/api/v1/links', detail: { tags: ['Links'] } })
     .use(auth)
-    .post('/', ({ body, caller, status }) => createLink(deps, caller, body).then((r) => status(201, r)),
+    .post('', ({ body, caller, status }) => createLink(deps, caller, body).then((r) => status(201, r)),
       { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
-    .get('/', ({ query, caller }) => listLinks(deps, caller, query),
+    .get('', ({ query, caller }) => listLinks(deps, caller, query),
       { auth: true, query: listQuery, response: { 200: responses.list, ...errorSchemas } })
     .post('/bulk', ({ body, caller }) => bulkCreate(deps, caller, body.links),
       { auth: true, body: bulkBody, response: { 200: responses.bulk, ...errorSchemas } })

@@ -13,9 +13,9 @@ export function webhooksPlugin(deps: Deps, auth: AuthPlugin) {
   const update = { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...errorSchemas } } as const
   return new Elysia({ name: 'kurz.webhooks', prefix: '/api/v1/webhooks', detail: { tags: ['Webhooks'] } })
     .use(auth)
-    .post('/', ({ body, caller, status }) => createWebhook(deps, caller, body).then((r) => status(201, r)),
+    .post('', ({ body, caller, status }) => createWebhook(deps, caller, body).then((r) => status(201, r)),
       { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
-    .get('/', ({ caller }) => listWebhooks(deps, caller),
+    .get('', ({ caller }) => listWebhooks(deps, caller),
       { auth: true, response: { 200: responses.list, ...errorSchemas } })
     .get('/:id', ({ params, caller }) => getWebhook(deps, caller, params.id),
       { auth: true, params: idParam, response: { 200: responses.one, ...errorSchemas } })

@@ -15,6 +15,7 @@ import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
+import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
@@ -40,9 +41,9 @@ export function createApp(deps: Deps) {
         case 'VALIDATION': {
           const custom = error.customError as { field?: string; message?: string } | undefined
           if (custom?.field) return fail(400, 'VALIDATION_ERROR', custom.message ?? `${custom.field} is invalid`, { field: custom.field, in: error.type })
-          const first = error.all[0] as { path?: string; message?: string; summary?: string } | undefined
+          const first = error.all[0] as (ValueError & { path?: string }) | undefined
           const field = first?.path?.replace(/^\//, '').replace(/\//g, '.') || error.type
-          return fail(400, 'VALIDATION_ERROR', `${field}: ${first?.summary ?? first?.message ?? 'is invalid'}`, { field, in: error.type })
+          return fail(400, 'VALIDATION_ERROR', `${field}: ${validationMessage(first)}`, { field, in: error.type })
         }
         case 'PARSE':
           return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })

@@ -1,9 +1,9 @@
-// Input the database cannot take is refused up front with a 400 naming the field, never a 500:
-// U+0000 in text (PostgreSQL text cannot hold it), and paging past what an offset can be.
+// Bad input is a 400 naming the field and saying what is allowed, never a 500: U+0000 in text
+// (PostgreSQL text cannot hold it), paging past what an offset can be, enums and lengths.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
 
-describe('input the database cannot take', () => {
+describe('bad input', () => {
   let h: Harness
   beforeAll(async () => { h = await createHarness() }, SETUP_TIMEOUT)
   afterAll(() => h.close())
@@ -36,6 +36,16 @@ describe('input the database cannot take', () => {
     const r = await h.api('GET', '/api/v1/links?page=1000000&size=100')
     expect(r.status).toBe(200)
     expect(r.body.data.content).toEqual([])
+  })
+
+  test.each([
+    ['an unknown enum value lists the allowed ones', 'GET', '/api/v1/links?status=NOPE', undefined, 'status: must be one of ACTIVE, EXPIRED, USED, DISABLED, ALL'],
+    ['an unknown event type lists them', 'POST', '/api/v1/webhooks', { url: 'https://x.example/h', events: ['nope'] }, 'events.0: must be one of link.created, link.clicked, link.expired, link.used, link.deleted, link.disabled, plan.limit_warning, plan.limit_reached, subscription.created, report.weekly, ping'],
+    ['a too long optional text gives its bound', 'POST', '/api/v1/links', { url: 'https://x.example/a', title: 'x'.repeat(201) }, 'title: must be at most 200 characters'],
+  ])('%s', async (_, method, path, body, message) => {
+    const r = await h.api(method, path, { body })
+    expect(r.status).toBe(400)
+    expect(r.body.error.message).toBe(message)
   })
 
   test('a bulk request refused for a NUL writes none of its links', async () => {

@@ -260,6 +260,14 @@ describe('postWebhook', () => {
     expect(server.seen[0].headers.host).toBe(`hooks.kurz.test:${server.port}`)
   })
 
+  test('an address that refuses the connection is passed over for the next one the DNS servers gave', async () => {
+    const server = serve(() => new Response('ok'))
+    dns.a.set('two.kurz.test', ['127.0.0.2', '127.0.0.1']) // nothing listens on 127.0.0.2
+    const result = await postWebhook(`http://two.kurz.test:${server.port}/in`, {}, '{}', open({ dnsServers: [dns.address] }))
+    expect(result).toMatchObject({ httpStatus: 200, error: null })
+    expect(server.seen).toHaveLength(1)
+  })
+
   test('without allowPrivate, an http URL to a loopback address is refused', async () => {
     const server = serve(() => new Response('ok'))
     const result = await postWebhook(`http://127.0.0.1:${server.port}/`, {}, '{}', strict())

@@ -21,6 +21,8 @@ const MAX_RESPONSE_HEAD = 16 * 1024
 // Written by the transport: a caller's value would break the request's framing.
 const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+/** Failures to connect, before a byte is sent: the next address may answer. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT'])
 /** No such name, or no record of that type: an empty answer, not a failure. */
 const EMPTY_ANSWERS = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN'])
 
@@ -74,8 +76,19 @@ async function deliver(target: URL, headers: Record<string, string>, body: strin
   const addresses = isIP(host) ? [host] : await resolveAll(host, opts, signal)
   const refused = opts.allowPrivate ? null : internalAddress(host, addresses)
   if (refused) throw new Error(refused)
-  if (signal.aborted) throw new Error('aborted') // timed out while resolving: connecting now would outlive the call
-  return exchange(target, addresses[0], request, signal)
+  // Each checked address in turn while one cannot be reached (an AAAA on a host without IPv6,
+  // say); never after a connection was made, so nothing is sent twice.
+  let unreachable: unknown
+  for (const address of addresses) {
+    if (signal.aborted) throw new Error('aborted') // timed out: connecting now would outlive the call
+    try {
+      return await exchange(target, address, request, signal)
+    } catch (e) {
+      if (!UNREACHABLE.has(errorCode(e) ?? '')) throw e
+      unreachable = e
+    }
+  }
+  throw unreachable
 }
 
 /** Runs `work` against a deadline; whatever it leaves running is told to stop through the signal. */

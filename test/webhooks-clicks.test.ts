@@ -1,8 +1,14 @@
 // link.clicked: from the redirect through the click plane (chDB) and the outbox to an endpoint.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { batchOf, type ClickRow } from '../src/clicks/batch'
+import { batchOf, mergeBatches, type ClickRow, type EnrichedBatch } from '../src/clicks/batch'
 import { eq } from 'drizzle-orm'
-import { CLICK_EVENTS_PER_BATCH, clickFactsOf, recordClickEvents, type ClickFact } from '../src/clicks/click-events'
+import { recordClickEvents } from '../src/clicks/click-events'
+import { CLICK_EVENTS_PER_BATCH, type ClickFact } from '../src/clicks/click-facts'
+import { SpillLog } from '../src/clicks/spill'
+import { silentLogger } from '../src/shared/log'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { events, links } from '../src/db/schema'
 import { shortUrlBaseOf } from '../src/links/service'
 import { dispatchWebhooks } from '../src/webhooks/dispatcher'
@@ -77,33 +83,44 @@ describe('link.clicked events of a replayed batch', () => {
   })
 })
 
-describe('reading link.clicked facts from a batch', () => {
+describe('link.clicked facts in an enriched batch', () => {
   const row = (over: Partial<ClickRow>): ClickRow => ({
     event_id: crypto.randomUUID(), ts: Date.UTC(2026, 10, 22, 8, 0, 0, 123), owner_id: 'usr_a', link_id: 'lnk_a', domain: '',
     country: 'DE', city: 'Berlin', device: 'desktop', browser: 'Firefox', os: 'Linux', referrer_host: '',
     utm_source: '', utm_medium: '', utm_campaign: '', is_bot: 0, bot_reason: '', visitor_hash: 1, ...over,
   })
 
-  test('takes only the subscribers\' human clicks, with escaped text restored', () => {
-    const batch = batchOf([
-      row({ city: 'Tab\there', referrer_host: 'back\\slash.example' }),
-      row({ owner_id: 'usr_b' }),
-      row({ is_bot: 1, bot_reason: 'ua' }),
-    ])
-    const { facts, skipped } = clickFactsOf(batch.tsv, new Set(['usr_a']))
-    expect(skipped).toBe(0)
-    expect(facts).toEqual([{
-      clickId: expect.any(String), linkId: 'lnk_a', ownerId: 'usr_a', clickedAt: '2026-11-22T08:00:00.123Z',
+  test("hold only the announced accounts' human clicks, and travel with the batch through the spill", async () => {
+    const clicks = [row({ city: 'Tab\there', referrer_host: 'back\\slash.example' }), row({ owner_id: 'usr_b' }), row({ is_bot: 1, bot_reason: 'ua' })]
+    const batch = batchOf(clicks, new Set(['usr_a']))
+    expect(batch.facts).toEqual([{
+      clickId: clicks[0].event_id, linkId: 'lnk_a', ownerId: 'usr_a', clickedAt: '2026-11-22T08:00:00.123Z',
       country: 'Germany', countryCode: 'DE', city: 'Tab\there', device: 'Desktop', browser: 'Firefox', referrer: 'back\\slash.example',
     }])
+    expect(batchOf(clicks).facts).toEqual([])
+    const dir = mkdtempSync(join(tmpdir(), 'kurz-facts-spill-'))
+    try {
+      const spill = new SpillLog(dir, silentLogger)
+      await spill.append({ token: 't1', counted: false, ...batch })
+      const replayed: EnrichedBatch[] = []
+      await spill.replay(async (b) => { replayed.push(b) })
+      expect(replayed.map((b) => b.facts)).toEqual([batch.facts])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
-  test(`announces at most ${CLICK_EVENTS_PER_BATCH} clicks per account and batch, and says how many it left out`, () => {
+  test(`at most ${CLICK_EVENTS_PER_BATCH} are announced per account and batch, in a chunk and across chunks, and the rest are counted`, () => {
+    const announced = new Set(['usr_a', 'usr_b'])
     const rows = Array.from({ length: CLICK_EVENTS_PER_BATCH + 5 }, () => row({}))
     rows.push(row({ owner_id: 'usr_b' }))
-    const { facts, skipped } = clickFactsOf(batchOf(rows).tsv, new Set(['usr_a', 'usr_b']))
-    expect(facts.filter((f) => f.ownerId === 'usr_a')).toHaveLength(CLICK_EVENTS_PER_BATCH)
-    expect(facts.filter((f) => f.ownerId === 'usr_b')).toHaveLength(1)
-    expect(skipped).toBe(5)
+    const one = batchOf(rows, announced)
+    expect(one.facts.filter((f) => f.ownerId === 'usr_a')).toHaveLength(CLICK_EVENTS_PER_BATCH)
+    expect(one.facts.filter((f) => f.ownerId === 'usr_b')).toHaveLength(1)
+    expect(one.factsSkipped).toBe(5)
+    const merged = mergeBatches([one, batchOf([row({}), row({ owner_id: 'usr_b' })], announced)])
+    expect(merged.facts.filter((f) => f.ownerId === 'usr_a')).toHaveLength(CLICK_EVENTS_PER_BATCH)
+    expect(merged.facts.filter((f) => f.ownerId === 'usr_b')).toHaveLength(2)
+    expect(merged.factsSkipped).toBe(6)
   })
 })

@@ -2,6 +2,7 @@
 // TabSeparated bytes for the one ClickHouse insert (transferred from the enrichment worker, not
 // copied), per-link counts for Postgres.
 import { currentPeriod } from '../plans/period'
+import { boundedFacts, clickFactsOf, type ClickFact } from './click-facts'
 
 /** One ClickHouse row of the `clicks` table. */
 export type ClickRow = {
@@ -34,6 +35,10 @@ export type EnrichedBatch = {
   tsv: Uint8Array
   /** Clicks per link and billing month (a batch can straddle a month boundary). */
   counts: LinkCount[]
+  /** The clicks that link.clicked webhooks announce (of the accounts subscribed when enriched). */
+  facts: ClickFact[]
+  /** Those left out over the per-account bound. */
+  factsSkipped: number
 }
 
 /**
@@ -81,8 +86,13 @@ export function countByLink(rows: ClickRow[]): LinkCount[] {
 
 const utf8 = new TextEncoder()
 
+const NO_ONE: ReadonlySet<string> = new Set()
+
 /** (A fresh ArrayBuffer, never a pooled one: the worker transfers it.) */
-export const batchOf = (rows: ClickRow[]): EnrichedBatch => ({ size: rows.length, tsv: utf8.encode(toTsv(rows)), counts: countByLink(rows) })
+export function batchOf(rows: ClickRow[], announced: ReadonlySet<string> = NO_ONE): EnrichedBatch {
+  const { facts, skipped } = boundedFacts(clickFactsOf(rows, announced))
+  return { size: rows.length, tsv: utf8.encode(toTsv(rows)), counts: countByLink(rows), facts, factsSkipped: skipped }
+}
 
 /** One batch from several enriched in turn: the bytes end to end, the counts added up. */
 export function mergeBatches(parts: EnrichedBatch[]): EnrichedBatch {
@@ -100,5 +110,9 @@ export function mergeBatches(parts: EnrichedBatch[]): EnrichedBatch {
       else counts.set(key, { ...c })
     }
   }
-  return { size: parts.reduce((n, p) => n + p.size, 0), tsv, counts: [...counts.values()] }
+  const { facts, skipped } = boundedFacts(parts.flatMap((p) => p.facts))
+  return {
+    size: parts.reduce((n, p) => n + p.size, 0), tsv, counts: [...counts.values()],
+    facts, factsSkipped: parts.reduce((n, p) => n + p.factsSkipped, skipped),
+  }
 }

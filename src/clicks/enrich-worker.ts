@@ -16,7 +16,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       return reply({ type: 'ready' })
     }
     if (!enricher) throw new Error('enrichment worker used before init')
-    const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[])
+    const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[], new Set(msg.announced))
     // The bytes move to the redirect thread without a copy.
     self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {

@@ -12,7 +12,8 @@ import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
 
 /** Turns raw clicks into a batch ready for ClickHouse and the counters. */
 export interface BatchEnricher {
-  enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch>
+  /** `announced`: the accounts whose clicks link.clicked webhooks announce (the batch's facts). */
+  enrichBatch(clicks: RawClick[], announced?: ReadonlySet<string>): Promise<EnrichedBatch>
   close?(): Promise<void>
 }
 
@@ -46,8 +47,8 @@ export class Enricher implements BatchEnricher {
     this.geo = paths.map(openGeo)
   }
 
-  async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
-    return batchOf(this.enrichRows(clicks))
+  async enrichBatch(clicks: RawClick[], announced?: ReadonlySet<string>): Promise<EnrichedBatch> {
+    return batchOf(this.enrichRows(clicks), announced)
   }
 
   enrichRows(clicks: RawClick[]): ClickRow[] {

@@ -9,7 +9,7 @@ import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
 import { openClickHouse, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
-import { clickFactsOf, clickSubscribers, recordClickEvents } from './click-events'
+import { clickSubscribers, recordClickEvents } from './click-events'
 import { shortUrlBaseOf } from '../links/service'
 import { counters } from '../ops/metrics'
 import { WorkerEnricher } from './worker-enricher'
@@ -49,15 +49,13 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       await (migrated ??= migrate().catch((e) => { migrated = null; throw e }))
       await insertClicks(ch, batch, token)
     },
+    announced: () => clickSubscribers(db),
     async count(batch) {
-      // One small query a flush; the batch is read back only for accounts that asked.
-      const owners = await clickSubscribers(db)
-      const { facts, skipped } = owners.size ? clickFactsOf(batch.tsv, owners) : { facts: [], skipped: 0 }
-      if (skipped) {
-        counters.clickEventsSkipped += skipped
-        log.warn('link.clicked events over the per-batch bound were not written', { skipped })
+      if (batch.factsSkipped) {
+        counters.clickEventsSkipped += batch.factsSkipped
+        log.warn('link.clicked events over the per-batch bound were not written', { skipped: batch.factsSkipped })
       }
-      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, facts))
+      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts))
     },
     enricher,
     spill: new SpillLog(spillDir(config.dataDir), log),

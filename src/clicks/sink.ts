@@ -70,6 +70,8 @@ export type ClickHouseSinkParts = {
   /** Adds the batch to the Postgres counters, in one statement. */
   count(batch: EnrichedBatch): Promise<void>
   enricher: BatchEnricher
+  /** The accounts whose clicks link.clicked webhooks announce; asked once a drain. */
+  announced?(): Promise<ReadonlySet<string>>
   spill: SpillLog
   log: Logger
   flushMs: number
@@ -97,6 +99,7 @@ export class ClickHouseSink implements ClickSink {
   private retryMs = 500
   private spillPending = true // until a replay finds the spill empty
   private closed = false
+  private announced: ReadonlySet<string> = new Set()
 
   constructor(private readonly p: ClickHouseSinkParts) {
     this.buffer = new ClickBuffer({
@@ -150,11 +153,15 @@ export class ClickHouseSink implements ClickSink {
     // next flush, instead of following each insert with another tiny one (each insert has a
     // fixed cost of tens of ms in the engine; see bench/clicks/insert-cost.ts).
     let left = this.buffer.size
+    if (left > 0 && this.p.announced) {
+      // (A failed look-up keeps the last answer: announcing is not worth holding clicks back.)
+      this.announced = await this.p.announced().catch(() => this.announced)
+    }
     const takeNext = () => {
       if (left <= 0 || this.buffer.size === 0) return null
       const clicks = this.buffer.take(Math.min(left, this.p.batchMax))
       left -= clicks.length
-      return this.p.enricher.enrichBatch(clicks)
+      return this.p.enricher.enrichBatch(clicks, this.announced)
     }
     // Pipelined: the next batch is enriched while the engine stores the previous one.
     let next = takeNext()
@@ -219,7 +226,7 @@ export class ClickHouseSink implements ClickSink {
   private spillOverflow(clicks: RawClick[]) {
     this.p.log.warn('click buffer full; spilling', { clicks: clicks.length })
     this.overflow = this.overflow.then(async () => {
-      const batch = await this.p.enricher.enrichBatch(clicks)
+      const batch = await this.p.enricher.enrichBatch(clicks, this.announced)
       await this.toSpill({ token: Bun.randomUUIDv7(), counted: false, ...batch })
     }).catch((e) => this.p.log.error('click overflow could not be spilled', { error: String(e) }))
   }

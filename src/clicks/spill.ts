@@ -14,7 +14,8 @@ export type SpilledBatch = EnrichedBatch & {
   counted: boolean
 }
 
-type SpilledLine = Omit<SpilledBatch, 'tsv'> & { tsv: string }
+/** (Lines written before link.clicked existed carry no facts.) */
+type SpilledLine = Omit<SpilledBatch, 'tsv' | 'facts' | 'factsSkipped'> & { tsv: string } & Partial<Pick<SpilledBatch, 'facts' | 'factsSkipped'>>
 const text = new TextDecoder()
 const bytes = new TextEncoder()
 
@@ -81,7 +82,7 @@ export class SpillLog {
   private parse(line: string, file: string, index: number, last: boolean): SpilledBatch | null {
     try {
       const b = JSON.parse(line) as SpilledLine | LegacyLine
-      if (typeof b.token === 'string' && 'tsv' in b && typeof b.tsv === 'string' && Array.isArray(b.counts)) return { ...b, tsv: bytes.encode(b.tsv) }
+      if (typeof b.token === 'string' && 'tsv' in b && typeof b.tsv === 'string' && Array.isArray(b.counts)) return { ...b, tsv: bytes.encode(b.tsv), facts: b.facts ?? [], factsSkipped: b.factsSkipped ?? 0 }
       if (typeof b.token === 'string' && 'rows' in b && Array.isArray(b.rows)) return { token: b.token, counted: b.counted, ...batchOf(b.rows) }
     } catch {
       // fall through: a line cut short by a crash mid-write, or damaged on disk

@@ -10,7 +10,7 @@ import { mergeBatches, type EnrichedBatch } from './batch'
 export type ToWorker =
   | { type: 'init'; salt: string; geoipDb: readonly string[] | null }
   /** The clicks as one JSON text: a string crosses threads as one copy, objects are cloned field by field. */
-  | { type: 'enrich'; id: number; clicks: string }
+  | { type: 'enrich'; id: number; clicks: string; announced: string[] }
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; batch: EnrichedBatch }
@@ -37,10 +37,10 @@ export class WorkerEnricher implements BatchEnricher {
     return e
   }
 
-  async enrichBatch(clicks: RawClick[]): Promise<EnrichedBatch> {
+  async enrichBatch(clicks: RawClick[], announced: ReadonlySet<string> = new Set()): Promise<EnrichedBatch> {
     const parts: EnrichedBatch[] = []
-    for (let i = 0; i < clicks.length; i += CHUNK) parts.push(await this.enrichChunk(clicks.slice(i, i + CHUNK)))
-    return parts.length ? mergeBatches(parts) : { size: 0, tsv: new Uint8Array(0), counts: [] }
+    for (let i = 0; i < clicks.length; i += CHUNK) parts.push(await this.enrichChunk(clicks.slice(i, i + CHUNK), announced))
+    return parts.length ? mergeBatches(parts) : { size: 0, tsv: new Uint8Array(0), counts: [], facts: [], factsSkipped: 0 }
   }
 
   async close() {
@@ -50,22 +50,22 @@ export class WorkerEnricher implements BatchEnricher {
     w?.terminate()
   }
 
-  private async enrichChunk(clicks: RawClick[]): Promise<EnrichedBatch> {
+  private async enrichChunk(clicks: RawClick[], announced: ReadonlySet<string>): Promise<EnrichedBatch> {
     try {
-      return await this.inWorker(clicks)
+      return await this.inWorker(clicks, announced)
     } catch {
       this.local ??= new Enricher(this.salt, this.geoipDb)
-      return this.local.enrichBatch(clicks)
+      return this.local.enrichBatch(clicks, announced)
     }
   }
 
-  private async inWorker(clicks: RawClick[]): Promise<EnrichedBatch> {
+  private async inWorker(clicks: RawClick[], announced: ReadonlySet<string>): Promise<EnrichedBatch> {
     await this.start()
     const id = this.nextId++
     return new Promise<EnrichedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.worker!.ref() // an answer is awaited: keep the process alive for it
-      this.worker!.postMessage({ type: 'enrich', id, clicks: JSON.stringify(clicks) } satisfies ToWorker)
+      this.worker!.postMessage({ type: 'enrich', id, clicks: JSON.stringify(clicks), announced: [...announced] } satisfies ToWorker)
     })
   }
 

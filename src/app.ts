@@ -15,6 +15,7 @@ import { adminPlugin } from './admin/index'
 import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
+import { isNonObjectBody } from './shared/json-body'
 import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
@@ -55,7 +56,9 @@ export function createApp(deps: Deps) {
       deps.log.error('unhandled error', { requestId, method: request.method, url: request.url, error: String(error), stack: (error as Error)?.stack })
       return fail(500, 'INTERNAL', 'Internal error', { requestId })
     })
-    .onTransform({ as: 'global' }, ({ params, query, body }) => {
+    .onTransform({ as: 'global' }, ({ params, query, body, request }) => {
+      if (isNonObjectBody(body, request.headers.get('content-type')))
+        throw new AppError('VALIDATION_ERROR', 'The request body must be a JSON object', { field: 'body' })
       const field = nulField(params, '') ?? nulField(query, '') ?? nulField(body, '')
       if (field !== null) throw new AppError('VALIDATION_ERROR', `${field || 'body'} must not contain NUL characters`, { field: field || 'body' })
     })

@@ -48,6 +48,27 @@ describe('bad input', () => {
     expect(r.body.error.message).toBe(message)
   })
 
+  test.each([
+    ['a JSON array', '[]', 'application/json'],
+    ['a JSON string', '"title"', 'application/json'],
+    ['JSON null', 'null', 'application/json'],
+    ['a number', '5', 'application/json'],
+    ['plain text', 'title=x', 'text/plain'],
+  ])('a body that is %s is a 400 VALIDATION_ERROR and changes nothing', async (_, raw, type) => {
+    const made = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/body-shape', title: 'before' } })
+    const r = await h.api('PATCH', `/api/v1/links/${made.body.data.id}`, { body: raw, headers: { 'content-type': type } })
+    expect(r.status).toBe(400)
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field: 'body' })
+    const after = await h.api('GET', `/api/v1/links/${made.body.data.id}`)
+    expect(after.body.data.updatedAt).toBe(made.body.data.updatedAt)
+  })
+
+  test('a POST that carries no body still answers where none is needed', async () => {
+    const made = await h.api('POST', '/api/v1/keys', { body: { name: 'no-body' } })
+    const r = await h.api('POST', `/api/v1/keys/${made.body.data.id}/regenerate`, { headers: { 'content-type': 'application/json' } })
+    expect(r.status).toBe(200)
+  })
+
   test('a bulk request refused for a NUL writes none of its links', async () => {
     await h.api('POST', '/api/v1/links/bulk', { body: { links: [{ url: 'https://example.com/nul-first' }, { url: 'https://example.com/x', title: '\u0000' }] } })
     const list = await h.api('GET', '/api/v1/links?search=nul-first')

@@ -95,7 +95,7 @@ export async function createHarness(opts: HarnessOptions = {}): Promise<Harness>
     async api(method, path, { body, key = adminKey, headers = {} } = {}) {
       const h: Record<string, string> = { ...headers }
       if (key) h.authorization = `Bearer ${key}`
-      if (body !== undefined) h['content-type'] = 'application/json'
+      if (body !== undefined) h['content-type'] ??= 'application/json'
       const res = await app.handle(new Request(`${BASE_URL}${path}`, {
         method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       }))

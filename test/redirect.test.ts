@@ -14,7 +14,7 @@ describe.each(engines)('redirects on %s', (engine) => {
   let sink: CountingSink
   beforeAll(async () => {
     sink = new CountingSink()
-    h = await createHarness({ engine, redis: true, overrides: { clicks: sink } })
+    h = await createHarness({ engine, redis: true, env: { TRUST_PROXY: 'true' }, overrides: { clicks: sink } })
     s = await h.listen()
   }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
@@ -101,14 +101,18 @@ describe.each(engines)('redirects on %s', (engine) => {
   test('a single-use link redirects exactly once under concurrent clicks, then 410; link.used and link.disabled fire once', async () => {
     await h.createLink({ url: 'https://example.com/once', slug: 'r-once', singleUse: true })
     const before = sink.count
-    const answers = await Promise.all(Array.from({ length: 25 }, () => go('/r-once').then((r) => r.status)))
+    const visitor = { 'x-forwarded-for': '8.8.8.8', 'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36' }
+    const answers = await Promise.all(Array.from({ length: 25 }, () => go('/r-once', { headers: visitor }).then((r) => r.status)))
     expect(answers.filter((c) => c === 302)).toHaveLength(1)
     expect(answers.filter((c) => c === 410)).toHaveLength(24)
     expect(sink.count).toBe(before + 1)
     const detail = await h.api('GET', '/api/v1/links/r-once')
     expect(detail.body.data.status).toBe('USED')
     const events = await h.deps.db.query.events.findMany()
-    expect(events.filter((e) => e.type === 'link.used' && (e.data as any).shortCode === 'r-once')).toHaveLength(1)
+    const used = events.filter((e) => e.type === 'link.used' && (e.data as any).shortCode === 'r-once')
+    expect(used).toHaveLength(1)
+    // Seed 002's link.used names the visitor's country and device.
+    expect(used[0].data).toMatchObject({ originalUrl: 'https://example.com/once', country: 'United States', device: 'Desktop' })
     const disabled = events.filter((e) => e.type === 'link.disabled' && (e.data as any).shortCode === 'r-once')
     expect(disabled.map((e) => (e.data as any).reason)).toEqual(['single_use'])
   })

@@ -20,6 +20,11 @@ const countryName = (code: string) => {
 }
 const capitalised = (v: string) => v.charAt(0).toUpperCase() + v.slice(1)
 
+/** The visitor as link.clicked and link.used give it: the country's name, the capitalised device. */
+export function visitorOf(row: Pick<ClickRow, 'country' | 'device'>): { country: string; device: string } {
+  return { country: countryName(row.country), device: capitalised(row.device) }
+}
+
 /** Per account and batch (a second's clicks on one instance); the rest are counted, not announced. */
 export const CLICK_EVENTS_PER_BATCH = 1000
 
@@ -28,8 +33,7 @@ export function clickFactsOf(rows: ClickRow[], owners: ReadonlySet<string>): Cli
   if (owners.size === 0) return []
   return rows.filter((r) => r.is_bot === 0 && owners.has(r.owner_id)).map((r) => ({
     clickId: r.event_id, linkId: r.link_id, ownerId: r.owner_id, clickedAt: new Date(r.ts).toISOString(),
-    country: countryName(r.country), countryCode: r.country, city: r.city,
-    device: capitalised(r.device), browser: r.browser, referrer: r.referrer_host,
+    ...visitorOf(r), countryCode: r.country, city: r.city, browser: r.browser, referrer: r.referrer_host,
   }))
 }
 

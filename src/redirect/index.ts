@@ -42,9 +42,10 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     if (link.singleUse) {
       // A preview or a HEAD must not use up a single-use link, recorded or not.
       if (!countsAsClick(req)) return new Response(null, { status, headers: { location } })
-      return consumeSingleUse(deps, link.id).then((won) => {
+      const click = rawClickOf(req, server, trustProxy, link, domain, query)
+      return consumeSingleUse(deps, link.id, click).then((won) => {
         if (!won) return gone()
-        if (clicks.records) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
+        if (clicks.records) clicks.push(click)
         return new Response(null, { status, headers: { location } })
       })
     }

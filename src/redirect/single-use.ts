@@ -6,10 +6,23 @@ import { links } from '../db/schema'
 import { recordEvents } from '../events/outbox'
 import { linkEvent } from '../links/service'
 import { cacheKey, toLinkEntry } from './cache'
+import { Enricher } from '../clicks/enrich'
+import { visitorOf } from '../clicks/click-facts'
+import type { RawClick } from '../clicks/sink'
+
+// link.used names the visitor's country and device (seed 002), so a single-use click is enriched here
+// too, by an Enricher built at the first one: it holds the geo files, no cost where none is used up.
+const enrichers = new WeakMap<Deps['config'], Enricher>()
+function visitor(deps: Deps, click: RawClick) {
+  let enricher = enrichers.get(deps.config)
+  if (!enricher) enrichers.set(deps.config, enricher = new Enricher(deps.config.visitorSalt, deps.config.geoipDb))
+  return visitorOf(enricher.enrich(click))
+}
 
 /** True when this click consumed the link; false when another click already had. */
-export async function consumeSingleUse(deps: Deps, linkId: string): Promise<boolean> {
+export async function consumeSingleUse(deps: Deps, linkId: string, click: RawClick): Promise<boolean> {
   const now = deps.now()
+  const { country, device } = visitor(deps, click)
   const row = await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(links)
       .set({ status: 'USED', updatedAt: now })
@@ -18,7 +31,7 @@ export async function consumeSingleUse(deps: Deps, linkId: string): Promise<bool
       .returning()
     // Seed 002: link.disabled fires too when a link is "auto-disabled after single use".
     if (row) await recordEvents(tx, [
-      linkEvent(deps, 'link.used', row, { usedAt: now.toISOString() }),
+      linkEvent(deps, 'link.used', row, { country, device, usedAt: now.toISOString() }),
       linkEvent(deps, 'link.disabled', row, { reason: 'single_use', disabledAt: now.toISOString() }),
     ])
     return row

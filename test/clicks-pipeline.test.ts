@@ -118,7 +118,7 @@ describe('click recording switched off', () => {
     } finally {
       await h.close()
     }
-  })
+  }, SETUP_TIMEOUT) // it starts a whole harness of its own
 })
 
 describe('click inserts into chDB', () => {

@@ -375,6 +375,15 @@ describe.each(engines)('webhooks on %s', (engine) => {
     expect(r.body.error.code).toBe('FORBIDDEN')
     await h.deps.db.delete(webhookEndpoints).where(eq(webhookEndpoints.userId, user.id))
   })
+
+  test('concurrent registrations do not pass the 20-endpoint bound', async () => {
+    const user = await createUser(h)
+    const answers = await Promise.all(Array.from({ length: 30 }, () => register({}, user.key).then((r) => r.status)))
+    expect(answers.filter((s) => s === 201)).toHaveLength(20)
+    expect(answers.filter((s) => s === 403)).toHaveLength(10)
+    expect(await h.deps.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.userId, user.id))).toHaveLength(20)
+    await h.deps.db.delete(webhookEndpoints).where(eq(webhookEndpoints.userId, user.id))
+  })
 })
 
 describe('webhook destinations on a default deployment (public https only)', () => {

@@ -204,3 +204,19 @@ describe('withQuery', () => {
     expect(withQuery(target, query)).toBe(expected)
   })
 })
+
+describe('a single-use link whose visitor cannot be described', () => {
+  test('still redirects once, and link.used has no country or device (a GEOIP_DB file gone since the start)', async () => {
+    const h = await createHarness({ env: { GEOIP_DB: '/nonexistent/kurz-gone.mmdb' }, overrides: { clicks: new CountingSink() } })
+    try {
+      const s = await h.listen()
+      await h.createLink({ url: 'https://example.com/once-gone', slug: 'r-once-gone', singleUse: true })
+      expect((await fetch(`${s.url}/r-once-gone`, { redirect: 'manual' })).status).toBe(302)
+      expect((await fetch(`${s.url}/r-once-gone`, { redirect: 'manual' })).status).toBe(410)
+      const used = (await h.deps.db.query.events.findMany()).filter((e) => e.type === 'link.used')
+      expect(used.map((e) => e.data)).toMatchObject([{ shortCode: 'r-once-gone', country: '', device: '' }])
+    } finally {
+      await h.close()
+    }
+  }, SETUP_TIMEOUT)
+})

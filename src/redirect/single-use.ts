@@ -13,10 +13,16 @@ import type { RawClick } from '../clicks/sink'
 // link.used names the visitor's country and device (seed 002), so a single-use click is enriched here
 // too, by an Enricher built at the first one: it holds the geo files, no cost where none is used up.
 const enrichers = new WeakMap<Deps['config'], Enricher>()
-function visitor(deps: Deps, click: RawClick) {
-  let enricher = enrichers.get(deps.config)
-  if (!enricher) enrichers.set(deps.config, enricher = new Enricher(deps.config.visitorSalt, deps.config.geoipDb))
-  return visitorOf(enricher.enrich(click))
+function visitor(deps: Deps, click: RawClick): { country: string; device: string } {
+  try {
+    let enricher = enrichers.get(deps.config)
+    if (!enricher) enrichers.set(deps.config, enricher = new Enricher(deps.config.visitorSalt, deps.config.geoipDb))
+    return visitorOf(enricher.enrich(click))
+  } catch (e) {
+    // (a GEOIP_DB file gone since the start): the event says less, the visitor is still served
+    deps.log.warn('could not describe the visitor of a single-use link', { error: String(e) })
+    return { country: '', device: '' }
+  }
 }
 
 /** True when this click consumed the link; false when another click already had. */

@@ -40,8 +40,9 @@ export function createApp(deps: Deps) {
       }
       switch (code) {
         case 'VALIDATION': {
-          const custom = error.customError as { field?: string; message?: string } | undefined
-          if (custom?.field) return fail(400, 'VALIDATION_ERROR', custom.message ?? `${custom.field} is invalid`, { field: custom.field, in: error.type })
+          // (a property's own error: Elysia says 'property' for where it was, the schema knows)
+          const custom = error.customError as { field?: string; in?: string; message?: string } | undefined
+          if (custom?.field) return fail(400, 'VALIDATION_ERROR', custom.message ?? `${custom.field} is invalid`, { field: custom.field, in: custom.in ?? error.type })
           const first = error.all[0] as (ValueError & { path?: string }) | undefined
           const field = first?.path?.replace(/^\//, '').replace(/\//g, '.') || error.type
           return fail(400, 'VALIDATION_ERROR', `${field}: ${validationMessage(first)}`, { field, in: error.type })

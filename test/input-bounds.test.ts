@@ -29,7 +29,7 @@ describe('bad input', () => {
   ])('%s is a 400 VALIDATION_ERROR naming the field', async (path, field) => {
     const r = await h.api('GET', path)
     expect(r.status).toBe(400)
-    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field })
+    expect(r.body.error).toMatchObject({ code: 'VALIDATION_ERROR', field, in: 'query' })
   })
 
   test('the last page that can be asked for answers, empty', async () => {

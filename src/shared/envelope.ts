@@ -23,7 +23,7 @@ export const queryInt = (field: string, minimum: number, maximum?: number) =>
   t.Optional(t.Integer({
     minimum, ...(maximum === undefined ? {} : { maximum }),
     // (cast: the type only admits strings and callbacks, the runtime passes any value through)
-    error: { field, message: `${field} must be a whole number ${maximum === undefined ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`}` } as never,
+    error: { field, in: 'query', message: `${field} must be a whole number ${maximum === undefined ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`}` } as never,
   }))
 
 /** page,size and limit,offset as API.md's Conventions describe them. */

@@ -42,6 +42,11 @@ describe('bad input', () => {
     ['an unknown enum value lists the allowed ones', 'GET', '/api/v1/links?status=NOPE', undefined, 'status: must be one of ACTIVE, EXPIRED, USED, DISABLED, ALL'],
     ['an unknown event type lists them', 'POST', '/api/v1/webhooks', { url: 'https://x.example/h', events: ['nope'] }, 'events.0: must be one of link.created, link.clicked, link.expired, link.used, link.deleted, link.disabled, plan.limit_warning, plan.limit_reached, subscription.created, report.weekly, ping'],
     ['a too long optional text gives its bound', 'POST', '/api/v1/links', { url: 'https://x.example/a', title: 'x'.repeat(201) }, 'title: must be at most 200 characters'],
+    ['a missing field is required', 'POST', '/api/v1/keys', {}, 'name: is required'],
+    ['an empty name must not be empty', 'POST', '/api/v1/keys', { name: '' }, 'name: must not be empty'],
+    ['a number for a text says what it must be', 'POST', '/api/v1/keys', { name: 5 }, 'name: must be a string'],
+    ['an empty list gives its bound', 'POST', '/api/v1/links/bulk-action', { shortCodes: [], action: 'DISABLE' }, 'shortCodes: must have at least 1 item'],
+    ['a malformed email says so', 'POST', '/api/auth/register', { email: 'not-an-email', password: 'long-enough-1' }, 'email: must be an email address'],
   ])('%s', async (_, method, path, body, message) => {
     const r = await h.api(method, path, { body })
     expect(r.status).toBe(400)

@@ -64,7 +64,10 @@ export function createApp(deps: Deps) {
       if (field !== null) throw new AppError('VALIDATION_ERROR', `${field || 'body'} must not contain NUL characters`, { field: field || 'body' })
     })
     .use(cors({
-      origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: '*',
+      // The headers a preflight asks for are allowed by name: browsers never let `*` cover
+      // Authorization. No credentials: the API takes keys and tokens, not cookies.
+      origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: true,
+      credentials: false, maxAge: 600,
       // So that browser code can read the rate-limit headers API.md promises on every answer.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))

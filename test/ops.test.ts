@@ -69,6 +69,11 @@ describe('operations', () => {
     }))
     expect(res.status).toBeLessThan(300)
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    // A browser never lets `*` stand for Authorization: it must be named.
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/)
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']))
+    // `*` with credentials is refused by browsers; the API needs no cookies.
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull()
     const err = await h.api('GET', '/api/v1/links', { key: null, headers: { origin: 'https://app.example' } })
     expect(err.headers.get('access-control-allow-origin')).toBe('*')
   })

@@ -1,7 +1,7 @@
 // Opens Postgres (postgres.js) or the embedded PGlite, and applies the committed migrations.
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 
@@ -73,6 +73,14 @@ export async function withXactLock<T>(db: Db, key: number, fn: (tx: Tx) => Promi
     await tx.execute(sql`select pg_advisory_xact_lock(${key})`)
     return fn(tx)
   })
+}
+
+/**
+ * Locks an account's row until the transaction ends: its creations are serialised, so two at once
+ * cannot both pass a count of what it already has.
+ */
+export async function lockAccount(tx: Tx, userId: string): Promise<void> {
+  await tx.select({ id: schema.users.id }).from(schema.users).where(eq(schema.users.id, userId)).for('update')
 }
 
 /** The rows of a raw `execute`: postgres.js answers an array, PGlite an object with `rows`. */

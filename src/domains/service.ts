@@ -1,7 +1,8 @@
 // Custom domains: register, list, verify by a DNS TXT record. Deleting one is in fallback.ts.
 import { and, asc, count, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
-import { domains, users } from '../db/schema'
+import { domains } from '../db/schema'
+import { lockAccount } from '../db/client'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { newId, randomBase62 } from '../shared/ids'
@@ -14,8 +15,7 @@ export async function createDomain(deps: Deps, caller: Caller, input: CreateDoma
   const limit = caller.plan.domainLimit
   if (limit <= 0) throw new AppError('FORBIDDEN', `Custom domains are not part of the ${caller.plan.name} plan`, { field: 'hostname' })
   const row = await deps.db.transaction(async (tx) => {
-    // Locking the account's row serialises its creations: two at once cannot both pass the count.
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, caller.userId)).for('update')
+    await lockAccount(tx, caller.userId)
     const [{ used }] = await tx.select({ used: count() }).from(domains).where(eq(domains.userId, caller.userId))
     if (Number(used) >= limit)
       throw new AppError('FORBIDDEN', `The ${caller.plan.name} plan allows ${limit} custom domain${limit === 1 ? '' : 's'}`, { field: 'hostname', limit })

@@ -28,7 +28,6 @@ function visitor(deps: Deps, click: RawClick): { country: string; device: string
 /** True when this click consumed the link; false when another click already had. */
 export async function consumeSingleUse(deps: Deps, linkId: string, click: RawClick): Promise<boolean> {
   const now = deps.now()
-  const { country, device } = visitor(deps, click)
   const row = await deps.db.transaction(async (tx) => {
     const [row] = await tx.update(links)
       .set({ status: 'USED', updatedAt: now })
@@ -36,8 +35,9 @@ export async function consumeSingleUse(deps: Deps, linkId: string, click: RawCli
         or(isNull(links.expiresAt), gt(links.expiresAt, now))))
       .returning()
     // Seed 002: link.disabled fires too when a link is "auto-disabled after single use".
+    // (described only for the click that won: the others are answered 410)
     if (row) await recordEvents(tx, [
-      linkEvent(deps, 'link.used', row, { country, device, usedAt: now.toISOString() }),
+      linkEvent(deps, 'link.used', row, { ...visitor(deps, click), usedAt: now.toISOString() }),
       linkEvent(deps, 'link.disabled', row, { reason: 'single_use', disabledAt: now.toISOString() }),
     ])
     return row

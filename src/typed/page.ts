@@ -36,11 +36,11 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   // The contact download belongs to a page view that was already counted.
   const counted = !vcf && countsAsClick(request)
   const query = queryOf(request.url)
-  const click = () => rawClickOf(request, server, deps.config.trustProxy, entry, domain, query)
-  const count = () => { if (deps.clicks.records) deps.clicks.push(click()) }
+  const click = counted ? rawClickOf(request, server, deps.config.trustProxy, entry, domain, query) : null
+  const count = () => { if (click && deps.clicks.records) deps.clicks.push(click) }
   if (entry.kind === 'url') {
-    if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click()))) throw expired()
-    if (counted) count()
+    if (click && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click))) throw expired()
+    count()
     return new Response(null, { status: deps.config.redirectStatus, headers: { location: withQuery(entry.target!, query) } })
   }
   if (vcf && entry.kind !== 'vcard') throw new AppError('LINK_NOT_FOUND', 'This link has no contact card')
@@ -48,8 +48,8 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found')
   const payload = (row.payload ?? {}) as Record<string, unknown>
   if (vcf) return vcardResponse(slug, payload)
-  if (counted && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click()))) throw expired()
-  if (counted) count()
+  if (click && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click))) throw expired()
+  count()
   const pageUrl = `${shortUrlBase(deps)(domain)}/l/${slug}`
   // Content too long for a QR code: the code takes the visitor to this page instead.
   const qrSvg = await qrSvgOrNull(qrContent(entry.kind, payload)) ?? await qrSvgOrNull(pageUrl)

@@ -2,7 +2,8 @@
 // secret; a delivery history per endpoint, a manual retry, and a test ping.
 import { and, count, desc, eq, ne } from 'drizzle-orm'
 import type { Deps } from '../deps'
-import { users, webhookDeliveries, webhookEndpoints } from '../db/schema'
+import { webhookDeliveries, webhookEndpoints } from '../db/schema'
+import { lockAccount } from '../db/client'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { newId } from '../shared/ids'
@@ -18,9 +19,8 @@ export const MAX_ENDPOINTS = 20
 
 export async function createWebhook(deps: Deps, caller: Caller, input: CreateWebhookInput) {
   const url = await checkedUrl(deps, input.url)
-  // The account's row is locked while counting, so that concurrent creates cannot pass the bound.
   const row = await deps.db.transaction(async (tx) => {
-    await tx.select({ id: users.id }).from(users).where(eq(users.id, caller.userId)).for('update')
+    await lockAccount(tx, caller.userId)
     const [{ n }] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.userId, caller.userId))
     if (n >= MAX_ENDPOINTS) throw new AppError('FORBIDDEN', `An account can have at most ${MAX_ENDPOINTS} webhook endpoints`, { limit: MAX_ENDPOINTS })
     const [row] = await tx.insert(webhookEndpoints).values({

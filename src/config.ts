@@ -52,6 +52,8 @@ export type Config = Readonly<{
   }
   smtpUrl: string | null
   mailFrom: string
+  /** Requests per hour that the unauthenticated account routes accept (argon2 and mail cost). */
+  accountLimits: { registerPerIp: number; forgotPerEmail: number; forgotPerIp: number }
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }>
 
@@ -131,6 +133,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read.str('MAIL_FROM', 'Kurz <no-reply@localhost>'),
+    accountLimits: {
+      registerPerIp: read.int('REGISTER_LIMIT_PER_IP', 20, 1, 1_000_000),
+      forgotPerEmail: read.int('FORGOT_PASSWORD_LIMIT_PER_EMAIL', 3, 1, 1_000_000),
+      forgotPerIp: read.int('FORGOT_PASSWORD_LIMIT_PER_IP', 10, 1, 1_000_000),
+    },
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   })
 }

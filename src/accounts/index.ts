@@ -4,7 +4,8 @@ import type { Deps } from '../deps'
 import type { AuthPlugin } from '../app'
 import { errorSchemas } from '../shared/error-schemas'
 import { clientIp } from '../auth/context'
-import { forgotPassword, login, register, resetPassword, verifyEmail } from './service'
+import { login, register, verifyEmail } from './service'
+import { forgotPassword, resetPassword } from './password-reset'
 import { disableTotp, enableTotp, setupTotp } from './two-factor'
 import { getMe } from './me'
 import { codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
@@ -15,16 +16,17 @@ export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
   const session = { body: loginBody, response: { 200: responses.session, ...errorSchemas } }
   return new Elysia({ name: 'kurz.accounts', detail: { tags: ['Accounts'] } })
     .use(auth)
-    .post('/api/auth/register', ({ body, status }) => register(deps, body).then((r) => status(201, r)),
+    .post('/api/auth/register', ({ body, request, server, status }) =>
+      register(deps, body, clientIp(deps, request, server as Server)).then((r) => status(201, r)),
       { body: registerBody, response: { 201: responses.user, ...errorSchemas } })
     .post('/api/auth/verify-email', ({ body }) => verifyEmail(deps, body.token),
       { body: verifyBody, response: { 200: responses.user, ...errorSchemas } })
     .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
     .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
-    .post('/api/auth/forgot-password', ({ body }) => forgotPassword(deps, body.email),
+    .post('/api/auth/forgot-password', ({ body, request, server }) => forgotPassword(deps, body.email, clientIp(deps, request, server as Server)),
       { body: forgotBody, response: { 200: responses.message, ...errorSchemas } })
-    .post('/api/auth/reset-password', ({ body }) => resetPassword(deps, body.token, body.password),
-      { body: resetBody, response: { 200: responses.message, ...errorSchemas } })
+    .post('/api/auth/reset-password', ({ body }) => resetPassword(deps, body),
+      { body: resetBody, response: { 200: responses.reset, ...errorSchemas } })
     .post('/api/auth/2fa/setup', ({ caller }) => setupTotp(deps, caller),
       { auth: true, response: { 200: responses.totpSetup, ...errorSchemas } })
     .post('/api/auth/2fa/enable', ({ body, caller }) => enableTotp(deps, caller, body.code),

@@ -15,7 +15,9 @@ export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
   ].join('\n'),
 })
 
-export const resetMail = (deps: Deps, to: string, token: string): Mail => ({
+export type KeySummary = { name: string; keyPreview: string; lastUsedAt: Date | null }
+
+export const resetMail = (deps: Deps, to: string, token: string, keys: KeySummary[]): Mail => ({
   to,
   subject: 'Reset your password',
   text: [
@@ -24,9 +26,20 @@ export const resetMail = (deps: Deps, to: string, token: string): Mail => ({
     '',
     `token: ${token}`,
     '',
+    ...keyLines(keys),
     'If it was not you, ignore this message.',
   ].join('\n'),
 })
+
+/** The account's keys, masked: a reset after a break-in is the moment to see whether one is not yours. */
+function keyLines(keys: KeySummary[]): string[] {
+  if (keys.length === 0) return ['This account has no API keys.', '']
+  return [
+    `This account has ${keys.length} API key(s); a reset leaves them valid unless you also send "revokeKeys": true:`,
+    ...keys.map((k) => `- ${k.keyPreview}  "${k.name}"  last used ${k.lastUsedAt ? k.lastUsedAt.toISOString() : 'never'}`),
+    '',
+  ]
+}
 
 export const takenMail = (_deps: Deps, to: string): Mail => ({
   to,

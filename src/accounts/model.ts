@@ -18,7 +18,11 @@ export const loginBody = t.Object({
 })
 export type LoginInput = Static<typeof loginBody>
 export const forgotBody = t.Object({ email: t.String({ minLength: 1, maxLength: 254 }) })
-export const resetBody = t.Object({ token, password })
+export const resetBody = t.Object({
+  token,
+  password,
+  revokeKeys: t.Optional(t.Boolean({ description: 'Also revoke every API key of the account (after a compromise)' })),
+})
 export const codeBody = t.Object({ code })
 
 const role = t.UnionEnum(['USER', 'ADMIN'])
@@ -48,6 +52,7 @@ export const responses = {
     user: sessionUser,
   }),
   message,
+  reset: t.Object({ success: t.Literal(true), data: t.Object({ keysRevoked: t.Number() }), message: t.String() }),
   totpSetup: ok(t.Object({ secret: t.String(), otpauthUrl: t.String() })),
   twoFactor: ok(t.Object({ twoFactorEnabled: t.Boolean() })),
   me: ok(t.Object({

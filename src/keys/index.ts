@@ -3,7 +3,7 @@ import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
 import type { AuthPlugin } from '../app'
 import { errorSchemas } from '../shared/error-schemas'
-import { createKey, deleteKey, keyUsage, listKeys, regenerateKey } from './service'
+import { createKey, deleteKey, keyUsage, listKeys, regenerateKey, revokeAllKeys } from './service'
 import { createBody, idParams, responses } from './model'
 
 export function keysPlugin(deps: Deps, auth: AuthPlugin) {
@@ -13,6 +13,10 @@ export function keysPlugin(deps: Deps, auth: AuthPlugin) {
       { auth: true, body: createBody, response: { 201: responses.created, ...errorSchemas } })
     .get('', ({ caller }) => listKeys(deps, caller),
       { auth: true, response: { 200: responses.list, ...errorSchemas } })
+    // An action route, not DELETE on the collection: a client bug that drops the id from
+    // DELETE /keys/{id} must not revoke every key.
+    .post('/revoke-all', ({ caller }) => revokeAllKeys(deps, caller),
+      { auth: true, response: { 200: responses.revokedAll, ...errorSchemas } })
     .delete('/:id', ({ params, caller }) => deleteKey(deps, caller, params.id),
       { auth: true, params: idParams, response: { 200: responses.deleted, ...errorSchemas } })
     .post('/:id/regenerate', ({ params, caller }) => regenerateKey(deps, caller, params.id),

@@ -15,6 +15,7 @@ export const responses = {
   created: ok(withSecret),
   list: ok(t.Array(listed)),
   deleted: t.Object({ success: t.Literal(true), data: t.Null(), message: t.String() }),
+  revokedAll: ok(t.Object({ revoked: t.Number({ description: 'How many keys were revoked' }) })),
   usage: ok(t.Object({
     id: t.String(),
     days: t.Array(t.Object({ date: t.String(), requests: t.Number() })),

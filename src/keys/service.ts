@@ -2,6 +2,7 @@
 // instance through CallerCache.evictKey), and per-day usage from the batched recorder.
 import { and, asc, desc, eq, gte } from 'drizzle-orm'
 import type { Deps } from '../deps'
+import type { Tx } from '../db/client'
 import { apiKeys, apiKeyUsage } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
@@ -29,6 +30,22 @@ export async function deleteKey(deps: Deps, caller: Caller, id: string) {
   if (!row) throw new AppError('NOT_FOUND', 'API key not found', { id })
   authContext(deps).callers.evictKey(row.keyHash)
   return { success: true as const, data: null, message: 'API key revoked' }
+}
+
+/** Revokes every key of the caller's account (the one calling included), effective at once everywhere. */
+export async function revokeAllKeys(deps: Deps, caller: Caller) {
+  const revoked = await revokeKeysOf(deps.db, caller.userId)
+  evictKeys(deps, revoked)
+  return { success: true as const, data: { revoked: revoked.length } }
+}
+
+/** Deletes the account's keys in `tx`; hand the result to evictKeys once the transaction committed. */
+export const revokeKeysOf = (tx: Tx, userId: string) =>
+  tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).returning({ keyHash: apiKeys.keyHash })
+
+export function evictKeys(deps: Deps, revoked: { keyHash: string }[]) {
+  const { callers } = authContext(deps)
+  for (const { keyHash } of revoked) callers.evictKey(keyHash)
 }
 
 export async function regenerateKey(deps: Deps, caller: Caller, id: string) {

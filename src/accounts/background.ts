@@ -1,0 +1,22 @@
+// Work that an answer must not wait for, because its duration would tell whether an account
+// exists (a lookup, a token insert, a mail): it starts after the answer, its errors are logged,
+// and backgroundIdle() lets shutdown and tests wait for it.
+import type { Deps } from '../deps'
+
+const running = new WeakMap<Deps, Set<Promise<void>>>()
+
+export function inBackground(deps: Deps, what: string, work: () => Promise<void>): void {
+  let tasks = running.get(deps)
+  if (!tasks) running.set(deps, (tasks = new Set()))
+  const task: Promise<void> = new Promise((resolve) => setImmediate(resolve))
+    .then(work)
+    .catch((e) => deps.log.error(`could not ${what}`, { error: String(e) }))
+    .finally(() => tasks.delete(task))
+  tasks.add(task)
+}
+
+/** Resolves when every task started so far (and any they started) has finished. */
+export async function backgroundIdle(deps: Deps): Promise<void> {
+  const tasks = running.get(deps)
+  while (tasks && tasks.size > 0) await Promise.all([...tasks])
+}

@@ -1,7 +1,7 @@
 // Revoking every key of an account at once: on its own route, and as part of a password reset
 // (a reset after a break-in must be able to shut the intruder's keys out too).
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { createHarness, engines, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { createHarness, createHarnessPair, engines, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { startInbox, type Inbox } from './support/smtp-inbox'
 
@@ -79,19 +79,14 @@ describe.each(engines)('revoking every key on %s', (engine) => {
 })
 
 describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('revoke-all on two instances', () => {
-  let a: Harness
-  let b: Harness
+  let pair: HarnessPair
   beforeAll(async () => {
-    const env = { JWT_SECRET: 'a-shared-jwt-secret-of-at-least-32-chars' }
-    a = await createHarness({ engine: 'postgres', redis: true, env })
-    b = await createHarness({ engine: 'postgres', redis: true, env, databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
+    pair = await createHarnessPair({ redis: true, env: { JWT_SECRET: 'a-shared-jwt-secret-of-at-least-32-chars' } })
   }, SETUP_TIMEOUT)
-  afterAll(async () => {
-    await b.close()
-    await a.close()
-  })
+  afterAll(() => pair.close())
 
   test('keys revoked all at once on one instance are refused at once by the other', async () => {
+    const { a, b } = pair
     const u = await newUser(a)
     const keys = [await newKey(a, u.jwt), await newKey(a, u.jwt)]
     for (const k of keys) expect((await b.api('GET', '/api/v1/me', { key: k.key })).status).toBe(200) // b caches them

@@ -9,6 +9,7 @@ import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
 import { closeAuthContext } from './auth/context'
+import { backgroundIdle } from './accounts/background'
 
 export type Deps = {
   config: Config
@@ -71,5 +72,6 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.clicks.close()
   await deps.bus.close()
   await closeAuthContext(deps)
+  await backgroundIdle(deps) // reset mails answered already: their tokens still need the database
   await deps.database.close()
 }

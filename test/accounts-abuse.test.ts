@@ -5,6 +5,7 @@ import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/h
 import { startInbox, type Inbox } from './support/smtp-inbox'
 import { backgroundIdle } from '../src/accounts/background'
 import { mailerFor } from '../src/mail/mailer'
+import type { TCPSocketListener } from 'bun'
 
 setDefaultTimeout(60_000)
 
@@ -113,7 +114,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
 
 describe('forgot-password with an SMTP server that never answers', () => {
   let h: Harness
-  let blackhole: ReturnType<typeof Bun.listen>
+  let blackhole: TCPSocketListener
   beforeAll(async () => {
     // Accepts connections and never greets: a mail stuck there must not hold the answer.
     blackhole = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })

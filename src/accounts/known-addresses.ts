@@ -2,6 +2,7 @@
 // process without it or while it fails. Keys are hashes: no email or IP is readable in Redis.
 import type Redis from 'ioredis'
 import { LRUCache } from 'lru-cache'
+import { isIPv6 } from 'node:net'
 import type { Deps } from '../deps'
 import { sha256Hex } from '../shared/ids'
 
@@ -28,12 +29,27 @@ export class KnownAddresses {
   }
 
   private keyOf(email: string, ip: string) {
-    return `${this.prefix}known-ip:${sha256Hex(`${email}\n${ip}`)}`
+    return `${this.prefix}known-ip:${sha256Hex(`${email}\n${networkOf(ip)}`)}`
   }
 }
 
 // No address at all (a unix socket, an in-process call) proves nothing about the caller.
 const usable = (ip: string) => ip !== '' && ip !== 'unknown'
+
+/**
+ * The address an owner keeps: an IPv4 address as it is, an IPv6 address by its /64 (privacy
+ * extensions give a device a new interface half every day, its network stays).
+ */
+export function networkOf(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped) return mapped[1]
+  if (!isIPv6(ip)) return ip
+  const [head, tail = ''] = ip.toLowerCase().split('::')
+  const left = head ? head.split(':') : []
+  const right = ip.includes('::') && tail ? tail.split(':') : []
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}
 
 const stores = new WeakMap<Deps, KnownAddresses>()
 

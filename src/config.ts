@@ -36,6 +36,8 @@ export type Config = Readonly<{
     lruTtlMs: number
     negativeTtlMs: number
     redisTtlSeconds: number
+    /** Local TTL of links and callers while Redis is configured but unreachable (invalidations are lost). */
+    degradedTtlMs: number
   }
   admin: { email: string | null; password: string | null; apiKey: string | null }
   plans: readonly Plan[]
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
       lruTtlMs: read.int('LINK_CACHE_TTL_MS', 3_600_000, 1000, 86_400_000 * 30),
       negativeTtlMs: read.int('NEGATIVE_CACHE_TTL_MS', 5000, 0, 3_600_000),
       redisTtlSeconds: read.int('REDIS_LINK_TTL_SECONDS', 86_400, 1, 86_400 * 365),
+      degradedTtlMs: read.int('DEGRADED_CACHE_TTL_MS', 3000, 100, 60_000),
     },
     admin: {
       email: read.optional('ADMIN_EMAIL')?.toLowerCase() ?? null,

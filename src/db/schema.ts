@@ -188,3 +188,15 @@ export type LinkRow = typeof links.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect
+
+/**
+ * Links deleted whose clicks are still to be deleted from ClickHouse: written in the link
+ * deletion's transaction, removed once ClickHouse has done it, retried until then.
+ */
+export const analyticsDeletions = pgTable('analytics_deletions', {
+  linkId: text('link_id').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: tsz('next_attempt_at').notNull().defaultNow(),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+}, (t) => [index('analytics_deletions_due_idx').on(t.nextAttemptAt)])

@@ -9,6 +9,7 @@ import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
 import { closeAuthContext } from './auth/context'
+import { sealStoredSecrets } from './db/seal-secrets'
 
 export type Deps = {
   config: Config
@@ -46,6 +47,7 @@ export type DepsOverrides = Partial<Pick<Deps, 'clicks' | 'log' | 'now' | 'datab
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger(config.logLevel)
   const database = overrides.database ?? await openDatabase({ url: config.databaseUrl, dir: pgliteDir(config.dataDir) })
+  await sealStoredSecrets(database.db, config, log)
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null
   const bus = createBus(redis, config.redisPrefix, log)
   const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)

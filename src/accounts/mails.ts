@@ -5,6 +5,7 @@ import type { Mail } from '../mail/mailer'
 
 export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
   to,
+  kind: 'verify-email',
   subject: 'Confirm your email address',
   text: [
     'Welcome to Kurz. Confirm your address by sending this token to POST /api/auth/verify-email:',
@@ -17,6 +18,7 @@ export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
 
 export const resetMail = (deps: Deps, to: string, token: string): Mail => ({
   to,
+  kind: 'password-reset',
   subject: 'Reset your password',
   text: [
     'Someone asked to reset the password of this Kurz account. If it was you, send this token with',
@@ -30,6 +32,7 @@ export const resetMail = (deps: Deps, to: string, token: string): Mail => ({
 
 export const takenMail = (_deps: Deps, to: string): Mail => ({
   to,
+  kind: 'registration-attempt',
   subject: 'Someone tried to register with your address',
   text: 'An account with this address already exists. If you forgot its password, use "forgot password".',
 })

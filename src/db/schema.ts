@@ -24,6 +24,8 @@ export const users = pgTable('users', {
   emailVerified: boolean('email_verified').notNull().default(false),
   totpSecret: text('totp_secret'),
   totpEnabled: boolean('totp_enabled').notNull().default(false),
+  /** When the pending (not yet enabled) TOTP secret was set up: it expires after TOTP_SETUP_TTL_SECONDS. */
+  totpSetupAt: tsz('totp_setup_at'),
   /** Last TOTP time step accepted, so that a code is accepted once. */
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   /** JWTs issued before this instant are refused (set by a password reset). */

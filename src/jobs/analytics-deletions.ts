@@ -2,12 +2,12 @@
 // Postgres (same transaction), so a ClickHouse outage only delays it: it is retried until done.
 import { inArray, lte, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
-import type { Db } from '../db/client'
+import type { Tx } from '../db/client'
 import { analyticsDeletions } from '../db/schema'
 
 const BATCH = 500
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
 
 /** Inside the link deletion's transaction. Nothing to record without a click store. */
 export async function recordAnalyticsDeletions(deps: Deps, tx: Tx, linkIds: string[]): Promise<void> {

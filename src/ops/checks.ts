@@ -22,8 +22,10 @@ export async function checkDependencies(deps: Deps): Promise<Record<'postgres' |
  * ClickHouse are left out on purpose: every instance shares them, so their outage would take
  * every instance out of the load balancer at once, while redirects and the API still work.
  */
-export async function checkReady(deps: Deps) {
-  if (deps.lifecycle?.stopping) return { status: 'unavailable' as const, checks: { server: 'shutting down' as const } }
+export type Readiness = { status: 'ok' | 'unavailable'; checks: Record<string, 'ok' | 'unavailable' | 'shutting down'> }
+
+export async function checkReady(deps: Deps): Promise<Readiness> {
+  if (deps.lifecycle?.stopping) return { status: 'unavailable', checks: { server: 'shutting down' } }
   const postgres = await within(deps.database.ping())
   return { status: postgres === 'ok' ? 'ok' as const : 'unavailable' as const, checks: { postgres } }
 }

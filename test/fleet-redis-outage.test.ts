@@ -5,6 +5,7 @@ import type { Running } from '../src/server'
 import { createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { TcpProxy } from './support/tcp-proxy'
 import { within } from './support/poll'
+import { recordingLogger } from './support/clicks'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
 /** How long the test waits for B to notice; a measurement, so far above the bound that is asserted. */
@@ -24,10 +25,12 @@ describe.skipIf(!servers)('when the connection to Redis is cut', () => {
   let a: Harness
   let b: Harness
   let sb: Running
+  const rec = recordingLogger()
+  const said = (start: string) => rec.lines.filter((l) => l.msg.startsWith(start)).length
   beforeAll(async () => {
     const real = new URL(redisUrl!)
     proxy = new TcpProxy({ hostname: real.hostname, port: Number(real.port || 6379) }).start()
-    pair = await createHarnessPair({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, DEGRADED_CACHE_TTL_MS: '2000' } })
+    pair = await createHarnessPair({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, DEGRADED_CACHE_TTL_MS: '2000' }, overrides: { log: rec.log } })
     a = pair.a
     b = pair.b
     sb = await b.listen()
@@ -64,13 +67,25 @@ describe.skipIf(!servers)('when the connection to Redis is cut', () => {
     expect(target).toBe('https://example.com/after')
     expect(linkWindow).toBeLessThan(6000)
 
+    // Cached during the outage (B just served it): kept only DEGRADED_CACHE_TTL_MS.
+    expect(await location(sb, 'outage-moved')).toBe('https://example.com/after')
+    await a.api('PATCH', '/api/v1/links/outage-moved', { body: { url: 'https://example.com/during' } })
+    const changedAgainAt = Date.now()
+    expect(await within(PATIENCE_MS, 'https://example.com/during', () => location(sb, 'outage-moved'))).toBe('https://example.com/during')
+    const ttlWindow = Date.now() - changedAgainAt
+    console.log(`an entry cached during the outage was served for ${ttlWindow} ms after the change`)
+    expect(ttlWindow).toBeLessThan(6000)
+
     // Redis still holds the entry from before the outage: when the connection returns, B must
     // not go back to it, and a change on A reaches B over pub/sub again.
     proxy.restore()
     expect(await within(5000, '0', () => metric(b, 'kurz_redis_degraded'))).toBe('0')
     expect(await within(5000, '0', () => metric(a, 'kurz_redis_degraded'))).toBe('0')
     await Bun.sleep(300)
-    expect(await location(sb, 'outage-moved')).toBe('https://example.com/after')
+    // Each instance said it once on entering and once on leaving the degraded state.
+    expect(said('Redis unreachable')).toBe(2)
+    expect(said('Redis is back')).toBe(2)
+    expect(await location(sb, 'outage-moved')).toBe('https://example.com/during')
     await a.api('PATCH', '/api/v1/links/outage-moved', { body: { url: 'https://example.com/back' } })
     expect(await within(1000, 'https://example.com/back', () => location(sb, 'outage-moved'))).toBe('https://example.com/back')
   }, 60_000)

@@ -89,8 +89,11 @@ export class LinkCache {
   private promotable = 0
   private generation = 0
   private readonly invalidatedAt = new Map<string, number>()
-  /** Keys whose new entry could not be written to Redis: rewritten when it is back. */
+  /** Keys whose new entry could not be written to Redis: evicted everywhere again when it is back. */
   private readonly unsynced = new Set<string>()
+  /** Back from an outage, but Redis not yet cleared of what may be stale: treated as degraded. */
+  private recovering = false
+  private recoveries = 0
 
   constructor(
     private readonly opts: LinkCacheOptions,
@@ -104,7 +107,7 @@ export class LinkCache {
     this.#hot = new LRUCache<string, LinkEntry>({ max: Math.max(Math.min(opts.lruMax, HOT_MAX), 1), ttlAutopurge: false, ttlResolution: 0 })
     bus.subscribe(CHANNEL, (key) => this.evict(key))
     // While the bus was down we may have missed evictions: start over from Redis and Postgres.
-    bus.onReconnect(() => { this.clearLocal(); void this.resync() })
+    bus.onReconnect(() => { this.clearLocal(); void this.recover() })
     // Entries cached before the outage would otherwise outlive evictions that can no longer arrive.
     bus.onDegraded(() => this.clearLocal())
   }
@@ -149,7 +152,7 @@ export class LinkCache {
     if ((this.invalidatedAt.get(key) ?? -1) > startedAt) return
     // A copy in the hot tier would now be older than the arena's.
     this.#hot.delete(key)
-    const brief = this.bus.degraded() ? this.opts.degradedTtlMs ?? 3000 : undefined
+    const brief = this.shaky() ? this.opts.degradedTtlMs ?? 3000 : undefined
     if (value === MISS) {
       if (this.opts.negativeTtlMs > 0) this.#arena.set(key, MISS, Math.min(this.opts.negativeTtlMs, brief ?? Infinity))
     } else if (this.opts.lruMax > 0) this.#arena.set(key, value, brief)
@@ -157,7 +160,7 @@ export class LinkCache {
 
   async getShared(key: string): Promise<Cached | undefined> {
     // Degraded: Redis may hold entries that a writer failed to replace; Postgres is the truth.
-    if (!this.redis || this.bus.degraded()) return undefined
+    if (!this.redis || this.shaky()) return undefined
     try {
       const raw = await this.redis.get(this.redisKey(key))
       if (raw === null) return undefined
@@ -169,7 +172,7 @@ export class LinkCache {
 
   /** Fills Redis only where nothing is: a writer's newer entry always wins over a reader's fill. */
   fillShared(key: string, value: Cached) {
-    if (!this.redis || this.bus.degraded()) return
+    if (!this.redis || this.shaky()) return
     const ttl = value === MISS ? Math.max(1, Math.ceil(this.opts.negativeTtlMs / 1000)) : this.opts.redisTtlSeconds
     if (value === MISS && this.opts.negativeTtlMs === 0) return
     this.redis.set(this.redisKey(key), value === MISS ? '0' : JSON.stringify(value), 'EX', ttl, 'NX').catch(() => {})
@@ -196,18 +199,35 @@ export class LinkCache {
     this.#arena.delete(key)
   }
 
+  private shaky(): boolean {
+    return this.recovering || this.bus.degraded()
+  }
+
   /**
-   * After an outage: the keys written meanwhile still hold their old entry in Redis, which other
-   * instances would read for up to a day. Drop them there and evict them everywhere again.
+   * After an outage Redis still holds entries that writers could not replace meanwhile (for up to
+   * REDIS_LINK_TTL_SECONDS, and the writer may be gone). Every link entry there is dropped before
+   * this instance reads Redis again; then the keys it failed to write are evicted everywhere.
    */
-  private async resync(): Promise<void> {
-    for (const key of [...this.unsynced]) {
-      if (this.bus.degraded()) return
-      const ok = await this.redis!.del(this.redisKey(key)).then(() => true, () => false)
-      if (!ok) return void setTimeout(() => void this.resync(), 1000).unref()
-      this.unsynced.delete(key)
-      this.bus.publish(CHANNEL, key)
+  private async recover(): Promise<void> {
+    const run = ++this.recoveries
+    this.recovering = true
+    while (!(await this.flushShared().then(() => true, () => false))) {
+      await Bun.sleep(1000)
+      if (run !== this.recoveries) return
     }
+    if (run !== this.recoveries) return
+    this.recovering = false
+    for (const key of this.unsynced) this.bus.publish(CHANNEL, key)
+    this.unsynced.clear()
+  }
+
+  private async flushShared(): Promise<void> {
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.redis!.scan(cursor, 'MATCH', `${this.opts.redisPrefix}link:*`, 'COUNT', 1000)
+      if (keys.length) await this.redis!.unlink(...keys)
+      cursor = next
+    } while (cursor !== '0')
   }
 
   private clearLocal() {

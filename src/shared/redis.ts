@@ -60,9 +60,10 @@ export function createBus(redis: RedisClients | null, prefix: string, log: Logge
   let degraded = false
   let closing = false
   redis.subscriber.on('ready', () => {
+    const missed = wasReady || degraded
     if (degraded) log.info('Redis is back: shared cache and invalidations resume; local caches cleared')
     degraded = false
-    if (wasReady) reconnectHandlers.forEach((f) => f())
+    if (missed) reconnectHandlers.forEach((f) => f())
     wasReady = true
   })
   // 'close' also comes after a failed first connect: an instance that starts without Redis is degraded too.

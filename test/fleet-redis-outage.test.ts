@@ -2,7 +2,7 @@
 // does the other instance keep a revoked key and an old destination? Bounded by the short TTL.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Running } from '../src/server'
-import { createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
+import { createHarness, createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { TcpProxy } from './support/tcp-proxy'
 import { within } from './support/poll'
 import { recordingLogger } from './support/clicks'
@@ -89,4 +89,19 @@ describe.skipIf(!servers)('when the connection to Redis is cut', () => {
     await a.api('PATCH', '/api/v1/links/outage-moved', { body: { url: 'https://example.com/back' } })
     expect(await within(1000, 'https://example.com/back', () => location(sb, 'outage-moved'))).toBe('https://example.com/back')
   }, 60_000)
+})
+
+describe.skipIf(!servers)('when only the command connection to Redis is lost', () => {
+  let h: Harness
+  beforeAll(async () => { h = await createHarness({ engine: 'postgres', redis: true }) }, SETUP_TIMEOUT)
+  afterAll(async () => { await h.close() }, SETUP_TIMEOUT)
+
+  test('the instance is degraded too (the others would miss its evictions), and recovers when it reconnects', async () => {
+    const { bus, redis } = h.deps
+    expect(await within(3000, false, async () => bus.degraded())).toBe(false)
+    redis!.command.disconnect()
+    expect(await within(3000, true, async () => bus.degraded())).toBe(true)
+    await redis!.command.connect()
+    expect(await within(3000, false, async () => bus.degraded())).toBe(false)
+  })
 })

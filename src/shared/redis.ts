@@ -59,20 +59,28 @@ export function createBus(redis: RedisClients | null, prefix: string, log: Logge
   let wasReady = false
   let degraded = false
   let closing = false
-  redis.subscriber.on('ready', () => {
-    const missed = wasReady || degraded
-    if (degraded) log.info('Redis is back: shared cache and invalidations resume; local caches cleared')
-    degraded = false
-    if (missed) reconnectHandlers.forEach((f) => f())
-    wasReady = true
-  })
-  // 'close' also comes after a failed first connect: an instance that starts without Redis is degraded too.
-  redis.subscriber.on('close', () => {
-    if (degraded || closing) return
-    degraded = true
-    log.warn('Redis unreachable: invalidations from other instances are lost; links and callers are cached only briefly until it is back')
-    degradedHandlers.forEach((f) => f())
-  })
+  // Both connections count: without the subscriber this instance misses evictions, without the
+  // command connection the others miss this instance's.
+  const ready = new Set<Redis>()
+  for (const c of [redis.command, redis.subscriber]) {
+    c.on('ready', () => {
+      ready.add(c)
+      if (ready.size < 2) return
+      const missed = wasReady || degraded
+      if (degraded) log.info('Redis is back: shared cache and invalidations resume; local caches cleared')
+      degraded = false
+      if (missed) reconnectHandlers.forEach((f) => f())
+      wasReady = true
+    })
+    // 'close' also comes after a failed first connect: an instance that starts without Redis is degraded too.
+    c.on('close', () => {
+      ready.delete(c)
+      if (degraded || closing) return
+      degraded = true
+      log.warn('Redis unreachable: invalidations from other instances are lost; links and callers are cached only briefly until it is back')
+      degradedHandlers.forEach((f) => f())
+    })
+  }
   redis.subscriber.on('message', (ch: string, message: string) => deliver(ch.slice(prefix.length), message))
   return {
     publish(channel, message) {

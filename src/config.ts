@@ -36,6 +36,8 @@ export type Config = Readonly<{
     lruTtlMs: number
     negativeTtlMs: number
     redisTtlSeconds: number
+    /** Local TTL of links and callers while Redis is configured but unreachable (invalidations are lost). */
+    degradedTtlMs: number
   }
   admin: { email: string | null; password: string | null; apiKey: string | null }
   plans: readonly Plan[]
@@ -54,6 +56,15 @@ export type Config = Readonly<{
   mailFrom: string
   /** Requests per hour that the unauthenticated account routes accept (argon2 and mail cost). */
   accountLimits: { registerPerIp: number; forgotPerEmail: number; forgotPerIp: number }
+  /** Write a mail's text (with its tokens) to the log when there is no SMTP; off in production. */
+  mailLogContent: boolean
+  /**
+   * AES-256-GCM keys for secrets at rest (webhook signing secrets, TOTP secrets): `current` seals,
+   * every one opens. `previous` lets a rotated key's rows be read until they are sealed again.
+   */
+  secretsKeys: { current: Buffer; previous: readonly Buffer[] }
+  /** A TOTP secret set up but not enabled within this time is dropped. */
+  totpSetupTtlSeconds: number
   logLevel: 'debug' | 'info' | 'warn' | 'error'
 }>
 
@@ -116,6 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
       lruTtlMs: read.int('LINK_CACHE_TTL_MS', 3_600_000, 1000, 86_400_000 * 30),
       negativeTtlMs: read.int('NEGATIVE_CACHE_TTL_MS', 5000, 0, 3_600_000),
       redisTtlSeconds: read.int('REDIS_LINK_TTL_SECONDS', 86_400, 1, 86_400 * 365),
+      degradedTtlMs: read.int('DEGRADED_CACHE_TTL_MS', 3000, 100, 60_000),
     },
     admin: {
       email: read.optional('ADMIN_EMAIL')?.toLowerCase() ?? null,
@@ -138,6 +150,12 @@ export function loadConfig(env: Env = process.env): Config {
       forgotPerEmail: read.int('FORGOT_PASSWORD_LIMIT_PER_EMAIL', 3, 1, 1_000_000),
       forgotPerIp: read.int('FORGOT_PASSWORD_LIMIT_PER_IP', 10, 1, 1_000_000),
     },
+    mailLogContent: read.bool('MAIL_LOG_CONTENT', read.optional('NODE_ENV') !== 'production'),
+    secretsKeys: {
+      current: secretsKey('SECRETS_KEY', secrets.SECRETS_KEY),
+      previous: read.list('SECRETS_KEY_PREVIOUS').map((k) => secretsKey('SECRETS_KEY_PREVIOUS', k)),
+    },
+    totpSetupTtlSeconds: read.int('TOTP_SETUP_TTL_SECONDS', 900, 60, 86_400),
     logLevel: read.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
   })
 }
@@ -218,7 +236,14 @@ function dnsServerList(entries: string[]): string[] {
   return entries
 }
 
-const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET'] as const
+/** 32 bytes, as 64 hex digits or in base64 / base64url (what `openssl rand -base64 32` prints). */
+function secretsKey(name: string, raw: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : null
+  if (key?.length !== 32) throw new ConfigError(`${name} must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)`)
+  return key
+}
+
+const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET', 'SECRETS_KEY'] as const
 type Secrets = Record<(typeof SECRET_NAMES)[number], string>
 
 /** Secrets not given in the environment are generated once and kept in DATA_DIR. */

@@ -10,6 +10,7 @@ import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
 import { closeAuthContext } from './auth/context'
 import { backgroundIdle } from './accounts/background'
+import { sealStoredSecrets } from './db/seal-secrets'
 
 export type Deps = {
   config: Config
@@ -23,6 +24,8 @@ export type Deps = {
   clicks: ClickSink
   log: Logger
   now: () => Date
+  /** Set on SIGTERM: /ready answers 503 while in-flight work finishes. */
+  lifecycle?: { stopping: boolean }
   /** The click store (chDB or a server); absent when tests run with their own sink. */
   clickhouse?: ClickHouse
   /** Reachability of the click store, for /ready; absent until the click pipeline is wired. */
@@ -45,8 +48,9 @@ export type DepsOverrides = Partial<Pick<Deps, 'clicks' | 'log' | 'now' | 'datab
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger(config.logLevel)
   const database = overrides.database ?? await openDatabase({ url: config.databaseUrl, dir: pgliteDir(config.dataDir) })
+  await sealStoredSecrets(database.db, config, log)
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null
-  const bus = createBus(redis, config.redisPrefix)
+  const bus = createBus(redis, config.redisPrefix, log)
   const linkCache = new LinkCache({ ...config.cache, redisPrefix: config.redisPrefix }, redis?.command ?? null, bus)
   const domains = new DomainNamespaces({ db: database.db, bus, log })
   await domains.reload()
@@ -65,6 +69,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ...clickPlane?.hooks,
     log,
     now: overrides.now ?? (() => new Date()),
+    lifecycle: { stopping: false },
   }
 }
 

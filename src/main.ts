@@ -33,6 +33,7 @@ let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
+  if (deps.lifecycle) deps.lifecycle.stopping = true
   deps.log.info('shutting down', { signal })
   stopScheduler()
   await running.stop()

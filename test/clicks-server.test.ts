@@ -11,6 +11,9 @@ import { TcpProxy } from './support/tcp-proxy'
 import { openClickHouse } from '../src/clicks/client'
 import type { ClickHouseSink } from '../src/clicks/sink'
 import type { Running } from '../src/server'
+import { eq } from 'drizzle-orm'
+import { analyticsDeletions } from '../src/db/schema'
+import { runAnalyticsDeletions } from '../src/jobs/analytics-deletions'
 
 describe('click pipeline against a ClickHouse server (CLICKHOUSE_URL)', () => {
   let shim: ReturnType<typeof Bun.spawn>
@@ -89,5 +92,30 @@ describe('click pipeline against a ClickHouse server (CLICKHOUSE_URL)', () => {
   test('deleting a link deletes its events on the server', async () => {
     expect((await h.api('DELETE', '/api/v1/links/srv-out')).status).toBe(200)
     expect(await countClicks(h.deps.clickhouse!)).toBe(3)
+  })
+
+  test('a link deleted while the server is unreachable answers 200, and its events are deleted once the server is back', async () => {
+    const before = await countClicks(h.deps.clickhouse!)
+    expect((await h.api('GET', '/api/v1/links/srv-a')).body.data.clicks).toBe(3)
+    const srvA = (await h.api('GET', '/api/v1/links/srv-a')).body.data.id as string
+    proxy.cut()
+    // ClickHouse down takes no instance out of the load balancer; /health and the metrics say it.
+    expect((await h.api('GET', '/ready', { key: null })).status).toBe(200)
+    expect((await h.api('GET', '/health', { key: null })).body.checks.clickhouse).toBe('unavailable')
+    expect((await h.api('GET', '/metrics', { key: null })).body).toContain('kurz_dependency_up{dependency="clickhouse"} 0')
+    expect((await h.api('DELETE', '/api/v1/links/srv-a')).status).toBe(200)
+    const pending = await h.deps.db.select().from(analyticsDeletions).where(eq(analyticsDeletions.linkId, srvA))
+    expect(pending).toHaveLength(1)
+    expect(pending[0].attempts).toBe(1)
+    expect(pending[0].nextAttemptAt.getTime()).toBeGreaterThan(Date.now())
+
+    proxy.restore()
+    expect(await countClicks(h.deps.clickhouse!)).toBe(before) // not yet: the retry is not due
+    expect(await runAnalyticsDeletions(h.deps)).toEqual({ deleted: 0, failed: 0 })
+    // The scheduler's next run once the back-off has passed.
+    const later = { ...h.deps, now: () => new Date(Date.now() + 3_600_000) }
+    expect(await runAnalyticsDeletions(later)).toEqual({ deleted: 1, failed: 0 })
+    expect(await countClicks(h.deps.clickhouse!)).toBe(before - 3)
+    expect(await h.deps.db.select().from(analyticsDeletions)).toHaveLength(0)
   })
 })

@@ -94,11 +94,12 @@ describe.skipIf(!servers)('when Redis goes away', () => {
     const created = await a.api('POST', '/api/v1/links', { body: { url: 'https://example.com/during', slug: 'outage-new' } })
     expect(created.status).toBe(201)
     expect(await location(sb, 'outage-new')).toBe('https://example.com/during') // from Postgres
-    expect((await b.api('GET', '/ready', { key: null })).body.checks.redis).toBe('unavailable')
+    expect((await b.api('GET', '/health', { key: null })).body.checks.redis).toBe('unavailable')
+    expect((await b.api('GET', '/ready', { key: null })).status).toBe(200) // it still serves
 
     redis = startRedis()
     await redisAnswers()
-    expect(await within(5000, 'ok', async () => (await b.api('GET', '/ready', { key: null })).body.checks.redis)).toBe('ok')
+    expect(await within(5000, 'ok', async () => (await b.api('GET', '/health', { key: null })).body.checks.redis)).toBe('ok')
     // Pub/sub is back: a change on A reaches B's LRU again.
     await Bun.sleep(300)
     await a.api('PATCH', '/api/v1/links/outage-cached', { body: { url: 'https://example.com/after' } })

@@ -15,11 +15,31 @@ describe('operations', () => {
     expect(r.body.status).toBe('ok')
   })
 
-  test('/ready names each dependency', async () => {
-    const r = await h.api('GET', '/ready', { key: null })
+  test('/health names the state of each dependency; /ready says the instance can serve', async () => {
+    const r = await h.api('GET', '/health', { key: null })
     expect(r.status).toBe(200)
-    expect(r.body.checks.postgres).toBe('ok')
-    expect(r.body.checks.redis).toBe('not configured')
+    expect(r.body.checks).toEqual({ postgres: 'ok', redis: 'not configured', clickhouse: 'not configured' })
+    const ready = await h.api('GET', '/ready', { key: null })
+    expect(ready.status).toBe(200)
+    expect(ready.body).toEqual({ status: 'ok', checks: { postgres: 'ok' } })
+  })
+
+  test('/ready answers 503 once the instance is shutting down', async () => {
+    h.deps.lifecycle!.stopping = true
+    try {
+      const r = await h.api('GET', '/ready', { key: null })
+      expect(r.status).toBe(503)
+      expect(r.body).toEqual({ status: 'unavailable', checks: { server: 'shutting down' } })
+    } finally {
+      h.deps.lifecycle!.stopping = false
+    }
+  })
+
+  test('/metrics tells whether each configured dependency is up', async () => {
+    const text = (await h.api('GET', '/metrics', { key: null })).body as string
+    expect(text).toContain('kurz_dependency_up{dependency="postgres"} 1')
+    expect(text).not.toContain('dependency="redis"') // not configured
+    expect(text).toContain('kurz_redis_degraded 0')
   })
 
   test('/openapi.json documents the API routes with their response schemas', async () => {

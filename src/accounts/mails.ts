@@ -5,6 +5,7 @@ import type { Mail } from '../mail/mailer'
 
 export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
   to,
+  kind: 'verify-email',
   subject: 'Confirm your email address',
   text: [
     'Welcome to Kurz. Confirm your address by sending this token to POST /api/auth/verify-email:',
@@ -19,6 +20,7 @@ export type KeySummary = { name: string; keyPreview: string; lastUsedAt: Date | 
 
 export const resetMail = (deps: Deps, to: string, token: string, keys: KeySummary[]): Mail => ({
   to,
+  kind: 'password-reset',
   subject: 'Reset your password',
   text: [
     'Someone asked to reset the password of this Kurz account. If it was you, send this token with',
@@ -43,6 +45,7 @@ function keyLines(keys: KeySummary[]): string[] {
 
 export const takenMail = (_deps: Deps, to: string): Mail => ({
   to,
+  kind: 'registration-attempt',
   subject: 'Someone tried to register with your address',
   text: 'An account with this address already exists. If you forgot its password, use "forgot password".',
 })

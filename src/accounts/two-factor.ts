@@ -6,6 +6,8 @@ import { users, type UserRow } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp'
+import { openSecret, sealSecret } from '../shared/secret-box'
+import { totpSecretPlace } from '../db/seal-secrets'
 
 /**
  * The account signed in with its password (a JWT), never an API key: 2FA guards that login, and a
@@ -20,7 +22,8 @@ async function userOf(deps: Deps, caller: Caller): Promise<UserRow> {
 
 /** Checks a code against the user's secret and claims its time step atomically. */
 export async function acceptTotp(deps: Deps, row: UserRow, code: string): Promise<void> {
-  const step = row.totpSecret ? matchTotp(row.totpSecret, code, deps.now().getTime(), row.totpLastStep) : null
+  const secret = row.totpSecret ? openSecret(deps.config.secretsKeys, row.totpSecret, totpSecretPlace(row.id)) : null
+  const step = secret ? matchTotp(secret, code, deps.now().getTime(), row.totpLastStep) : null
   const claimed = step === null ? [] : await deps.db.update(users).set({ totpLastStep: step })
     .where(and(eq(users.id, row.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
     .returning({ id: users.id })
@@ -31,7 +34,8 @@ export async function setupTotp(deps: Deps, caller: Caller) {
   const row = await userOf(deps, caller)
   if (row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on; disable it first')
   const secret = newTotpSecret()
-  await deps.db.update(users).set({ totpSecret: secret, totpLastStep: null, updatedAt: deps.now() }).where(eq(users.id, row.id))
+  const sealed = sealSecret(deps.config.secretsKeys, secret, totpSecretPlace(row.id))
+  await deps.db.update(users).set({ totpSecret: sealed, totpSetupAt: deps.now(), totpLastStep: null, updatedAt: deps.now() }).where(eq(users.id, row.id))
   return { success: true as const, data: { secret, otpauthUrl: otpauthUrl(secret, row.email, 'Kurz') } }
 }
 
@@ -39,6 +43,7 @@ export async function enableTotp(deps: Deps, caller: Caller, code: string) {
   const row = await userOf(deps, caller)
   if (row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on')
   if (!row.totpSecret) throw new AppError('VALIDATION_ERROR', 'Call POST /api/auth/2fa/setup first', { field: 'code' })
+  await dropExpiredSetup(deps, row)
   await acceptTotp(deps, row, code)
   await deps.db.update(users).set({ totpEnabled: true, updatedAt: deps.now() }).where(eq(users.id, row.id))
   return { success: true as const, data: { twoFactorEnabled: true } }
@@ -48,7 +53,20 @@ export async function disableTotp(deps: Deps, caller: Caller, code: string) {
   const row = await userOf(deps, caller)
   if (!row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is not on')
   await acceptTotp(deps, row, code)
-  await deps.db.update(users).set({ totpEnabled: false, totpSecret: null, totpLastStep: null, updatedAt: deps.now() })
+  await deps.db.update(users).set({ totpEnabled: false, totpSecret: null, totpSetupAt: null, totpLastStep: null, updatedAt: deps.now() })
     .where(eq(users.id, row.id))
   return { success: true as const, data: { twoFactorEnabled: false } }
+}
+
+/**
+ * A secret shown at setup but never confirmed must not stay usable for ever (it may sit in a
+ * screenshot or a closed tab): after TOTP_SETUP_TTL_SECONDS it is cleared and enabling fails.
+ */
+async function dropExpiredSetup(deps: Deps, row: UserRow): Promise<void> {
+  const ttlMs = deps.config.totpSetupTtlSeconds * 1000
+  if (row.totpSetupAt && deps.now().getTime() - row.totpSetupAt.getTime() <= ttlMs) return
+  await deps.db.update(users).set({ totpSecret: null, totpSetupAt: null, totpLastStep: null, updatedAt: deps.now() })
+    .where(and(eq(users.id, row.id), eq(users.totpEnabled, false)))
+  const minutes = Math.round(ttlMs / 60_000)
+  throw new AppError('VALIDATION_ERROR', `The two-factor setup expired (it must be confirmed within ${minutes} minutes); call POST /api/auth/2fa/setup again`, { field: 'code' })
 }

@@ -34,9 +34,17 @@ export class CallerCache {
   private readonly keys = new LRUCache<string, KeyOwner>({ max: 50_000, ttl: 30_000, ttlResolution: 0 })
   private readonly users = new LRUCache<string, UserSnapshot>({ max: 50_000, ttl: 30_000, ttlResolution: 0 })
 
-  constructor(private readonly deps: Pick<Deps, 'db' | 'bus'>) {
+  constructor(private readonly deps: Pick<Deps, 'db' | 'bus'> & { config?: Pick<Deps['config'], 'cache'> }) {
     deps.bus.subscribe(CHANNEL, (m) => (m.startsWith('key:') ? this.keys.delete(m.slice(4)) : this.users.delete(m.slice(5))))
-    deps.bus.onReconnect(() => { this.keys.clear(); this.users.clear() })
+    const clear = () => { this.keys.clear(); this.users.clear() }
+    deps.bus.onReconnect(clear)
+    // Revocations on other instances can no longer arrive: forget what was cached before.
+    deps.bus.onDegraded(clear)
+  }
+
+  /** While the bus is degraded, a revoked key or blocked account is accepted for at most this long. */
+  private ttl(): number | undefined {
+    return this.deps.bus.degraded() ? this.deps.config?.cache.degradedTtlMs ?? 3000 : undefined
   }
 
   /** Call after revoking or regenerating a key (by its hash). */
@@ -49,7 +57,7 @@ export class CallerCache {
     if (hit) return hit
     const [row] = await this.deps.db.select({ keyId: apiKeys.id, userId: apiKeys.userId })
       .from(apiKeys).where(eq(apiKeys.keyHash, keyHash))
-    if (row) this.keys.set(keyHash, row)
+    if (row) this.keys.set(keyHash, row, { ttl: this.ttl() })
     return row ?? null
   }
 
@@ -60,7 +68,7 @@ export class CallerCache {
       id: users.id, email: users.email, role: users.role, plan: users.plan, blocked: users.blocked,
       tokensValidAfter: users.tokensValidAfter,
     }).from(users).where(eq(users.id, userId))
-    if (row) this.users.set(userId, row)
+    if (row) this.users.set(userId, row, { ttl: this.ttl() })
     return row ?? null
   }
 }

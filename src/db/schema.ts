@@ -24,6 +24,8 @@ export const users = pgTable('users', {
   emailVerified: boolean('email_verified').notNull().default(false),
   totpSecret: text('totp_secret'),
   totpEnabled: boolean('totp_enabled').notNull().default(false),
+  /** When the pending (not yet enabled) TOTP secret was set up: it expires after TOTP_SETUP_TTL_SECONDS. */
+  totpSetupAt: tsz('totp_setup_at'),
   /** Last TOTP time step accepted, so that a code is accepted once. */
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   /** JWTs issued before this instant are refused (set by a password reset). */
@@ -188,3 +190,15 @@ export type LinkRow = typeof links.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect
+
+/**
+ * Links deleted whose clicks are still to be deleted from ClickHouse: written in the link
+ * deletion's transaction, removed once ClickHouse has done it, retried until then.
+ */
+export const analyticsDeletions = pgTable('analytics_deletions', {
+  linkId: text('link_id').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: tsz('next_attempt_at').notNull().defaultNow(),
+  lastError: text('last_error'),
+  createdAt: createdAt(),
+}, (t) => [index('analytics_deletions_due_idx').on(t.nextAttemptAt)])

@@ -2,8 +2,9 @@
 // claim their work, so nothing is done twice.
 import type { Deps } from '../deps'
 import { expireLinks, renewPeriods, weeklyReports } from './tasks'
+import { runAnalyticsDeletions } from './analytics-deletions'
 
-const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000 }
+const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000, analyticsDeletions: 15_000 }
 
 export function startScheduler(deps: Deps): () => void {
   const run = (name: string, fn: () => Promise<unknown>) => () =>
@@ -12,6 +13,7 @@ export function startScheduler(deps: Deps): () => void {
     setInterval(run('expire', () => expireLinks(deps)), EVERY.expire),
     setInterval(run('renew', () => renewPeriods(deps)), EVERY.renew),
     setInterval(run('weekly', () => weeklyReports(deps)), EVERY.weekly),
+    setInterval(run('analytics-deletions', () => runAnalyticsDeletions(deps)), EVERY.analyticsDeletions),
   ]
   for (const t of timers) t.unref()
   void run('expire', () => expireLinks(deps))()

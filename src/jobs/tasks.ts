@@ -85,6 +85,7 @@ export async function weeklyReports(deps: Deps): Promise<{ reports: number }> {
 function weeklyMail(to: string, week: string, r: { totalLinks: number; newLinks: number; clicks: number }): Mail {
   return {
     to,
+    kind: 'weekly-report',
     subject: `Your Kurz week ${week}`,
     text: [`Week ${week}:`, `- links created: ${r.newLinks}`, `- links in total: ${r.totalLinks}`, `- clicks in total: ${Number(r.clicks)}`].join('\n'),
   }

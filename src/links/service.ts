@@ -16,6 +16,7 @@ import { checkDestination, type DestinationPolicy } from './destination'
 import { resolveExpiry } from './expiry'
 import { checkPayload } from './payload'
 import { toLink, type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
+import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analytics-deletions'
 
 type Source = LinkRow['source']
 
@@ -206,8 +207,10 @@ export async function removeLinks(deps: Deps, rows: LinkRow[]) {
   await deps.db.transaction(async (tx) => {
     for (const row of rows) await tx.delete(links).where(eq(links.id, row.id))
     await recordEvents(tx, rows.map((row) => linkEvent(deps, 'link.deleted', row, { deletedAt })))
+    await recordAnalyticsDeletions(deps, tx, rows.map((row) => row.id))
   })
   await Promise.all(rows.map((row) => deps.linkCache.publish(cacheKey(row.domain, row.slug), null)))
-  await deps.analytics?.deleteLinks(rows.map((r) => r.id)).catch((e) =>
-    deps.log.warn('could not delete analytics of deleted links', { error: String(e) }))
+  // At once when ClickHouse answers; otherwise the recorded rows are retried by the scheduler.
+  if (deps.analytics) await runAnalyticsDeletions(deps, rows.map((r) => r.id)).catch((e) =>
+    deps.log.warn('could not delete analytics of deleted links; will retry', { error: String(e) }))
 }

@@ -1,5 +1,6 @@
 // Prometheus text: process figures and the counters the planes keep.
 import type { Deps } from '../deps'
+import type { Check } from './checks'
 
 export const counters = {
   redirects: 0,
@@ -11,7 +12,7 @@ export const counters = {
   clickEventsSkipped: 0,
 }
 
-export function metricsText(deps: Deps): string {
+export function metricsText(deps: Deps, dependencies: Record<string, Check> = {}): string {
   const mem = process.memoryUsage()
   const lines = [
     '# TYPE kurz_redirects_total counter', `kurz_redirects_total ${counters.redirects}`,
@@ -26,6 +27,11 @@ export function metricsText(deps: Deps): string {
     '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`,
     '# TYPE process_heap_bytes gauge', `process_heap_bytes ${mem.heapUsed}`,
     ...(deps.clickMetrics?.() ?? []),
+    '# TYPE kurz_dependency_up gauge',
+    ...Object.entries(dependencies).filter(([, v]) => v !== 'not configured')
+      .map(([name, v]) => `kurz_dependency_up{dependency="${name}"} ${v === 'ok' ? 1 : 0}`),
+    // 1 while Redis is configured but unreachable: links and callers are then cached only briefly.
+    '# TYPE kurz_redis_degraded gauge', `kurz_redis_degraded ${deps.bus.degraded() ? 1 : 0}`,
   ]
   return lines.join('\n') + '\n'
 }

@@ -69,6 +69,8 @@ export type LinkCacheOptions = {
   negativeTtlMs: number
   redisTtlSeconds: number
   redisPrefix: string
+  /** Local TTL while the bus is degraded (Redis unreachable): evictions from other instances are lost. */
+  degradedTtlMs?: number
 }
 
 /**
@@ -87,6 +89,11 @@ export class LinkCache {
   private promotable = 0
   private generation = 0
   private readonly invalidatedAt = new Map<string, number>()
+  /** Keys whose new entry could not be written to Redis: evicted everywhere again when it is back. */
+  private readonly unsynced = new Set<string>()
+  /** Back from an outage, but Redis not yet cleared of what may be stale: treated as degraded. */
+  private recovering = false
+  private recoveries = 0
 
   constructor(
     private readonly opts: LinkCacheOptions,
@@ -100,7 +107,9 @@ export class LinkCache {
     this.#hot = new LRUCache<string, LinkEntry>({ max: Math.max(Math.min(opts.lruMax, HOT_MAX), 1), ttlAutopurge: false, ttlResolution: 0 })
     bus.subscribe(CHANNEL, (key) => this.evict(key))
     // While the bus was down we may have missed evictions: start over from Redis and Postgres.
-    bus.onReconnect(() => this.clearLocal())
+    bus.onReconnect(() => { this.clearLocal(); void this.recover() })
+    // Entries cached before the outage would otherwise outlive evictions that can no longer arrive.
+    bus.onDegraded(() => this.clearLocal())
   }
 
   /** Links and misses cached in this process. */
@@ -143,13 +152,15 @@ export class LinkCache {
     if ((this.invalidatedAt.get(key) ?? -1) > startedAt) return
     // A copy in the hot tier would now be older than the arena's.
     this.#hot.delete(key)
+    const brief = this.shaky() ? this.opts.degradedTtlMs ?? 3000 : undefined
     if (value === MISS) {
-      if (this.opts.negativeTtlMs > 0) this.#arena.set(key, MISS, this.opts.negativeTtlMs)
-    } else if (this.opts.lruMax > 0) this.#arena.set(key, value)
+      if (this.opts.negativeTtlMs > 0) this.#arena.set(key, MISS, Math.min(this.opts.negativeTtlMs, brief ?? Infinity))
+    } else if (this.opts.lruMax > 0) this.#arena.set(key, value, brief)
   }
 
   async getShared(key: string): Promise<Cached | undefined> {
-    if (!this.redis) return undefined
+    // Degraded: Redis may hold entries that a writer failed to replace; Postgres is the truth.
+    if (!this.redis || this.shaky()) return undefined
     try {
       const raw = await this.redis.get(this.redisKey(key))
       if (raw === null) return undefined
@@ -161,7 +172,7 @@ export class LinkCache {
 
   /** Fills Redis only where nothing is: a writer's newer entry always wins over a reader's fill. */
   fillShared(key: string, value: Cached) {
-    if (!this.redis) return
+    if (!this.redis || this.shaky()) return
     const ttl = value === MISS ? Math.max(1, Math.ceil(this.opts.negativeTtlMs / 1000)) : this.opts.redisTtlSeconds
     if (value === MISS && this.opts.negativeTtlMs === 0) return
     this.redis.set(this.redisKey(key), value === MISS ? '0' : JSON.stringify(value), 'EX', ttl, 'NX').catch(() => {})
@@ -172,7 +183,9 @@ export class LinkCache {
     if (this.redis) {
       const value = entry ? JSON.stringify(entry) : '0'
       const ttl = entry ? this.opts.redisTtlSeconds : Math.max(60, Math.ceil(this.opts.negativeTtlMs / 1000))
-      await this.redis.set(this.redisKey(key), value, 'EX', ttl).catch(() => this.redis!.del(this.redisKey(key)).catch(() => {}))
+      await this.redis.set(this.redisKey(key), value, 'EX', ttl)
+        .catch(() => this.redis!.del(this.redisKey(key)))
+        .catch(() => void this.unsynced.add(key))
     }
     this.bus.publish(CHANNEL, key)
   }
@@ -184,6 +197,37 @@ export class LinkCache {
     if (this.invalidatedAt.size > 10_000) this.invalidatedAt.clear()
     this.#hot.delete(key)
     this.#arena.delete(key)
+  }
+
+  private shaky(): boolean {
+    return this.recovering || this.bus.degraded()
+  }
+
+  /**
+   * After an outage Redis still holds entries that writers could not replace meanwhile (for up to
+   * REDIS_LINK_TTL_SECONDS, and the writer may be gone). Every link entry there is dropped before
+   * this instance reads Redis again; then the keys it failed to write are evicted everywhere.
+   */
+  private async recover(): Promise<void> {
+    const run = ++this.recoveries
+    this.recovering = true
+    while (!(await this.flushShared().then(() => true, () => false))) {
+      await Bun.sleep(1000)
+      if (run !== this.recoveries) return
+    }
+    if (run !== this.recoveries) return
+    this.recovering = false
+    for (const key of this.unsynced) this.bus.publish(CHANNEL, key)
+    this.unsynced.clear()
+  }
+
+  private async flushShared(): Promise<void> {
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.redis!.scan(cursor, 'MATCH', `${this.opts.redisPrefix}link:*`, 'COUNT', 1000)
+      if (keys.length) await this.redis!.unlink(...keys)
+      cursor = next
+    } while (cursor !== '0')
   }
 
   private clearLocal() {

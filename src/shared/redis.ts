@@ -1,5 +1,6 @@
 // Redis connections and the invalidation bus. Without REDIS_URL the bus is in-process only.
 import Redis from 'ioredis'
+import { silentLogger, type Logger } from './log'
 
 export type RedisClients = { command: Redis; subscriber: Redis }
 
@@ -30,10 +31,17 @@ export type Bus = {
   subscribe(channel: string, onMessage: (message: string) => void): void
   /** Called after the connection to the bus came back: messages may have been missed. */
   onReconnect(fn: () => void): void
+  /**
+   * True while Redis is configured but the subscription is down: invalidations from other
+   * instances are being lost, so local caches must keep entries only briefly.
+   */
+  degraded(): boolean
+  /** Called on entering the degraded state: what is cached may already be stale. */
+  onDegraded(fn: () => void): void
   close(): Promise<void>
 }
 
-export function createBus(redis: RedisClients | null, prefix: string): Bus {
+export function createBus(redis: RedisClients | null, prefix: string, log: Logger = silentLogger): Bus {
   const handlers = new Map<string, ((m: string) => void)[]>()
   const deliver = (channel: string, message: string) => handlers.get(channel)?.forEach((h) => h(message))
   if (!redis) {
@@ -41,15 +49,38 @@ export function createBus(redis: RedisClients | null, prefix: string): Bus {
       publish: (channel, message) => deliver(channel, message),
       subscribe: (channel, fn) => void handlers.set(channel, [...(handlers.get(channel) ?? []), fn]),
       onReconnect: () => {},
+      degraded: () => false,
+      onDegraded: () => {},
       close: async () => {},
     }
   }
   const reconnectHandlers: (() => void)[] = []
+  const degradedHandlers: (() => void)[] = []
   let wasReady = false
-  redis.subscriber.on('ready', () => {
-    if (wasReady) reconnectHandlers.forEach((f) => f())
-    wasReady = true
-  })
+  let degraded = false
+  let closing = false
+  // Both connections count: without the subscriber this instance misses evictions, without the
+  // command connection the others miss this instance's.
+  const ready = new Set<Redis>()
+  for (const c of [redis.command, redis.subscriber]) {
+    c.on('ready', () => {
+      ready.add(c)
+      if (ready.size < 2) return
+      const missed = wasReady || degraded
+      if (degraded) log.info('Redis is back: shared cache and invalidations resume; local caches cleared')
+      degraded = false
+      if (missed) reconnectHandlers.forEach((f) => f())
+      wasReady = true
+    })
+    // 'close' also comes after a failed first connect: an instance that starts without Redis is degraded too.
+    c.on('close', () => {
+      ready.delete(c)
+      if (degraded || closing) return
+      degraded = true
+      log.warn('Redis unreachable: invalidations from other instances are lost; links and callers are cached only briefly until it is back')
+      degradedHandlers.forEach((f) => f())
+    })
+  }
   redis.subscriber.on('message', (ch: string, message: string) => deliver(ch.slice(prefix.length), message))
   return {
     publish(channel, message) {
@@ -62,7 +93,10 @@ export function createBus(redis: RedisClients | null, prefix: string): Bus {
       handlers.set(channel, [...(handlers.get(channel) ?? []), fn])
     },
     onReconnect: (fn) => void reconnectHandlers.push(fn),
+    degraded: () => degraded,
+    onDegraded: (fn) => void degradedHandlers.push(fn),
     async close() {
+      closing = true
       redis.subscriber.disconnect()
       redis.command.disconnect()
     },

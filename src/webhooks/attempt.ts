@@ -7,6 +7,8 @@ import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from '..
 import { counters } from '../ops/metrics'
 import { signDelivery } from './sign'
 import { postWebhook, type SendResult } from './send'
+import { openSecret } from '../shared/secret-box'
+import { webhookSecretPlace } from '../db/seal-secrets'
 
 /**
  * Seconds to wait after each failed attempt: ten attempts over about three days (71.6 h), the
@@ -18,7 +20,8 @@ export const DISABLE_AFTER_MS = 10 * 86_400_000
 /** Longer than the longest retry delay: a day without a failed attempt ends a run of failures. */
 const RUN_BREAK_MS = 86_400_000
 
-type Target = { url: string; secret: string }
+/** An endpoint row: its secret as stored (sealed). */
+type Target = { id: string; url: string; secret: string }
 type Message = { eventId: string; eventType: string; body: string }
 
 /** A claim outlasts any attempt (the time-out twice, and the bookkeeping): it never lapses under one. */
@@ -39,7 +42,7 @@ export async function claim(deps: Deps, id: string, where?: SQL, tx: Tx = deps.d
 export async function sendSigned(deps: Deps, target: Target, message: Message): Promise<SendResult> {
   const timestamp = Math.floor(deps.now().getTime() / 1000)
   const headers = {
-    ...signDelivery({ id: message.eventId, timestamp, body: message.body, secret: target.secret }),
+    ...signDelivery({ id: message.eventId, timestamp, body: message.body, secret: openSecret(deps.config.secretsKeys, target.secret, webhookSecretPlace(target.id)) }),
     'x-webhook-event': message.eventType,
   }
   const { dnsServers, webhooks } = deps.config

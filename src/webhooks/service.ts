@@ -9,6 +9,8 @@ import type { Caller } from '../auth/caller'
 import { newId } from '../shared/ids'
 import { pageOf, paging } from '../shared/envelope'
 import { newWebhookSecret } from './sign'
+import { sealSecret } from '../shared/secret-box'
+import { webhookSecretPlace } from '../db/seal-secrets'
 import { checkWebhookTarget } from './send'
 import { claim, failureOf, recordAttempt, sendSigned, succeeded } from './attempt'
 import { payloadOf } from './payload'
@@ -19,17 +21,19 @@ export const MAX_ENDPOINTS = 20
 
 export async function createWebhook(deps: Deps, caller: Caller, input: CreateWebhookInput) {
   const url = await checkedUrl(deps, input.url)
+  const secret = newWebhookSecret()
   const row = await deps.db.transaction(async (tx) => {
     await lockAccount(tx, caller.userId)
     const [{ n }] = await tx.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.userId, caller.userId))
     if (n >= MAX_ENDPOINTS) throw new AppError('FORBIDDEN', `An account can have at most ${MAX_ENDPOINTS} webhook endpoints`, { limit: MAX_ENDPOINTS })
+    const id = newId('whk')
     const [row] = await tx.insert(webhookEndpoints).values({
-      id: newId('whk'), userId: caller.userId, url, description: input.description ?? null,
-      secret: newWebhookSecret(), events: [...new Set(input.events)], isActive: input.isActive ?? true,
+      id, userId: caller.userId, url, description: input.description ?? null,
+      secret: sealSecret(deps.config.secretsKeys, secret, webhookSecretPlace(id)), events: [...new Set(input.events)], isActive: input.isActive ?? true,
     }).returning()
     return row
   })
-  return { success: true as const, data: { ...toEndpoint(row), secret: row.secret } }
+  return { success: true as const, data: { ...toEndpoint(row), secret } }
 }
 
 export async function listWebhooks(deps: Deps, caller: Caller) {
@@ -68,10 +72,12 @@ export async function deleteWebhook(deps: Deps, caller: Caller, id: string) {
 
 /** The old secret stops signing at once: deliveries are signed when they are sent. */
 export async function rotateWebhookSecret(deps: Deps, caller: Caller, id: string) {
-  const [row] = await deps.db.update(webhookEndpoints).set({ secret: newWebhookSecret(), updatedAt: deps.now() })
+  const secret = newWebhookSecret()
+  const sealed = sealSecret(deps.config.secretsKeys, secret, webhookSecretPlace(id))
+  const [row] = await deps.db.update(webhookEndpoints).set({ secret: sealed, updatedAt: deps.now() })
     .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.userId, caller.userId))).returning()
   if (!row) throw notFound(id)
-  return { success: true as const, data: { id: row.id, secret: row.secret } }
+  return { success: true as const, data: { id: row.id, secret } }
 }
 
 export async function listDeliveries(deps: Deps, caller: Caller, id: string, query: DeliveriesQuery) {

@@ -132,7 +132,9 @@ export type HarnessPair = { a: Harness; b: Harness; close(): Promise<void> }
  */
 export async function createHarnessPair(opts: Omit<HarnessOptions, 'engine' | 'databaseUrl' | 'redisPrefix'> = {}): Promise<HarnessPair> {
   const a = await createHarness({ ...opts, engine: 'postgres' })
-  const b = await createHarness({ ...opts, engine: 'postgres', databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
+  // Instances of one deployment share SECRETS_KEY: each opens the secrets the other sealed.
+  const env = { SECRETS_KEY: a.config.secretsKeys.current.toString('base64'), ...opts.env }
+  const b = await createHarness({ ...opts, env, engine: 'postgres', databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
   return {
     a, b,
     async close() {

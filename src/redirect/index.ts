@@ -77,8 +77,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   }
 }
 
-/** The short URL's query string is passed on to the destination, before any fragment. */
+/** The short URL's query string is passed on to the destination, before any fragment; none adds nothing. */
 export function withQuery(target: string, query: string): string {
+  if (!query) return target
   const hash = target.indexOf('#')
   const base = hash === -1 ? target : target.slice(0, hash)
   const fragment = hash === -1 ? '' : target.slice(hash)

@@ -14,7 +14,7 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 
 
 type Notice = { title: string; paragraphs: string[]; links?: [href: string, text: string][]; code?: string }
 
-export function renderNotice(n: Notice): string {
+function renderNotice(n: Notice): string {
   const title = escapeHtml(n.title)
   const paragraphs = n.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')
   const links = n.links?.length

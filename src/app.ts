@@ -20,6 +20,8 @@ import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
+import { pagesPlugin } from './pages/index'
+import { allowedMethods } from './shared/allowed-methods'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -27,7 +29,10 @@ const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/st
 
 export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
-  return new Elysia({ name: 'kurz' })
+  // The methods each path answers, read from the finished app on the first unrouted request.
+  let allowOf: ((pathname: string) => string[] | null) | null = null
+  let routesOf = (): readonly { method: string; path: string }[] => []
+  const app = new Elysia({ name: 'kurz' })
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       const fail = (status: number, c: string, message: string, details: Record<string, unknown> = {}) => {
         set.status = status
@@ -49,8 +54,13 @@ export function createApp(deps: Deps) {
         }
         case 'PARSE':
           return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })
-        case 'NOT_FOUND':
-          return fail(404, 'NOT_FOUND', `No route ${request.method} ${new URL(request.url).pathname}`)
+        case 'NOT_FOUND': {
+          const path = new URL(request.url).pathname
+          const allow = (allowOf ??= allowedMethods(routesOf()))(path)
+          if (!allow) return fail(404, 'NOT_FOUND', `No route ${request.method} ${path}`)
+          set.headers.allow = allow.join(', ')
+          return fail(405, 'METHOD_NOT_ALLOWED', `${path} does not answer ${request.method}; it answers ${allow.join(', ')}`, { allow })
+        }
       }
       if (isUnavailable(error)) return fail(503, 'SERVICE_UNAVAILABLE', 'A storage dependency is unavailable; try again shortly')
       const requestId = newId('req')
@@ -92,6 +102,9 @@ export function createApp(deps: Deps) {
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))
+    .use(pagesPlugin())
+  routesOf = () => app.routes
+  return app
 }
 
 export type App = ReturnType<typeof createApp>

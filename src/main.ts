@@ -5,6 +5,7 @@ import { bootstrap } from './accounts/bootstrap'
 import { startServer } from './server'
 import { startScheduler } from './jobs/scheduler'
 import { startWebhookDispatcher } from './webhooks/dispatcher'
+import { databaseFailure } from './db/startup-failure'
 
 let config
 try {
@@ -17,7 +18,12 @@ try {
   throw e
 }
 
-const deps = await createDeps(config)
+const deps = await createDeps(config).catch((e) => {
+  const line = databaseFailure(config, e)
+  if (line === null) throw e
+  console.error(`kurz: ${line}`)
+  process.exit(1)
+})
 await bootstrap(deps)
 const running = await startServer(deps)
 const stopScheduler = config.cronInternal ? startScheduler(deps) : () => {}

@@ -143,6 +143,19 @@ describe.each(engines)('links API on %s', (engine) => {
       expect(days).toBeLessThanOrEqual(7)
     })
 
+    test('never is refused on Core with a 403 naming Pro and Business, and accepted on Pro', async () => {
+      const core = await createUser(h, { plan: 'Core' })
+      const refused = await create({ url: 'https://example.com', expiresIn: 'never' }, core.key)
+      expect(refused.status).toBe(403)
+      expect(refused.body.error.code).toBe('FORBIDDEN')
+      expect(refused.body.error.field).toBe('expiresIn')
+      expect(refused.body.error.message).toContain('Pro or Business')
+      const pro = await createUser(h, { plan: 'Pro' })
+      const accepted = await create({ url: 'https://example.com', expiresIn: 'never' }, pro.key)
+      expect(accepted.status).toBe(201)
+      expect(accepted.body.data.expiresAt).toBeNull()
+    })
+
     test('the monthly link limit answers 402 with the next plan recommended', async () => {
       const free = await createUser(h, { plan: 'Free' })
       await h.deps.db.insert(usagePeriods).values({ userId: free.id, periodStart: currentPeriod(new Date()).start, linksCreated: 50 })

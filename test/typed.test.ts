@@ -157,6 +157,13 @@ describe.each(engines)('typed-link page on %s', (engine) => {
     expect(sink.received.at(-1)!.linkId).toBe(link.id)
   })
 
+  test('a url link under /l/ without a query redirects to its destination as it is, no stray ?', async () => {
+    await h.createLink({ url: 'https://example.com/not-typed', slug: 't-url-plain' })
+    const res = await go('/l/t-url-plain')
+    expect(res.status).toBe(302)
+    expect(res.headers.get('location')).toBe('https://example.com/not-typed')
+  })
+
   test('text too long for a QR code still gets a page, whose code points at the page', async () => {
     await h.createLink({ kind: 'text', slug: 't-long', payload: { text: 'ü'.repeat(3000) } })
     const html = await (await go('/l/t-long')).text()

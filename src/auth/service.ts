@@ -28,6 +28,9 @@ type UserSnapshot = {
 
 const CHANNEL = 'auth'
 
+/** The bus channel and message that evict an account from every instance's caller cache. */
+export const userEviction = (userId: string) => [CHANNEL, `user:${userId}`] as const
+
 /** Short-lived caches of key → owner and owner → account; revocations evict them on every instance. */
 export class CallerCache {
   // ttlResolution 0: a clock read per get, not lru-cache's 1 ms setTimeout (see the link cache).
@@ -50,7 +53,7 @@ export class CallerCache {
   /** Call after revoking or regenerating a key (by its hash). */
   evictKey(keyHash: string) { this.deps.bus.publish(CHANNEL, `key:${keyHash}`) }
   /** Call after changing an account's plan, role or blocked flag. */
-  evictUser(userId: string) { this.deps.bus.publish(CHANNEL, `user:${userId}`) }
+  evictUser(userId: string) { this.deps.bus.publish(...userEviction(userId)) }
 
   async keyOwner(keyHash: string): Promise<KeyOwner | null> {
     const hit = this.keys.get(keyHash)

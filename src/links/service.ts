@@ -53,7 +53,7 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const customSlug = input.customSlug ?? input.slug
   const slug = customSlug ? checkCustomSlug(customSlug) : null
   const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
-  const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now)
+  const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
 
   const { row, linksUsed } = await deps.db.transaction(async (tx) => {
     const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
@@ -175,7 +175,7 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
   }
   if (input.title !== undefined) changes.title = input.title
   if (input.singleUse !== undefined) changes.singleUse = input.singleUse
-  if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now)
+  if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   if (input.status !== undefined) changes.status = input.status
   const expiresAt = changes.expiresAt !== undefined ? changes.expiresAt : current.expiresAt
   if (input.status === 'ACTIVE' && expiresAt && expiresAt <= now)

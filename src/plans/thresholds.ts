@@ -13,7 +13,7 @@ type UsageRow = { userId: string; periodStart: string; linksCreated: number; cli
 
 /**
  * Call in the transaction that changed the period's usage (link creation, a click batch).
- * Fires only the highest level reached: a jump from 50 % to 100 % sends limit_reached alone.
+ * A jump from 50 % to 100 % sends both, limit_warning first.
  */
 export async function notifyUsageThresholds(tx: Tx, userId: string, plan: Plan, period: Period): Promise<void> {
   const [row] = await tx.select().from(usagePeriods)
@@ -42,21 +42,25 @@ async function crossed(tx: Tx, row: UsageRow, plan: Plan, period: Period): Promi
   const checks: [LimitType, number, number][] = [['links', row.linksCreated, plan.linkLimit], ['clicks', Number(row.clicks), plan.clickLimit]]
   for (const [limitType, used, limit] of checks) {
     if (limit <= 0) continue
-    const level = used >= limit ? 100 : used * 10 >= limit * 9 ? 90 : null
-    if (level === null || row.notified.includes(`${limitType}:${level}`)) continue
-    const tags = level === 100 ? [`${limitType}:90`, `${limitType}:100`] : [`${limitType}:90`]
-    const claimed = await tx.update(usagePeriods)
-      .set({ notified: sql`array(select distinct unnest(${usagePeriods.notified} || ${`{${tags.join(',')}}`}::text[]))` })
-      .where(and(
-        eq(usagePeriods.userId, row.userId), eq(usagePeriods.periodStart, row.periodStart),
-        sql`not (${`${limitType}:${level}`} = any(${usagePeriods.notified}))`,
-      ))
-      .returning({ userId: usagePeriods.userId })
-    if (claimed.length === 0) continue
-    const base = { plan: plan.name, limitType, limit, used, resetAt: period.endDate.toISOString() }
-    events.push(level === 100
-      ? { userId: row.userId, type: 'plan.limit_reached', data: base }
-      : { userId: row.userId, type: 'plan.limit_warning', data: { ...base, percentUsed: Math.floor((used / limit) * 100) } })
+    // Each level is claimed on its own, lowest first: a subscriber to warnings alone still hears
+    // of a batch that went from below 90 % past 100 %, and each level is sent once.
+    const levels = used >= limit ? [90, 100] : used * 10 >= limit * 9 ? [90] : []
+    for (const level of levels) {
+      const tag = `${limitType}:${level}`
+      if (row.notified.includes(tag)) continue
+      const claimed = await tx.update(usagePeriods)
+        .set({ notified: sql`array_append(${usagePeriods.notified}, ${tag}::text)` })
+        .where(and(
+          eq(usagePeriods.userId, row.userId), eq(usagePeriods.periodStart, row.periodStart),
+          sql`not (${tag} = any(${usagePeriods.notified}))`,
+        ))
+        .returning({ userId: usagePeriods.userId })
+      if (claimed.length === 0) continue
+      const base = { plan: plan.name, limitType, limit, used, resetAt: period.endDate.toISOString() }
+      events.push(level === 100
+        ? { userId: row.userId, type: 'plan.limit_reached', data: base }
+        : { userId: row.userId, type: 'plan.limit_warning', data: { ...base, percentUsed: Math.floor((used / limit) * 100) } })
+    }
   }
   return events
 }

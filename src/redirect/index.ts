@@ -10,10 +10,12 @@ import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
 import { countsAsClick, hostOf } from '../shared/request'
 import { rawClickOf } from '../clicks/sink'
+import { linkUnavailable } from '../pages/notice'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
-const notFound = () => new Response(JSON.stringify(errorBody('LINK_NOT_FOUND', 'Link not found')), { status: 404, headers: JSON_HEADERS })
-const gone = () => new Response(JSON.stringify(errorBody('LINK_EXPIRED', 'This link has expired')), { status: 410, headers: JSON_HEADERS })
+// A page for browsers, the envelope for API clients: Accept is read on these two answers only.
+const notFound = (req: Request) => linkUnavailable(req, 'missing')
+const gone = (req: Request) => linkUnavailable(req, 'gone')
 const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
 
 export type RedirectHandler = (req: Request, server: Server<unknown>) => Response | Promise<Response>
@@ -32,9 +34,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const state = stateOf(entry)
     if (state === 'missing') {
       counters.redirectMisses++
-      return notFound()
+      return notFound(req)
     }
-    if (state === 'gone') return gone()
+    if (state === 'gone') return gone(req)
     const link = entry as LinkEntry
     // Typed links live on their tracked page, which counts the visit itself.
     if (link.target === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
@@ -44,7 +46,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
       if (!countsAsClick(req)) return new Response(null, { status, headers: { location } })
       const click = rawClickOf(req, server, trustProxy, link, domain, query)
       return consumeSingleUse(deps, link.id, click).then((won) => {
-        if (!won) return gone()
+        if (!won) return gone(req)
         if (clicks.records) clicks.push(click)
         return new Response(null, { status, headers: { location } })
       })
@@ -60,7 +62,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const pathStart = url.indexOf('/', url.indexOf('//') + 2)
     const q = url.indexOf('?', pathStart)
     const slug = q === -1 ? url.slice(pathStart + 1) : url.slice(pathStart + 1, q)
-    if (!SLUG_PATTERN.test(slug)) return notFound()
+    if (!SLUG_PATTERN.test(slug)) return notFound(req)
     const domain = namespaces.any ? namespaces.namespaceOf(hostOf(req)) : ''
     const query = q === -1 ? '' : url.slice(q + 1)
     const key = cacheKey(domain, slug)
@@ -77,8 +79,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   }
 }
 
-/** The short URL's query string is passed on to the destination, before any fragment. */
+/** The short URL's query string is passed on to the destination, before any fragment; none adds nothing. */
 export function withQuery(target: string, query: string): string {
+  if (!query) return target
   const hash = target.indexOf('#')
   const base = hash === -1 ? target : target.slice(0, hash)
   const fragment = hash === -1 ? '' : target.slice(hash)

@@ -1,12 +1,9 @@
 // The typed-link page: the content and its QR code, every piece of user content escaped, and a
 // Content-Security-Policy that allows nothing but the page's own stylesheet.
-import { createHash } from 'node:crypto'
+import { escapeHtml, styleOnlyPolicy } from '../shared/html'
 
 type Payload = Record<string, unknown>
 export type PageInput = { kind: 'wifi' | 'vcard' | 'text'; payload: Payload; title: string | null; qrSvg: string | null; vcfHref: string }
-
-export const escapeHtml = (value: string) =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:24px;background:#f5f5f5;color:#111}
 main{max-width:420px;margin:0 auto;background:#fff;border-radius:12px;padding:24px;box-shadow:0 1px 4px #0002}
@@ -15,13 +12,7 @@ h1{font-size:1.3rem;margin:0 0 16px}dl{margin:0 0 16px}dt{font-size:.8rem;color:
 .hint{font-size:.85rem;color:#555}a.button{display:inline-block;padding:10px 16px;background:#111;color:#fff;border-radius:8px;text-decoration:none}`
 
 /** Only the stylesheet above may apply; no script, no frame, no form, no external load at all. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ')
+export const CONTENT_SECURITY_POLICY = styleOnlyPolicy(STYLE)
 
 const str = (p: Payload, name: string) => (typeof p[name] === 'string' ? (p[name] as string) : '')
 const row = (label: string, value: string) => (value ? `<dt>${escapeHtml(label)}</dt><dd>${value}</dd>` : '')

@@ -3,10 +3,9 @@
 import { eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { links } from '../db/schema'
-import { AppError } from '../errors'
 import { SLUG_PATTERN } from '../links/slug'
 import { shortUrlBase } from '../links/service'
-import { cacheKey, stateOf, type Cached, type LinkEntry } from '../redirect/cache'
+import { cacheKey, stateOf, type LinkEntry } from '../redirect/cache'
 import { rawClickOf } from '../clicks/sink'
 import { resolveSlow } from '../redirect/resolve'
 import { consumeSingleUse } from '../redirect/single-use'
@@ -14,57 +13,47 @@ import { withQuery } from '../redirect/index'
 import { qrSvgOrNull } from '../qr/render'
 import { qrContent, vcardText } from './content'
 import { CONTENT_SECURITY_POLICY, renderPage } from './html'
+import { htmlHeaders } from '../shared/html'
+import { linkUnavailable } from '../pages/notice'
 import { countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
 
-const PAGE_HEADERS = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  // Every view is a click, and a Wi-Fi password is no one else's business: nothing may cache it.
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-}
+// Every view is a click, and a Wi-Fi password is no one else's business: nothing may cache it.
+const PAGE_HEADERS = htmlHeaders(CONTENT_SECURITY_POLICY)
 
 export async function typedPage(deps: Deps, request: Request, server: RequestServer, param: string, format?: string): Promise<Response> {
   const vcf = param.endsWith('.vcf') || format === 'vcf'
   const slug = param.endsWith('.vcf') ? param.slice(0, -4) : param
-  if (!SLUG_PATTERN.test(slug)) throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  if (!SLUG_PATTERN.test(slug)) return linkUnavailable(request, 'missing')
   const domain = deps.domains.namespaceOf(hostOf(request))
   const key = cacheKey(domain, slug)
-  const entry = live(deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug))
+  const cached = deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug)
+  // The redirect's rules (stateOf): 404 for missing, 410 for gone, as a page for browsers.
+  const state = stateOf(cached)
+  if (state !== 'live') return linkUnavailable(request, state)
+  const entry = cached as LinkEntry
   // The contact download belongs to a page view that was already counted.
   const counted = !vcf && countsAsClick(request)
   const query = queryOf(request.url)
   const click = counted ? rawClickOf(request, server, deps.config.trustProxy, entry, domain, query) : null
   const count = () => { if (click && deps.clicks.records) deps.clicks.push(click) }
+  const usedUp = async () => click !== null && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click))
   if (entry.kind === 'url') {
-    if (click && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click))) throw expired()
+    if (await usedUp()) return linkUnavailable(request, 'gone')
     count()
     return new Response(null, { status: deps.config.redirectStatus, headers: { location: withQuery(entry.target!, query) } })
   }
-  if (vcf && entry.kind !== 'vcard') throw new AppError('LINK_NOT_FOUND', 'This link has no contact card')
+  if (vcf && entry.kind !== 'vcard') return linkUnavailable(request, 'missing')
   const [row] = await deps.db.select({ payload: links.payload, title: links.title }).from(links).where(eq(links.id, entry.id))
-  if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found')
+  if (!row) return linkUnavailable(request, 'missing')
   const payload = (row.payload ?? {}) as Record<string, unknown>
   if (vcf) return vcardResponse(slug, payload)
-  if (click && entry.singleUse && !(await consumeSingleUse(deps, entry.id, click))) throw expired()
+  if (await usedUp()) return linkUnavailable(request, 'gone')
   count()
   const pageUrl = `${shortUrlBase(deps)(domain)}/l/${slug}`
   // Content too long for a QR code: the code takes the visitor to this page instead.
   const qrSvg = await qrSvgOrNull(qrContent(entry.kind, payload)) ?? await qrSvgOrNull(pageUrl)
   const html = renderPage({ kind: entry.kind, payload, title: row.title, qrSvg, vcfHref: `/l/${slug}.vcf` })
   return new Response(html, { headers: PAGE_HEADERS })
-}
-
-const expired = () => new AppError('LINK_EXPIRED', 'This link has expired')
-
-/** The redirect's rules (stateOf), as errors: 404 for missing, 410 for gone. */
-function live(entry: Cached): LinkEntry {
-  const state = stateOf(entry)
-  if (state === 'missing') throw new AppError('LINK_NOT_FOUND', 'Link not found')
-  if (state === 'gone') throw expired()
-  return entry as LinkEntry
 }
 
 function vcardResponse(slug: string, payload: Record<string, unknown>): Response {

@@ -20,6 +20,7 @@ import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
+import { bodyGuard } from './shared/body-guard'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -27,7 +28,8 @@ const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/st
 
 export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
-  return new Elysia({ name: 'kurz' })
+  const root = new Elysia({ name: 'kurz' })
+  return root
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       const fail = (status: number, c: string, message: string, details: Record<string, unknown> = {}) => {
         set.status = status
@@ -48,6 +50,8 @@ export function createApp(deps: Deps) {
           return fail(400, 'VALIDATION_ERROR', `${field}: ${validationMessage(first)}`, { field, in: error.type })
         }
         case 'PARSE':
+          // Elysia wraps whatever a parser throws: the body guard's refusals arrive as the cause.
+          if (error.cause instanceof AppError) return fail(error.cause.status, error.cause.code, error.cause.message, error.cause.details)
           return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })
         case 'NOT_FOUND':
           return fail(404, 'NOT_FOUND', `No route ${request.method} ${new URL(request.url).pathname}`)
@@ -71,6 +75,7 @@ export function createApp(deps: Deps) {
       // So that browser code can read the rate-limit headers API.md promises on every answer.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
+    .use(bodyGuard(deps.config.requests, () => root.routes))
     .use(openapi({
       path: '/docs',
       specPath: '/openapi.json',

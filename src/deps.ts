@@ -9,6 +9,7 @@ import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
 import { closeAuthContext } from './auth/context'
+import { ownAddresses } from './links/own-hosts'
 
 export type Deps = {
   config: Config
@@ -19,6 +20,8 @@ export type Deps = {
   linkCache: LinkCache
   /** The verified custom hostnames, each its own slug namespace; `changed()` after a verify or delete. */
   domains: DomainNamespaces
+  /** The addresses this service answers on (resolved once at start), for the redirect-loop check. */
+  ownAddresses: ReadonlySet<string>
   clicks: ClickSink
   log: Logger
   now: () => Date
@@ -60,6 +63,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     bus,
     linkCache,
     domains,
+    ownAddresses: await ownAddresses(config, log),
     clicks: overrides.clicks ?? clickPlane?.sink ?? new DiscardingSink(),
     ...clickPlane?.hooks,
     log,

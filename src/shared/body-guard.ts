@@ -11,7 +11,7 @@ export type RequestLimits = Readonly<{ maxBodyBytes: number; maxJsonDepth: numbe
 type BodyRoutes = () => readonly { method: string; path: string; hooks?: { body?: unknown } }[]
 
 const isJson = (contentType: string) => {
-  const type = contentType.toLowerCase()
+  const type = contentType.trim().toLowerCase()
   return type === 'application/json' || type.endsWith('+json')
 }
 

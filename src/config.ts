@@ -40,7 +40,7 @@ export type Config = Readonly<{
   admin: { email: string | null; password: string | null; apiKey: string | null }
   plans: readonly Plan[]
   /** Bounds on a request before any handler reads it. */
-  requests: { maxBodyBytes: number; maxJsonDepth: number; maxHeaderBytes: number }
+  requests: { maxBodyBytes: number; maxBulkBodyBytes: number; maxJsonDepth: number; maxHeaderBytes: number }
   urlBlocklist: readonly string[]
   /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
   dnsServers: readonly string[]
@@ -125,7 +125,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     plans,
     requests: {
-      maxBodyBytes: read.int('MAX_BODY_BYTES', defaultMaxBodyBytes(plans), 1024, 1024 * 1024 * 1024),
+      // Any body but a bulk create: the largest legitimate one (1,000 slugs for a bulk action, a
+      // link with its longest URL and payload) is under 100 KB.
+      maxBodyBytes: read.int('MAX_BODY_BYTES', 256 * 1024, 1024, 1024 * 1024 * 1024),
+      maxBulkBodyBytes: read.int('MAX_BULK_BODY_BYTES', defaultMaxBulkBodyBytes(plans), 1024, 1024 * 1024 * 1024),
       maxJsonDepth: read.int('MAX_JSON_DEPTH', 16, 4, 64),
       // Below Bun's own bound (16 KiB unless --max-http-header-size raises it), whose 431 has no body.
       maxHeaderBytes: read.int('MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
@@ -195,7 +198,7 @@ function reader(env: Env) {
  * largest (an 8,192-character URL, a 4,000-character text payload, a title, with JSON escapes:
  * 16 KiB). The default plans give 16 MB; never below 1 MiB.
  */
-function defaultMaxBodyBytes(plans: readonly Plan[]): number {
+function defaultMaxBulkBodyBytes(plans: readonly Plan[]): number {
   return Math.max(1024 * 1024, Math.max(...plans.map((p) => p.bulkLimit)) * 16 * 1024)
 }
 

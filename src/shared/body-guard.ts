@@ -5,7 +5,7 @@ import { Elysia } from 'elysia'
 import { AppError } from '../errors'
 import { parseJsonBody, readBoundedText, declaredLength, tooLarge } from './json-body'
 
-export type RequestLimits = Readonly<{ maxBodyBytes: number; maxJsonDepth: number; maxHeaderBytes: number }>
+export type RequestLimits = Readonly<{ maxBodyBytes: number; maxBulkBodyBytes: number; maxJsonDepth: number; maxHeaderBytes: number }>
 
 /** The routes that declare a body schema, as `METHOD path` (read once the app is built). */
 type BodyRoutes = () => readonly { method: string; path: string; hooks?: { body?: unknown } }[]
@@ -15,24 +15,31 @@ const isJson = (contentType: string) => {
   return type === 'application/json' || type.endsWith('+json')
 }
 
-export function bodyGuard(limits: RequestLimits, routes: BodyRoutes) {
+/**
+ * `bulkRoutes` (as `METHOD path`) take up to maxBulkBodyBytes, every other route maxBodyBytes:
+ * bodies are read before the caller is known, so only the bulk route may cost its large bound.
+ */
+export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes: readonly string[]) {
   let jsonRoutes: Set<string> | null = null
   const takesJson = (method: string, route: string) =>
     (jsonRoutes ??= new Set(routes().filter((r) => r.hooks?.body).map((r) => `${r.method} ${r.path}`))).has(`${method} ${route}`)
+  const largest = Math.max(limits.maxBodyBytes, limits.maxBulkBodyBytes)
+  const boundOf = (method: string, route: string) => (bulkRoutes.includes(`${method} ${route}`) ? limits.maxBulkBodyBytes : limits.maxBodyBytes)
   return new Elysia({ name: 'body-guard' })
     .onRequest(({ request }) => {
       // Bun answers 431 itself, without a body, past its own bound (--max-http-header-size): this
       // bound sits below it so that the usual oversized request gets the envelope.
       if (headerBytes(request.headers) > limits.maxHeaderBytes)
         throw new AppError('HEADERS_TOO_LARGE', `The request headers are larger than ${limits.maxHeaderBytes} bytes`, { limit: limits.maxHeaderBytes })
-      // Refused unread, on every path, whether or not the route reads a body.
-      if (declaredLength(request) > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes)
+      // Refused unread, on every path, whether or not the route reads a body (the route's own
+      // bound, known once routed, is applied as the body is read).
+      if (declaredLength(request) > largest) throw tooLarge(largest)
     })
     .onParse({ as: 'global' }, async ({ request, route }, contentType) => {
       const json = takesJson(request.method, route)
       // (undefined: Elysia's own parser then sees the empty body, as before)
       if (!request.body) return json ? undefined : {}
-      const text = await readBoundedText(request, limits.maxBodyBytes)
+      const text = await readBoundedText(request, boundOf(request.method, route))
       // A route without a body schema ignores its body; it is read (bounded) and dropped.
       if (!json) return {}
       if (text.trim() === '') return {}

@@ -130,7 +130,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: read.int('MAX_BODY_BYTES', 256 * 1024, 1024, 1024 * 1024 * 1024),
       maxBulkBodyBytes: read.int('MAX_BULK_BODY_BYTES', defaultMaxBulkBodyBytes(plans), 1024, 1024 * 1024 * 1024),
       maxJsonDepth: read.int('MAX_JSON_DEPTH', 16, 4, 64),
-      // Below Bun's own bound (16 KiB unless --max-http-header-size raises it), whose 431 has no body.
+      // Bun answers 431 itself, with no body, past its own bound (16 KiB): npm start and the image
+      // raise that to 64 KiB (--max-http-header-size) so that this one answers, in the envelope.
       maxHeaderBytes: read.int('MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
     },
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),

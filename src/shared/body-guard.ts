@@ -27,8 +27,8 @@ export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes:
   const boundOf = (method: string, route: string) => (bulkRoutes.includes(`${method} ${route}`) ? limits.maxBulkBodyBytes : limits.maxBodyBytes)
   return new Elysia({ name: 'body-guard' })
     .onRequest(({ request }) => {
-      // Bun answers 431 itself, without a body, past its own bound (--max-http-header-size): this
-      // bound sits below it so that the usual oversized request gets the envelope.
+      // Past Bun's own bound (--max-http-header-size) Bun answers 431 itself, without a body,
+      // before any of this runs: the start command sets it above this one.
       if (headerBytes(request.headers) > limits.maxHeaderBytes)
         throw new AppError('HEADERS_TOO_LARGE', `The request headers are larger than ${limits.maxHeaderBytes} bytes`, { limit: limits.maxHeaderBytes })
       // Refused unread, on every path, whether or not the route reads a body (the route's own

@@ -17,4 +17,4 @@ VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD bun -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # SIGTERM reaches bun directly (exec form): it stops accepting, flushes clicks, and exits.
-CMD ["bun", "src/main.ts"]
+CMD ["bun", "--max-http-header-size=65536", "src/main.ts"]

@@ -22,6 +22,7 @@ import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
 import { pagesPlugin } from './pages/index'
 import { allowedMethods } from './shared/allowed-methods'
+import { bodyGuard } from './shared/body-guard'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -53,6 +54,8 @@ export function createApp(deps: Deps) {
           return fail(400, 'VALIDATION_ERROR', `${field}: ${validationMessage(first)}`, { field, in: error.type })
         }
         case 'PARSE':
+          // Elysia wraps whatever a parser throws: the body guard's refusals arrive as the cause.
+          if (error.cause instanceof AppError) return fail(error.cause.status, error.cause.code, error.cause.message, error.cause.details)
           return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })
         case 'NOT_FOUND': {
           const path = new URL(request.url).pathname
@@ -81,6 +84,7 @@ export function createApp(deps: Deps) {
       // So that browser code can read the rate-limit headers API.md promises on every answer.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
+    .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
     .use(openapi({
       path: '/docs',
       specPath: '/openapi.json',

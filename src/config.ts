@@ -41,6 +41,8 @@ export type Config = Readonly<{
   }
   admin: { email: string | null; password: string | null; apiKey: string | null }
   plans: readonly Plan[]
+  /** Bounds on a request before any handler reads it. */
+  requests: { maxBodyBytes: number; maxBulkBodyBytes: number; maxJsonDepth: number; maxHeaderBytes: number }
   urlBlocklist: readonly string[]
   /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
   dnsServers: readonly string[]
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (![301, 302, 307, 308].includes(redirectStatus))
     throw new ConfigError('REDIRECT_STATUS must be one of 301, 302, 307, 308')
   const secrets = persistentSecrets(dataDir, env)
+  const plans = read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS
 
   return Object.freeze({
     port,
@@ -134,7 +137,17 @@ export function loadConfig(env: Env = process.env): Config {
       password: read.optional('ADMIN_PASSWORD'),
       apiKey: adminApiKey,
     },
-    plans: read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS,
+    plans,
+    requests: {
+      // Any body but a bulk create: the largest legitimate one (1,000 slugs for a bulk action, a
+      // link with its longest URL and payload) is under 100 KB.
+      maxBodyBytes: read.int('MAX_BODY_BYTES', 256 * 1024, 1024, 1024 * 1024 * 1024),
+      maxBulkBodyBytes: read.int('MAX_BULK_BODY_BYTES', defaultMaxBulkBodyBytes(plans), 1024, 1024 * 1024 * 1024),
+      maxJsonDepth: read.int('MAX_JSON_DEPTH', 16, 4, 64),
+      // Bun answers 431 itself, with no body, past its own bound (16 KiB): npm start and the image
+      // raise that to 64 KiB (--max-http-header-size) so that this one answers, in the envelope.
+      maxHeaderBytes: read.int('MAX_HEADER_BYTES', 16 * 1024, 1024, 1024 * 1024),
+    },
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
     dnsServers: dnsServerList(read.list('DNS_SERVERS')),
     trustProxy: read.bool('TRUST_PROXY', false),
@@ -204,6 +217,15 @@ function reader(env: Env) {
       return raw as T
     },
   }
+}
+
+/**
+ * The largest legitimate body: a bulk create at the largest plan's bound, each link at its
+ * largest (an 8,192-character URL, a 4,000-character text payload, a title, with JSON escapes:
+ * 16 KiB). The default plans give 16 MB; never below 1 MiB.
+ */
+function defaultMaxBulkBodyBytes(plans: readonly Plan[]): number {
+  return Math.max(1024 * 1024, Math.max(...plans.map((p) => p.bulkLimit)) * 16 * 1024)
 }
 
 const splitList = (raw: string | null) => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)

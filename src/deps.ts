@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './shared/log'
 import { closeAuthContext } from './auth/context'
 import { backgroundIdle } from './accounts/background'
 import { sealStoredSecrets } from './db/seal-secrets'
+import { ownAddresses } from './links/own-hosts'
 
 export type Deps = {
   config: Config
@@ -21,6 +22,8 @@ export type Deps = {
   linkCache: LinkCache
   /** The verified custom hostnames, each its own slug namespace; `changed()` after a verify or delete. */
   domains: DomainNamespaces
+  /** The addresses this service answers on (resolved once at start), for the redirect-loop check. */
+  ownAddresses: ReadonlySet<string>
   clicks: ClickSink
   log: Logger
   now: () => Date
@@ -65,6 +68,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     bus,
     linkCache,
     domains,
+    ownAddresses: await ownAddresses(config, log),
     clicks: overrides.clicks ?? clickPlane?.sink ?? new DiscardingSink(),
     ...clickPlane?.hooks,
     log,

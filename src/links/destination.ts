@@ -1,8 +1,9 @@
 // Safety of destinations: what a short link may point at.
 import { AppError } from '../errors'
+import { canonicalHost } from './own-hosts'
 
 export type DestinationPolicy = {
-  /** Hostnames of this service's own short domains (redirect loops). */
+  /** Whether a host (as canonicalHost gives it) is this service: a link there is a redirect loop. */
   ownHosts: (host: string) => boolean
   blocklist: readonly string[]
 }
@@ -23,7 +24,7 @@ export function checkDestination(input: string, policy: DestinationPolicy, field
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) fail('The URL must be absolute, with a scheme and //')
   if (!url.hostname) fail('The URL has no host')
   if (url.username || url.password) fail('URLs with credentials cannot be shortened')
-  const host = url.hostname.toLowerCase().replace(/\.$/, '')
+  const host = canonicalHost(url.hostname)
   if (policy.ownHosts(host)) fail('The URL points at this service (a redirect loop)')
   if (policy.blocklist.some((b) => host === b || host.endsWith(`.${b}`))) fail(`The host ${host} is blocked`)
   return url.href

@@ -13,6 +13,7 @@ import { cacheKey, toLinkEntry } from '../redirect/cache'
 import { takeLinkQuota } from '../plans/usage'
 import { checkCustomSlug, generateSlug } from './slug'
 import { checkDestination, type DestinationPolicy } from './destination'
+import { canonicalHost, isLoopbackHost } from './own-hosts'
 import { resolveExpiry } from './expiry'
 import { checkPayload } from './payload'
 import { toLink, type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
@@ -34,7 +35,11 @@ function effective(row: LinkRow, now: Date): LinkRow {
 }
 
 export function destinationPolicy(deps: Deps): DestinationPolicy {
-  return { ownHosts: (host) => host === deps.config.shortHost, blocklist: deps.config.urlBlocklist }
+  const shortHost = canonicalHost(deps.config.shortHost)
+  // Any port of any of these is this service; verified custom domains all redirect here too.
+  const ownHosts = (host: string) => host === shortHost || isLoopbackHost(host) || deps.ownAddresses.has(host) ||
+    deps.domains.namespaceOf(host) !== ''
+  return { ownHosts, blocklist: deps.config.urlBlocklist }
 }
 
 export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = 'API') {

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import { DEFAULT_PLANS, parsePlans, type Plan } from './plans/table'
+import type { TrustProxy } from './shared/request'
 
 export type Config = Readonly<{
   port: number
@@ -42,7 +43,8 @@ export type Config = Readonly<{
   urlBlocklist: readonly string[]
   /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
   dnsServers: readonly string[]
-  trustProxy: boolean
+  /** The proxies trusted to append the client's address to X-Forwarded-For; null: none. */
+  trustProxy: TrustProxy
   webhooks: {
     /** Also deliver to http:// URLs and to private, loopback and link-local addresses (tests, intranets). */
     allowPrivate: boolean
@@ -123,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     plans: read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS,
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
     dnsServers: dnsServerList(read.list('DNS_SERVERS')),
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: trustProxyOf(read.optional('TRUST_PROXY')),
     webhooks: {
       allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
@@ -209,6 +211,30 @@ function dnsServerList(entries: string[]): string[] {
       throw new ConfigError(`DNS_SERVERS must be comma-separated IP addresses with an optional :port, got "${e}"`)
   }
   return entries
+}
+
+/**
+ * TRUST_PROXY: false (the default), a number of proxy hops (true is 1), or comma-separated
+ * addresses and CIDR ranges of the trusted proxies.
+ */
+function trustProxyOf(raw: string | null): TrustProxy {
+  const value = raw?.toLowerCase() ?? 'false'
+  if (['0', 'false', 'no', 'off'].includes(value)) return null
+  if (['true', 'yes', 'on'].includes(value)) return Object.freeze({ hops: 1 })
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY must be a number of proxy hops from 1 to 10, got "${raw}"`)
+    return Object.freeze({ hops })
+  }
+  const cidrs = splitList(value)
+  for (const cidr of cidrs) {
+    const [net, bits, extra] = cidr.split('/')
+    const family = isIP(net)
+    const max = family === 6 ? 128 : 32
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))
+      throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxy hops, or comma-separated addresses or CIDR ranges of the trusted proxies, got "${cidr}"`)
+  }
+  return Object.freeze({ cidrs: Object.freeze(cidrs) })
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET'] as const

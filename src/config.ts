@@ -45,6 +45,8 @@ export type Config = Readonly<{
   dnsServers: readonly string[]
   /** The proxies trusted to append the client's address to X-Forwarded-For; null: none. */
   trustProxy: TrustProxy
+  /** Redirect look-ups of unknown slugs per client address and minute, per instance; 0: unlimited. */
+  redirectMissLimitPerMinute: number
   webhooks: {
     /** Also deliver to http:// URLs and to private, loopback and link-local addresses (tests, intranets). */
     allowPrivate: boolean
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
     dnsServers: dnsServerList(read.list('DNS_SERVERS')),
     trustProxy: trustProxyOf(read.optional('TRUST_PROXY')),
+    redirectMissLimitPerMinute: read.int('REDIRECT_MISS_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
     webhooks: {
       allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),

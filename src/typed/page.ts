@@ -8,13 +8,13 @@ import { SLUG_PATTERN } from '../links/slug'
 import { shortUrlBase } from '../links/service'
 import { cacheKey, stateOf, type Cached, type LinkEntry } from '../redirect/cache'
 import { rawClickOf } from '../clicks/sink'
-import { resolveSlow } from '../redirect/resolve'
+import { resolveLimited } from '../redirect/miss-limit'
 import { consumeSingleUse } from '../redirect/single-use'
 import { withQuery } from '../redirect/index'
 import { qrSvgOrNull } from '../qr/render'
 import { qrContent, vcardText } from './content'
 import { CONTENT_SECURITY_POLICY, renderPage } from './html'
-import { countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
+import { clientIp, countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -32,7 +32,7 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   if (!SLUG_PATTERN.test(slug)) throw new AppError('LINK_NOT_FOUND', 'Link not found')
   const domain = deps.domains.namespaceOf(hostOf(request))
   const key = cacheKey(domain, slug)
-  const entry = live(deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug))
+  const entry = live(deps.linkCache.peek(key) ?? await resolveLimited(deps, clientIp(deps.config.trustProxy, request, server), domain, slug))
   // The contact download belongs to a page view that was already counted.
   const counted = !vcf && countsAsClick(request)
   const query = queryOf(request.url)

@@ -1,5 +1,6 @@
 // Fixed-window counters: shared through Redis (one round trip: INCR and PEXPIRE in one MULTI, or
-// one Lua script for a hit on several counters at once), in-process without it, and in-process again whenever Redis fails, so a limit never causes a 500.
+// one Lua script for a hit on several counters at once), in-process without it, and in-process
+// again whenever Redis fails, so a limit never causes a 500.
 import type Redis from 'ioredis'
 
 export type Verdict = {

@@ -88,6 +88,7 @@ describe.each(limiters)('API rate limits ($name)', ({ redis }) => {
     expect(refused[0].headers.get('x-ratelimit-limit')).toBe('90')
     expect(refused[0].headers.get('x-ratelimit-remaining')).toBe('0')
     expect(refused[0].body.error).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', limit: 90 })
+    expect(refused[0].body.error.message).toStartWith('Too many requests for this account, all its keys together: 90 a minute')
     // The account's session is under the same ceiling.
     expect((await h.api('GET', '/api/v1/me', { key: u.jwt })).status).toBe(429)
   })

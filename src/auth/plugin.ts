@@ -33,7 +33,7 @@ export function authPlugin(deps: Deps) {
     }
     const v = await ctx.limiter.hitAll(rulesOf(caller), MINUTE, now.getTime())
     Object.assign(set.headers, rateLimitHeaders(v))
-    if (!v.allowed) throw limited(v.retryAfter, v.limit)
+    if (!v.allowed) throw limited(v.retryAfter, v.limit, v.binding === 1 ? ' for this account, all its keys together' : '')
     if (caller.keyId) ctx.keyUsage.record(caller.keyId, now)
     return caller
   }
@@ -69,5 +69,5 @@ const rulesOf = (caller: Caller) => [
   { bucket: `api:{${caller.userId}}:all`, limit: caller.plan.accountRateLimitPerMinute },
 ]
 
-const limited = (retryAfter: number, limit: number) =>
-  new AppError('RATE_LIMIT_EXCEEDED', `Too many requests: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })
+const limited = (retryAfter: number, limit: number, scope = '') =>
+  new AppError('RATE_LIMIT_EXCEEDED', `Too many requests${scope}: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })

@@ -11,6 +11,8 @@ export type Verdict = {
   reset: number
   /** Whole seconds until the window ends (≥ 1). */
   retryAfter: number
+  /** Of a hit on several rules: the index of the binding one. */
+  binding?: number
 }
 
 type Local = { window: number; count: number; endMs: number }
@@ -74,6 +76,7 @@ export class RateLimiter {
       remaining: Math.max(0, rules[bind].limit - counts[bind]),
       reset: Math.ceil(endMs / 1000),
       retryAfter: Math.max(1, Math.ceil((endMs - nowMs) / 1000)),
+      binding: bind,
     }
   }
 

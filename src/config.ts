@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
 import { DEFAULT_PLANS, parsePlans, type Plan } from './plans/table'
+import type { TrustProxy } from './shared/request'
 
 export type Config = Readonly<{
   port: number
@@ -46,7 +47,10 @@ export type Config = Readonly<{
   urlBlocklist: readonly string[]
   /** Resolvers for custom-domain verification (ip or ip:port); empty: the system's. */
   dnsServers: readonly string[]
-  trustProxy: boolean
+  /** The proxies trusted to append the client's address to X-Forwarded-For; null: none. */
+  trustProxy: TrustProxy
+  /** Redirect look-ups of unknown slugs per client address and minute, per instance; 0: unlimited. */
+  redirectMissLimitPerMinute: number
   webhooks: {
     /** Also deliver to http:// URLs and to private, loopback and link-local addresses (tests, intranets). */
     allowPrivate: boolean
@@ -150,7 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     urlBlocklist: read.list('URL_BLOCKLIST').map((h) => h.toLowerCase()),
     dnsServers: dnsServerList(read.list('DNS_SERVERS')),
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: trustProxyOf(read.optional('TRUST_PROXY')),
+    redirectMissLimitPerMinute: read.int('REDIRECT_MISS_LIMIT_PER_MINUTE', 60, 0, 1_000_000),
     webhooks: {
       allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
@@ -263,6 +268,30 @@ function secretsKey(name: string, raw: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw) ? Buffer.from(raw, 'base64') : null
   if (key?.length !== 32) throw new ConfigError(`${name} must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)`)
   return key
+}
+
+/**
+ * TRUST_PROXY: false (the default), a number of proxy hops (true is 1), or comma-separated
+ * addresses and CIDR ranges of the trusted proxies.
+ */
+function trustProxyOf(raw: string | null): TrustProxy {
+  const value = raw?.toLowerCase() ?? 'false'
+  if (['0', 'false', 'no', 'off'].includes(value)) return null
+  if (['true', 'yes', 'on'].includes(value)) return Object.freeze({ hops: 1 })
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY must be a number of proxy hops from 1 to 10, got "${raw}"`)
+    return Object.freeze({ hops })
+  }
+  const cidrs = splitList(value)
+  for (const cidr of cidrs) {
+    const [net, bits, extra] = cidr.split('/')
+    const family = isIP(net)
+    const max = family === 6 ? 128 : 32
+    if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))
+      throw new ConfigError(`TRUST_PROXY must be true, false, a number of proxy hops, or comma-separated addresses or CIDR ranges of the trusted proxies, got "${cidr}"`)
+  }
+  return Object.freeze({ cidrs: Object.freeze(cidrs) })
 }
 
 const SECRET_NAMES = ['JWT_SECRET', 'VISITOR_SALT', 'CRON_SECRET', 'SECRETS_KEY'] as const

@@ -144,7 +144,7 @@ describe('GEOIP_DB end to end: redirect → enrichment worker → ClickHouse', (
     const ipv6 = mmdbFile('e2e-city-ipv6', [{ network: BERLIN_V6, record: FLAT_BERLIN }], 6)
     h = await createHarness({
       engine: engines.at(-1), redis: true, clickhouse: true,
-      env: { GEOIP_DB: `${ipv4}, ${ipv6}`, TRUST_PROXY: 'true', CLICK_FLUSH_MS: '60000' },
+      env: { GEOIP_DB: `${ipv4}, ${ipv6}`, TRUST_PROXY: '127.0.0.1, 10.0.0.0/8', CLICK_FLUSH_MS: '60000' },
     })
     s = await h.listen()
     await h.createLink({ url: 'https://example.com/geo', slug: 'geo-city' })

@@ -70,4 +70,23 @@ describe('config', () => {
     await Bun.write(file, JSON.stringify([{ name: 'Broken' }]))
     expect(() => loadConfig({ DATA_DIR: d, PLANS_FILE: file })).toThrow(/PLANS_FILE/)
   })
+
+  test('a plans file may set the account-wide rate ceiling and the key limit; without them, 3× the per-key limit and 10 keys', async () => {
+    const d = dir()
+    const file = join(d, 'plans.json')
+    const base = { priceMonthly: 0, linkLimit: 5, clickLimit: 10, rateLimitPerMinute: 5, bulkLimit: 2, maxExpirySeconds: 3600, typedLinks: false, domainLimit: 0 }
+    await Bun.write(file, JSON.stringify([{ ...base, name: 'Old' }, { ...base, name: 'New', accountRateLimitPerMinute: 7, keyLimit: 2 }]))
+    const c = loadConfig({ DATA_DIR: d, PLANS_FILE: file })
+    expect(c.plans.map((p) => [p.name, p.accountRateLimitPerMinute, p.keyLimit])).toEqual([['Old', 15, 10], ['New', 7, 2]])
+    await Bun.write(file, JSON.stringify([{ ...base, name: 'Bad', keyLimit: -1 }]))
+    expect(() => loadConfig({ DATA_DIR: d, PLANS_FILE: file })).toThrow(/PLANS_FILE.*keyLimit/)
+    await Bun.write(file, JSON.stringify([{ ...base, name: 'Bad', accountRateLimitPerMinute: 'many' }]))
+    expect(() => loadConfig({ DATA_DIR: d, PLANS_FILE: file })).toThrow(/PLANS_FILE.*accountRateLimitPerMinute/)
+  })
+
+  test('the default plans cap an account at 3× the per-key rate limit', () => {
+    const c = loadConfig({ DATA_DIR: dir() })
+    expect(c.plans.map((p) => [p.rateLimitPerMinute, p.accountRateLimitPerMinute, p.keyLimit]))
+      .toEqual([[30, 90, 5], [120, 360, 10], [200, 600, 20], [1_000, 3_000, 50]])
+  })
 })

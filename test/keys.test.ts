@@ -23,6 +23,26 @@ describe.each(engines)('API keys on %s', (engine) => {
     expect(JSON.stringify(list.body)).not.toContain(created.key)
   })
 
+  test('an account holds at most its plan\'s keyLimit keys, even when created at once: one more is 403 with the limit', async () => {
+    const u = await newUser(h)
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => h.api('POST', '/api/v1/keys', { key: u.jwt, body: { name: `k${i}` } })))
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(5) // Free: 5 keys
+    const refused = answers.filter((a) => a.status !== 201)
+    expect(refused.map((a) => a.status)).toEqual([403, 403, 403])
+    expect(refused[0].body.error).toMatchObject({ code: 'FORBIDDEN', limit: 5 })
+    expect(refused[0].body.error.message).toContain('5 API keys')
+    expect((await h.api('GET', '/api/v1/keys', { key: u.jwt })).body.data).toHaveLength(5)
+  })
+
+  test('revoking a key makes room for a new one under the keyLimit', async () => {
+    const u = await newUser(h)
+    const keys = [] as { id: string }[]
+    for (let i = 0; i < 5; i++) keys.push(await newKey(h, u.jwt, `k${i}`))
+    expect((await h.api('POST', '/api/v1/keys', { key: u.jwt, body: { name: 'one more' } })).status).toBe(403)
+    expect((await h.api('DELETE', `/api/v1/keys/${keys[0].id}`, { key: u.jwt })).status).toBe(200)
+    expect((await h.api('POST', '/api/v1/keys', { key: u.jwt, body: { name: 'one more' } })).status).toBe(201)
+  })
+
   test('the new key authenticates in all three header forms', async () => {
     const u = await newUser(h)
     const { key } = await newKey(h, u.jwt)

@@ -3,7 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
-import { createHarness, engines, redisUrl, type Harness } from './support/harness'
+import { createHarness, engines, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { events, usagePeriods } from '../src/db/schema'
 import { currentPeriod } from '../src/plans/period'
@@ -19,7 +19,7 @@ const limiters = [{ name: 'in-process', redis: false }, ...(redisUrl ? [{ name: 
 describe.each(limiters)('API rate limits ($name)', ({ redis }) => {
   let h: Harness
   let clock = START
-  beforeAll(async () => { h = await createHarness({ redis, overrides: { now: () => new Date(clock) } }) })
+  beforeAll(async () => { h = await createHarness({ redis, overrides: { now: () => new Date(clock) } }) }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('every /api/v1 answer carries X-RateLimit-* headers: success, 400, 401 and unknown routes', async () => {
@@ -73,6 +73,41 @@ describe.each(limiters)('API rate limits ($name)', ({ redis }) => {
     const answers = await Promise.all(Array.from({ length: 50 }, () => h.api('GET', '/api/v1/me', { key })))
     expect(answers.filter((a) => a.status === 200)).toHaveLength(30)
     expect(answers.filter((a) => a.status === 429)).toHaveLength(20)
+  })
+
+  test('an account\'s keys together stay under its ceiling: 5 keys × 30 requests at once, exactly 90 pass', async () => {
+    const u = await newUser(h)
+    const keys = [] as string[]
+    for (let i = 0; i < 5; i++) keys.push((await newKey(h, u.jwt, `k${i}`)).key)
+    clock += 60_000 // a fresh window: the key creations counted on the account
+    const answers = await Promise.all(keys.flatMap((key) => Array.from({ length: 30 }, () => h.api('GET', '/api/v1/me', { key }))))
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(90)
+    const refused = answers.filter((a) => a.status === 429)
+    expect(refused).toHaveLength(60)
+    // The binding limit is the account's, and the headers say so.
+    expect(refused[0].headers.get('x-ratelimit-limit')).toBe('90')
+    expect(refused[0].headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(refused[0].body.error).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED', limit: 90 })
+    expect(refused[0].body.error.message).toStartWith('Too many requests for this account, all its keys together: 90 a minute')
+    // The account's session is under the same ceiling.
+    expect((await h.api('GET', '/api/v1/me', { key: u.jwt })).status).toBe(429)
+  })
+
+  test('the headers report the binding limit: the key\'s while it has less left, then the account\'s', async () => {
+    const u = await newUser(h)
+    const keys = [] as string[]
+    for (let i = 0; i < 4; i++) keys.push((await newKey(h, u.jwt, `k${i}`)).key)
+    clock += 60_000
+    const first = await h.api('GET', '/api/v1/me', { key: keys[0] })
+    expect([first.headers.get('x-ratelimit-limit'), first.headers.get('x-ratelimit-remaining')]).toEqual(['30', '29'])
+    for (const key of keys.slice(0, 2)) for (let i = 0; i < 29; i++) await h.api('GET', '/api/v1/me', { key })
+    for (let i = 0; i < 10; i++) await h.api('GET', '/api/v1/me', { key: keys[2] })
+    // 30 + 29 + 10 = 69 of 90 used: the fourth key has 30 left of its own but the account 20.
+    const fourth = await h.api('GET', '/api/v1/me', { key: keys[3] })
+    expect([fourth.headers.get('x-ratelimit-limit'), fourth.headers.get('x-ratelimit-remaining')]).toEqual(['90', '20'])
+    // A refused hit uses up nothing: the exhausted first key does not eat into the account.
+    expect((await h.api('GET', '/api/v1/me', { key: keys[0] })).status).toBe(429)
+    expect((await h.api('GET', '/api/v1/me', { key: keys[3] })).headers.get('x-ratelimit-remaining')).toBe('19')
   })
 
   test('over a real server, calls without valid credentials are limited per client address', async () => {
@@ -135,6 +170,15 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('API rate limits on two 
     expect([...onA, ...onB].every((r) => r.status === 200)).toBe(true)
     expect((await b.api('GET', '/api/v1/me', { key })).status).toBe(429)
     expect((await a.api('GET', '/api/v1/me', { key })).status).toBe(429)
+  })
+
+  test('keys of one account used on two instances at once share its ceiling: exactly 90 pass', async () => {
+    const u = await newUser(a)
+    const keys = [] as string[]
+    for (let i = 0; i < 4; i++) keys.push((await newKey(a, u.jwt, `k${i}`)).key)
+    const used = 4 // the creations counted on the account in this window
+    const answers = await Promise.all(keys.flatMap((key, i) => Array.from({ length: 30 }, () => (i % 2 ? b : a).api('GET', '/api/v1/me', { key }))))
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(90 - used)
   })
 })
 

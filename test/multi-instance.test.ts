@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { Subprocess } from 'bun'
 import type { Running } from '../src/server'
-import { createHarness, createHarnessPair, createTestDatabase, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
-import { TcpProxy } from './support/tcp-proxy'
+import { createHarness, createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
+import { proxiedTestDatabase, type TcpProxy } from './support/tcp-proxy'
 import { within } from './support/poll'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
@@ -108,24 +108,19 @@ describe.skipIf(!servers)('when Redis goes away', () => {
 })
 
 describe.skipIf(!process.env.DATABASE_URL)('when Postgres goes away', () => {
-  let db: { url: string; drop(): Promise<void> }
+  let db: Awaited<ReturnType<typeof proxiedTestDatabase>>
   let proxy: TcpProxy
   let h: Harness
   let s: Running
   beforeAll(async () => {
-    db = await createTestDatabase()
-    const real = new URL(db.url)
-    proxy = new TcpProxy({ hostname: real.hostname, port: Number(real.port || 5432) }).start()
-    const viaProxy = new URL(db.url)
-    viaProxy.hostname = '127.0.0.1'
-    viaProxy.port = String(proxy.port)
-    h = await createHarness({ engine: 'postgres', databaseUrl: viaProxy.toString() })
+    db = await proxiedTestDatabase()
+    proxy = db.proxy
+    h = await createHarness({ engine: 'postgres', databaseUrl: db.url })
     s = await h.listen()
   }, SETUP_TIMEOUT)
   afterAll(async () => {
     proxy.restore()
     await h.close()
-    proxy.cut()
     await db.drop()
   }, SETUP_TIMEOUT)
 

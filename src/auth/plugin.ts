@@ -1,5 +1,6 @@
-// The one auth plugin: `{ auth: true }` resolves the caller and applies the per-minute rate limit
-// of its plan (per key, or per account for JWTs); `{ admin: true }` also requires ADMIN.
+// The one auth plugin: `{ auth: true }` resolves the caller and applies the per-minute rate limits
+// of its plan (per key, or per account for JWTs, and a ceiling for the whole account, so that more
+// keys do not mean more requests); `{ admin: true }` also requires ADMIN.
 // The guard runs at onRequest for every /api/v1 path, before routing and validation, so that
 // every answer there (400s and unknown routes included) carries the X-RateLimit-* headers.
 import { Elysia } from 'elysia'
@@ -30,10 +31,9 @@ export function authPlugin(deps: Deps) {
       if (!v.allowed) throw limited(v.retryAfter, v.limit)
       throw e
     }
-    const bucket = caller.keyId ? `api:k:${caller.keyId}` : `api:u:${caller.userId}`
-    const v = await ctx.limiter.hit(bucket, caller.plan.rateLimitPerMinute, MINUTE, now.getTime())
+    const v = await ctx.limiter.hitAll(rulesOf(caller), MINUTE, now.getTime())
     Object.assign(set.headers, rateLimitHeaders(v))
-    if (!v.allowed) throw limited(v.retryAfter, v.limit)
+    if (!v.allowed) throw limited(v.retryAfter, v.limit, v.binding === 1 ? ' for this account, all its keys together' : '')
     if (caller.keyId) ctx.keyUsage.record(caller.keyId, now)
     return caller
   }
@@ -63,5 +63,11 @@ export function authPlugin(deps: Deps) {
     })
 }
 
-const limited = (retryAfter: number, limit: number) =>
-  new AppError('RATE_LIMIT_EXCEEDED', `Too many requests: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })
+/** The caller's own limit and its account's ceiling, counted together; {userId} keeps both in one Redis Cluster slot. */
+const rulesOf = (caller: Caller) => [
+  { bucket: `api:{${caller.userId}}:${caller.keyId ? `k:${caller.keyId}` : 'jwt'}`, limit: caller.plan.rateLimitPerMinute },
+  { bucket: `api:{${caller.userId}}:all`, limit: caller.plan.accountRateLimitPerMinute },
+]
+
+const limited = (retryAfter: number, limit: number, scope = '') =>
+  new AppError('RATE_LIMIT_EXCEEDED', `Too many requests${scope}: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })

@@ -1,5 +1,5 @@
 // The boundary between the redirect plane and the click plane, and the ClickHouse sink behind it.
-import { clientIp, type RequestServer } from '../shared/request'
+import { clientIp, type RequestServer, type TrustProxy } from '../shared/request'
 import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
 import type { BatchEnricher } from './enrich'
@@ -21,7 +21,7 @@ export type RawClick = {
 
 /** The raw facts of a request, read the same way by every route that counts a click. */
 export function rawClickOf(
-  req: Request, server: RequestServer, trustProxy: boolean,
+  req: Request, server: RequestServer, trustProxy: TrustProxy,
   link: { id: string; ownerId: string }, domain: string, query: string,
 ): RawClick {
   const h = req.headers

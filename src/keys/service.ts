@@ -1,10 +1,11 @@
-// API keys: create (shown once), list (masked), revoke and regenerate (effective at once on every
+// API keys: create (shown once, up to the plan's keyLimit), list (masked), revoke and regenerate (effective at once on every
 // instance through CallerCache.evictKey), and per-day usage from the batched recorder.
-import { and, asc, desc, eq, gte } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Tx } from '../db/client'
 import { apiKeys, apiKeyUsage } from '../db/schema'
 import { AppError } from '../errors'
+import { lockAccount } from '../db/client'
 import type { Caller } from '../auth/caller'
 import { authContext } from '../auth/context'
 import { sha256Hex } from '../shared/ids'
@@ -13,8 +14,16 @@ import { toKey, toKeyWithSecret } from './model'
 
 const USAGE_DAYS = 30
 
+/** Bounded by the plan's keyLimit: each key has its own rate limit, and keys must not pile up unseen. */
 export async function createKey(deps: Deps, caller: Caller, name: string) {
-  const { row, key } = await insertApiKey(deps.db, caller.userId, name.trim() || 'key')
+  const limit = caller.plan.keyLimit
+  const { row, key } = await deps.db.transaction(async (tx) => {
+    await lockAccount(tx, caller.userId)
+    const [{ n }] = await tx.select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, caller.userId))
+    if (n >= limit)
+      throw new AppError('FORBIDDEN', `The ${caller.plan.name} plan allows ${limit} API key${limit === 1 ? '' : 's'}; revoke one first`, { limit })
+    return insertApiKey(tx, caller.userId, name.trim() || 'key')
+  })
   return { success: true as const, data: toKeyWithSecret(row, key) }
 }
 

@@ -10,6 +10,8 @@ export const counters = {
   webhookAttemptsFailed: 0,
   /** link.clicked events over the per-batch bound, not written. */
   clickEventsSkipped: 0,
+  /** Cache misses refused because their client was past its allowance of unknown slugs. */
+  redirectMissesLimited: 0,
 }
 
 export function metricsText(deps: Deps, dependencies: Record<string, Check> = {}): string {
@@ -20,6 +22,7 @@ export function metricsText(deps: Deps, dependencies: Record<string, Check> = {}
     '# TYPE kurz_redirect_cache_miss_total counter', `kurz_redirect_cache_miss_total ${counters.redirectSlowPath}`,
     '# TYPE kurz_webhook_attempts_total counter', `kurz_webhook_attempts_total ${counters.webhookAttempts}`,
     '# TYPE kurz_webhook_attempts_failed_total counter', `kurz_webhook_attempts_failed_total ${counters.webhookAttemptsFailed}`,
+    '# TYPE kurz_redirect_miss_limited_total counter', `kurz_redirect_miss_limited_total ${counters.redirectMissesLimited}`,
     '# TYPE kurz_click_events_skipped_total counter', `kurz_click_events_skipped_total ${counters.clickEventsSkipped}`,
     '# TYPE kurz_link_cache_entries gauge', `kurz_link_cache_entries ${deps.linkCache.size}`,
     '# TYPE kurz_link_cache_hot_entries gauge', `kurz_link_cache_hot_entries ${deps.linkCache.hotSize}`,

@@ -1,14 +1,14 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
 import type { Server } from 'bun'
 import type { Deps } from '../deps'
-import { errorBody } from '../errors'
+import { AppError, errorBody } from '../errors'
 import { counters } from '../ops/metrics'
 import { SLUG_PATTERN } from '../links/slug'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
-import { resolveSlow } from './resolve'
+import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
-import { countsAsClick, hostOf } from '../shared/request'
+import { clientIp, countsAsClick, hostOf } from '../shared/request'
 import { rawClickOf } from '../clicks/sink'
 import { linkUnavailable } from '../pages/notice'
 
@@ -17,6 +17,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 const notFound = (req: Request) => linkUnavailable(req, 'missing')
 const gone = (req: Request) => linkUnavailable(req, 'gone')
 const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
+const limited = (e: AppError) => new Response(JSON.stringify(errorBody(e.code, e.message, e.details)),
+  { status: e.status, headers: { ...JSON_HEADERS, 'retry-after': String(e.details.retryAfter) } })
 
 export type RedirectHandler = (req: Request, server: Server<unknown>) => Response | Promise<Response>
 
@@ -69,9 +71,11 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const hit = linkCache.peek(key)
     if (hit !== undefined) return answer(hit, req, server, slug, domain, query)
     counters.redirectSlowPath++
-    return resolveSlow(deps.db, linkCache, domain, slug).then(
+    // Only here, past the cache, is the client's address read: misses are limited per address.
+    return resolveLimited(deps, clientIp(trustProxy, req, server), domain, slug).then(
       (entry) => answer(entry, req, server, slug, domain, query),
       (error) => {
+        if (error instanceof AppError) return limited(error)
         deps.log.warn('redirect lookup failed', { slug, error: String(error) })
         return unavailable()
       },

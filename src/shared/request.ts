@@ -1,4 +1,5 @@
 // The facts of an HTTP request that the redirect, the typed-link page and the limits all read.
+import { BlockList, isIP } from 'node:net'
 
 export type RequestServer = { requestIP(r: Request): { address: string } | null } | null
 
@@ -28,15 +29,57 @@ export function countsAsClick(req: Request): boolean {
   return req.method !== 'HEAD' && !isPreview(req)
 }
 
-/** The first X-Forwarded-For hop behind a trusted proxy, else the socket's address; '' when unknown. */
-export function clientIp(trustProxy: boolean, req: Request, server: RequestServer): string {
-  if (trustProxy) {
-    const forwarded = req.headers.get('x-forwarded-for')
-    if (forwarded) {
-      const comma = forwarded.indexOf(',')
-      const first = (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim()
-      if (first) return first
-    }
+/**
+ * Which proxies in front of the server are trusted to append the client's address to
+ * X-Forwarded-For: the nearest `hops` of them, or every address in `cidrs`.
+ */
+export type TrustProxy = Readonly<{ hops: number } | { cidrs: readonly string[] }> | null
+
+/**
+ * The client's address: with a trusted proxy, the X-Forwarded-For entry that the outermost trusted
+ * proxy appended, else the socket's address; '' when unknown. Entries left of that one are written
+ * by the client and never read: a client that sends its own X-Forwarded-For changes nothing.
+ */
+export function clientIp(trust: TrustProxy, req: Request, server: RequestServer): string {
+  const peer = server?.requestIP(req)?.address ?? ''
+  if (!trust) return peer
+  const forwarded = req.headers.get('x-forwarded-for')
+  if (!forwarded) return peer
+  const hops = forwarded.split(',')
+  if ('hops' in trust) return addressOf(hops[Math.max(0, hops.length - trust.hops)]) || peer
+  const trusted = trustedList(trust.cidrs)
+  // Only a trusted peer's header is read; then right to left, past every trusted proxy.
+  if (peer && !isTrusted(trusted, peer)) return peer
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const address = addressOf(hops[i])
+    if (!address) return peer
+    if (i === 0 || !isTrusted(trusted, address)) return address
   }
-  return server?.requestIP(req)?.address ?? ''
+  return peer
 }
+
+/** One X-Forwarded-For entry as a bare address ('1.2.3.4:80' and '[::1]:80' lose the port); '' when it is none. */
+function addressOf(entry: string | undefined): string {
+  let s = entry?.trim() ?? ''
+  if (s.startsWith('[')) s = s.slice(1).replace(/\].*$/, '')
+  else if (s.indexOf(':') !== -1 && s.indexOf(':') === s.lastIndexOf(':')) s = s.slice(0, s.indexOf(':'))
+  return isIP(s) ? s : ''
+}
+
+const lists = new WeakMap<readonly string[], BlockList>()
+
+function trustedList(cidrs: readonly string[]): BlockList {
+  let list = lists.get(cidrs)
+  if (!list) {
+    list = new BlockList()
+    for (const cidr of cidrs) {
+      const [net, bits] = cidr.split('/')
+      const type = isIP(net) === 6 ? 'ipv6' : 'ipv4'
+      list.addSubnet(net, bits === undefined ? (type === 'ipv6' ? 128 : 32) : Number(bits), type)
+    }
+    lists.set(cidrs, list)
+  }
+  return list
+}
+
+const isTrusted = (list: BlockList, address: string) => list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4')

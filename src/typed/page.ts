@@ -7,7 +7,7 @@ import { SLUG_PATTERN } from '../links/slug'
 import { shortUrlBase } from '../links/service'
 import { cacheKey, stateOf, type LinkEntry } from '../redirect/cache'
 import { rawClickOf } from '../clicks/sink'
-import { resolveSlow } from '../redirect/resolve'
+import { resolveLimited } from '../redirect/miss-limit'
 import { consumeSingleUse } from '../redirect/single-use'
 import { withQuery } from '../redirect/index'
 import { qrSvgOrNull } from '../qr/render'
@@ -15,7 +15,7 @@ import { qrContent, vcardText } from './content'
 import { CONTENT_SECURITY_POLICY, renderPage } from './html'
 import { htmlHeaders } from '../shared/html'
 import { linkUnavailable } from '../pages/notice'
-import { countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
+import { clientIp, countsAsClick, hostOf, queryOf, type RequestServer } from '../shared/request'
 
 // Every view is a click, and a Wi-Fi password is no one else's business: nothing may cache it.
 const PAGE_HEADERS = htmlHeaders(CONTENT_SECURITY_POLICY)
@@ -26,7 +26,7 @@ export async function typedPage(deps: Deps, request: Request, server: RequestSer
   if (!SLUG_PATTERN.test(slug)) return linkUnavailable(request, 'missing')
   const domain = deps.domains.namespaceOf(hostOf(request))
   const key = cacheKey(domain, slug)
-  const cached = deps.linkCache.peek(key) ?? await resolveSlow(deps.db, deps.linkCache, domain, slug)
+  const cached = deps.linkCache.peek(key) ?? await resolveLimited(deps, clientIp(deps.config.trustProxy, request, server), domain, slug)
   // The redirect's rules (stateOf): 404 for missing, 410 for gone, as a page for browsers.
   const state = stateOf(cached)
   if (state !== 'live') return linkUnavailable(request, state)

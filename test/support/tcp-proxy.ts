@@ -1,5 +1,6 @@
 // A TCP proxy in front of a real server, which a test can cut and restore to simulate an outage.
 import type { Socket, TCPSocketListener } from 'bun'
+import { createTestDatabase } from './harness'
 
 type Pipe = { upstream: Socket<Pipe> | null; pending: Uint8Array[]; client: Socket<Pipe> | null }
 
@@ -60,5 +61,22 @@ export class TcpProxy {
   /** Accepts connections again, on the same port. */
   restore() {
     if (!this.listener) this.start(this.port)
+  }
+}
+
+/** A fresh test database reached through a TcpProxy, so that a test can cut PostgreSQL away. */
+export async function proxiedTestDatabase(): Promise<{ proxy: TcpProxy; url: string; drop(): Promise<void> }> {
+  const db = await createTestDatabase()
+  const real = new URL(db.url)
+  const proxy = new TcpProxy({ hostname: real.hostname, port: Number(real.port || 5432) }).start()
+  const url = new URL(db.url)
+  url.hostname = '127.0.0.1'
+  url.port = String(proxy.port)
+  return {
+    proxy, url: url.toString(),
+    async drop() {
+      proxy.cut()
+      await db.drop()
+    },
   }
 }

@@ -1,0 +1,101 @@
+// Unknown slugs per client address. A known link is answered from the cache, but each distinct
+// unknown slug is a PostgreSQL query: a client scanning slugs would turn the database into its
+// target. The look-ups that miss the cache are limited per address; hits never reach this file.
+//
+// Per instance, in process, on purpose: the limit protects the database from one client, and N
+// instances let it through at most N times the limit, a bound all the same; a shared counter would
+// put a Redis round trip on every cache miss, and would fail when Redis does.
+import type { Deps } from '../deps'
+import { AppError } from '../errors'
+import { counters } from '../ops/metrics'
+import { type Cached, MISS, cacheKey } from './cache'
+import { resolveSlow } from './resolve'
+
+/** Addresses tracked in one window at most: memory stays bounded; those past it are not limited. */
+const MAX_TRACKED = 100_000
+const MINUTE = 60_000
+
+export class MissLimiter {
+  private window = -1
+  private readonly used = new Map<string, number>()
+
+  constructor(readonly limit: number, private readonly windowMs = MINUTE) {}
+
+  /**
+   * Takes one look-up of the address's allowance in the current window: 0 when it may go ahead,
+   * else the whole seconds until the window ends. Taken before the look-up, so that a burst of
+   * concurrent ones cannot all pass before the first is counted.
+   */
+  acquire(address: string, nowMs: number): number {
+    const window = Math.floor(nowMs / this.windowMs)
+    if (window !== this.window) {
+      this.window = window
+      this.used.clear()
+    }
+    const group = groupOf(address)
+    const used = this.used.get(group) ?? 0
+    if (used >= this.limit) return Math.max(1, Math.ceil(((window + 1) * this.windowMs - nowMs) / 1000))
+    if (used > 0 || this.used.size < MAX_TRACKED) this.used.set(group, used + 1)
+    return 0
+  }
+
+  /** Gives a look-up back: it found a link, and only misses count. */
+  release(address: string, nowMs: number) {
+    if (Math.floor(nowMs / this.windowMs) !== this.window) return
+    const group = groupOf(address)
+    const used = this.used.get(group)
+    if (used) this.used.set(group, used - 1)
+  }
+}
+
+/**
+ * IPv6 clients count per /64: a host is usually given a whole /64 and may pick any address in it.
+ * IPv4 addresses (mapped ones too) count each on their own.
+ */
+export function groupOf(address: string): string {
+  if (address.indexOf(':') === -1 || address.indexOf('.') !== -1) return address
+  const bare = address.split('%')[0].toLowerCase()
+  const [head, tail] = bare.split('::')
+  const first = head ? head.split(':') : []
+  const last = tail === undefined || tail === '' ? [] : tail.split(':')
+  const parts = tail === undefined ? first : [...first, ...Array(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last]
+  return `${parts.slice(0, 4).map((p) => parseInt(p, 16).toString(16)).join(':')}::/64`
+}
+
+const limiters = new WeakMap<Deps, MissLimiter | null>()
+
+/** The instance's miss limiter; null when REDIRECT_MISS_LIMIT_PER_MINUTE is 0. */
+export function missLimiterOf(deps: Deps): MissLimiter | null {
+  let limiter = limiters.get(deps)
+  if (limiter === undefined) {
+    const limit = deps.config.redirectMissLimitPerMinute
+    limiter = limit > 0 ? new MissLimiter(limit) : null
+    limiters.set(deps, limiter)
+  }
+  return limiter
+}
+
+/**
+ * resolveSlow within the client's allowance of misses. Over it, the shared cache may still answer
+ * (a known link stays served), but nothing reaches the database: RATE_LIMIT_EXCEEDED instead.
+ * An unknown address (no socket: in-process calls) is not limited.
+ */
+export async function resolveLimited(deps: Deps, address: string, domain: string, slug: string): Promise<Cached> {
+  const misses = missLimiterOf(deps)
+  if (!misses || !address) return resolveSlow(deps.db, deps.linkCache, domain, slug)
+  const now = deps.now().getTime()
+  const retryAfter = misses.acquire(address, now)
+  if (retryAfter > 0) {
+    const shared = await deps.linkCache.getShared(cacheKey(domain, slug))
+    if (shared !== undefined) return shared
+    counters.redirectMissesLimited++
+    throw new AppError('RATE_LIMIT_EXCEEDED', `Too many unknown links: ${misses.limit} a minute; retry in ${retryAfter} s`,
+      { retryAfter, limit: misses.limit })
+  }
+  const entry = await resolveSlow(deps.db, deps.linkCache, domain, slug).catch((error) => {
+    misses.release(address, now)
+    throw error
+  })
+  if (entry !== MISS) misses.release(address, now)
+  return entry
+}

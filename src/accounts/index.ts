@@ -9,8 +9,6 @@ import { disableTotp, enableTotp, setupTotp } from './two-factor'
 import { getMe } from './me'
 import { codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
 
-type Server = Parameters<typeof clientIp>[2]
-
 export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
   const session = { body: loginBody, response: { 200: responses.session, ...errorSchemas } }
   return new Elysia({ name: 'kurz.accounts', detail: { tags: ['Accounts'] } })
@@ -19,8 +17,8 @@ export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
       { body: registerBody, response: { 201: responses.user, ...errorSchemas } })
     .post('/api/auth/verify-email', ({ body }) => verifyEmail(deps, body.token),
       { body: verifyBody, response: { 200: responses.user, ...errorSchemas } })
-    .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
-    .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
+    .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server)), session)
+    .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server)), session)
     .post('/api/auth/forgot-password', ({ body }) => forgotPassword(deps, body.email),
       { body: forgotBody, response: { 200: responses.message, ...errorSchemas } })
     .post('/api/auth/reset-password', ({ body }) => resetPassword(deps, body.token, body.password),

@@ -1,5 +1,4 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
-import type { Server } from 'bun'
 import type { Deps } from '../deps'
 import { errorBody } from '../errors'
 import { counters } from '../ops/metrics'
@@ -8,7 +7,7 @@ import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveSlow } from './resolve'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
-import { countsAsClick, hostOf } from '../shared/request'
+import { countsAsClick, hostOf, type RequestServer } from '../shared/request'
 import { rawClickOf } from '../clicks/sink'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
@@ -16,7 +15,7 @@ const notFound = () => new Response(JSON.stringify(errorBody('LINK_NOT_FOUND', '
 const gone = () => new Response(JSON.stringify(errorBody('LINK_EXPIRED', 'This link has expired')), { status: 410, headers: JSON_HEADERS })
 const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
 
-export type RedirectHandler = (req: Request, server: Server<unknown>) => Response | Promise<Response>
+export type RedirectHandler = (req: Request, server: RequestServer) => Response | Promise<Response>
 
 export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces): RedirectHandler {
   const { linkCache, clicks, config } = deps
@@ -28,7 +27,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   // A typed link on a custom domain has its page on that domain, in that domain's namespace.
   const typedPage = (domain: string, slug: string) => (domain ? `${scheme}//${domain}/l/${slug}` : typedBase + slug)
 
-  function answer(entry: Cached, req: Request, server: Server<unknown>, slug: string, domain: string, query: string): Response | Promise<Response> {
+  function answer(entry: Cached, req: Request, server: RequestServer, slug: string, domain: string, query: string): Response | Promise<Response> {
     const state = stateOf(entry)
     if (state === 'missing') {
       counters.redirectMisses++

@@ -81,7 +81,7 @@ export function createApp(deps: Deps) {
       // Authorization. No credentials: the API takes keys and tokens, not cookies.
       origin: '*', methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'], allowedHeaders: true,
       credentials: false, maxAge: 600,
-      // So that browser code can read the rate-limit headers API.md promises on every answer.
+      // So that browser code can read the rate-limit headers that every /api/v1 answer carries.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))

@@ -1,4 +1,5 @@
-// One error path: services throw AppError; the app's onError turns it into API.md's envelope.
+// One error path: services throw AppError; the app's onError turns it into the error envelope
+// `{ success: false, data: null, error: { code, message, ...details }, timestamp }`.
 
 export const STATUS_BY_CODE = {
   VALIDATION_ERROR: 400,

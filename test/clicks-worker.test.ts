@@ -2,7 +2,7 @@
 // messages, a bad GEOIP_DB fails the start, and a worker that dies costs no click.
 import { describe, expect, test } from 'bun:test'
 import { Enricher } from '../src/clicks/enrich'
-import { WorkerEnricher } from '../src/clicks/worker-enricher'
+import { WorkerEnricher } from '../src/clicks/enricher-client'
 import type { EnrichedBatch } from '../src/clicks/batch'
 import { CHROME, GOOGLEBOT, IPHONE, rawClick } from './support/clicks'
 

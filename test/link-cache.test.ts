@@ -68,6 +68,33 @@ describe('LinkCache tiers', () => {
     expect(c.peek('/a')).toBeUndefined()
   })
 
+  test('a fill that began before an eviction is not kept, even when the evictions since overflow their record', async () => {
+    const { cache: c } = cache()
+    const startedAt = c.startFill()
+    await c.publish('/a', entry('a', 'https://example.com/new'))
+    // A bulk delete of more than 10,000 links: the record of evictions is bounded and starts over.
+    for (let i = 0; i <= 10_000; i++) await c.publish(`/bulk-${i}`, null)
+    c.fillLocal('/a', entry('a', 'https://example.com/old'), startedAt)
+    c.fillLocal('/bulk-10000', entry('bulk-10000'), startedAt)
+    expect(c.peek('/a')).toBeUndefined()
+    expect(c.peek('/bulk-10000')).toBeUndefined()
+  })
+
+  test('a fill that began after the record of evictions started over is kept', async () => {
+    const { cache: c } = cache()
+    for (let i = 0; i <= 10_000; i++) await c.publish(`/bulk-${i}`, null)
+    fill(c, '/a', entry('a'))
+    expect(c.peek('/a')).toEqual(entry('a'))
+  })
+
+  test('a fill that began before a reconnect of the bus is not kept (evictions may have been missed)', () => {
+    const { cache: c, bus } = cache()
+    const startedAt = c.startFill()
+    bus.reconnect()
+    c.fillLocal('/a', entry('a', 'https://example.com/old'), startedAt)
+    expect(c.peek('/a')).toBeUndefined()
+  })
+
   test('a newer fill replaces a promoted copy', () => {
     const { cache: c } = cache()
     fill(c, '/a', entry('a', 'https://example.com/1'))

@@ -51,7 +51,7 @@ describe('operations', () => {
       '/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/webhooks/{id}/deliveries',
       '/api/v1/webhooks/{id}/deliveries/{deliveryId}/retry', '/api/v1/webhooks/{id}/test',
     ]))
-    // The paths as API.md writes them: no trailing slash (both forms answer).
+    // Documented paths have no trailing slash (both forms answer).
     expect(Object.keys(paths).filter((p) => p.length > 1 && p.endsWith('/'))).toEqual([])
     const created = paths['/api/v1/links'].post.responses['201'].content['application/json'].schema
     expect(Object.keys(created.properties.data.properties)).toEqual(expect.arrayContaining(['shortCode', 'slug', 'clicks', 'usedCount', 'status', 'isActive']))

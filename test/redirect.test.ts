@@ -111,7 +111,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     const events = await h.deps.db.query.events.findMany()
     const used = events.filter((e) => e.type === 'link.used' && (e.data as any).shortCode === 'r-once')
     expect(used).toHaveLength(1)
-    // Seed 002's link.used names the visitor's country and device.
+    // link.used names the visitor's country and device.
     expect(used[0].data).toMatchObject({ originalUrl: 'https://example.com/once', country: 'United States', device: 'Desktop' })
     const disabled = events.filter((e) => e.type === 'link.disabled' && (e.data as any).shortCode === 'r-once')
     expect(disabled.map((e) => (e.data as any).reason)).toEqual(['single_use'])

@@ -57,7 +57,7 @@ describe('signDelivery', () => {
     return got.length === expected.length && timingSafeEqual(got, expected)
   }
 
-  /** Seed 002's verification recipe, unchanged. */
+  /** A receiver's verification of X-Webhook-Signature (hex HMAC of "t.body" keyed by the whole secret), as they write it. */
   function verifyWebhook(rawBody: string, header: string, secret: string) {
     const parts = header.split(',')
     const timestamp = parts[0].split('=')[1]
@@ -86,7 +86,7 @@ describe('signDelivery', () => {
     expect(standardAccepts(signDelivery(delivery), delivery.body, secret)).toBe(true)
   })
 
-  test('x-webhook-signature verifies with the seed-002 recipe unchanged', () => {
+  test('x-webhook-signature verifies with the recipe receivers use', () => {
     expect(verifyWebhook(delivery.body, signDelivery(delivery)['x-webhook-signature'], secret)).toBe(true)
   })
 

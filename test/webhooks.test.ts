@@ -9,8 +9,8 @@ import { dispatchWebhooks, fanOutEvents, HISTORY_MS, pruneWebhookHistory, startW
 import { DISABLE_AFTER_MS, RETRY_DELAYS_S } from '../src/webhooks/attempt'
 import { events, webhookDeliveries, webhookEndpoints } from '../src/db/schema'
 
-/** What a receiver does with seed 002's recipe: HMAC-SHA256 of "t.body" keyed by the secret, hex. */
-function seedRecipeAccepts(r: Received, secret: string): boolean {
+/** What a receiver of X-Webhook-Signature does: HMAC-SHA256 of "t.body" keyed by the whole secret, hex. */
+function hexRecipeAccepts(r: Received, secret: string): boolean {
   const [t, v1] = r.headers['x-webhook-signature'].split(',').map((p) => p.split('=')[1])
   return createHmac('sha256', secret).update(`${t}.${r.body}`).digest('hex') === v1
 }
@@ -115,7 +115,7 @@ describe.each(engines)('webhooks on %s', (engine) => {
   })
 
   describe('delivery', () => {
-    test('a subscribed event arrives once, signed both ways, with the payload of seed 002', async () => {
+    test('a subscribed event arrives once, signed both ways, with the payload { id, event, timestamp, data }', async () => {
       const w = await registered()
       const link = await h.createLink({ url: 'https://example.com/signed', slug: `wh-${clock}` })
       expect(await dispatchWebhooks(h.deps)).toMatchObject({ attempts: 1 })
@@ -128,7 +128,7 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(got.headers['x-webhook-event']).toBe('link.created')
       expect(got.headers['webhook-id']).toBe(got.json.id)
       expect(got.headers['content-type']).toStartWith('application/json')
-      expect(seedRecipeAccepts(got, w.secret)).toBe(true)
+      expect(hexRecipeAccepts(got, w.secret)).toBe(true)
       expect(standardWebhooksAccepts(got, w.secret)).toBe(true)
       const page = await deliveries(w.id)
       expect(page.total).toBe(1)
@@ -154,8 +154,8 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(r.body.data.secret).not.toBe(w.secret)
       await h.createLink({ url: 'https://example.com/rotated' })
       await dispatchWebhooks(h.deps)
-      expect(seedRecipeAccepts(rx.received[0], r.body.data.secret)).toBe(true)
-      expect(seedRecipeAccepts(rx.received[0], w.secret)).toBe(false)
+      expect(hexRecipeAccepts(rx.received[0], r.body.data.secret)).toBe(true)
+      expect(hexRecipeAccepts(rx.received[0], w.secret)).toBe(false)
     })
 
     test('a failed attempt is retried on the backoff schedule, and a success clears the failure count', async () => {
@@ -341,7 +341,7 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(ok.body.data).toMatchObject({ httpStatus: 200, message: 'Test delivery successful' })
       expect(ok.body.data.responseTime).toBeGreaterThanOrEqual(0)
       expect(rx.received[0].json.event).toBe('ping')
-      expect(seedRecipeAccepts(rx.received[0], w.secret)).toBe(true)
+      expect(hexRecipeAccepts(rx.received[0], w.secret)).toBe(true)
       rx.answer = 500
       const failed = await h.api('POST', `/api/v1/webhooks/${w.id}/test`)
       expect(failed.body.data).toMatchObject({ httpStatus: 500 })

@@ -3,16 +3,15 @@
 import { count, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { withXactLock } from '../db/client'
+import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { apiKeys, users } from '../db/schema'
 import { newId, randomBase62, sha256Hex } from '../shared/ids'
 import { insertApiKey } from '../keys/secret'
 
-const BOOTSTRAP_LOCK = 727_274_002
-
 export async function bootstrap(deps: Deps): Promise<void> {
   const { admin, plans } = deps.config
   const topPlan = plans[plans.length - 1].name
-  const printed = await withXactLock(deps.db, BOOTSTRAP_LOCK, async (tx) => {
+  const printed = await withXactLock(deps.db, ADVISORY_LOCKS.accounts, async (tx) => {
     const [{ n }] = await tx.select({ n: count() }).from(users)
     const email = admin.email ?? (n === 0 ? 'admin@localhost' : null)
     if (!email) return null

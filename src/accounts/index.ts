@@ -10,20 +10,18 @@ import { disableTotp, enableTotp, setupTotp } from './two-factor'
 import { getMe } from './me'
 import { codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
 
-type Server = Parameters<typeof clientIp>[2]
-
 export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
   const session = { body: loginBody, response: { 200: responses.session, ...errorSchemas } }
   return new Elysia({ name: 'kurz.accounts', detail: { tags: ['Accounts'] } })
     .use(auth)
     .post('/api/auth/register', ({ body, request, server, status }) =>
-      register(deps, body, clientIp(deps, request, server as Server)).then((r) => status(201, r)),
+      register(deps, body, clientIp(deps, request, server)).then((r) => status(201, r)),
       { body: registerBody, response: { 201: responses.user, ...errorSchemas } })
     .post('/api/auth/verify-email', ({ body }) => verifyEmail(deps, body.token),
       { body: verifyBody, response: { 200: responses.user, ...errorSchemas } })
-    .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
-    .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server as Server)), session)
-    .post('/api/auth/forgot-password', ({ body, request, server }) => forgotPassword(deps, body.email, clientIp(deps, request, server as Server)),
+    .post('/api/auth/login', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server)), session)
+    .post('/api/auth/token', ({ body, request, server }) => login(deps, body, clientIp(deps, request, server)), session)
+    .post('/api/auth/forgot-password', ({ body, request, server }) => forgotPassword(deps, body.email, clientIp(deps, request, server)),
       { body: forgotBody, response: { 200: responses.message, ...errorSchemas } })
     .post('/api/auth/reset-password', ({ body }) => resetPassword(deps, body),
       { body: resetBody, response: { 200: responses.reset, ...errorSchemas } })

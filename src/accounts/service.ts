@@ -3,6 +3,7 @@
 import { count, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { withXactLock } from '../db/client'
+import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { users, type UserRow } from '../db/schema'
 import { AppError } from '../errors'
 import { newId } from '../shared/ids'
@@ -15,8 +16,7 @@ import { acceptTotp } from './two-factor'
 import { toSessionUser, toUser, type LoginInput, type RegisterInput } from './model'
 import { takenMail, verifyMail } from './mails'
 
-// Same lock as the bootstrap: "first account of an empty installation" is decided one at a time.
-const ACCOUNTS_LOCK = 727_274_002
+const ACCOUNTS_LOCK = ADVISORY_LOCKS.accounts
 
 export const normalEmail = (email: string) => email.trim().toLowerCase()
 export const hashPassword = (password: string) => Bun.password.hash(password, 'argon2id')

@@ -10,9 +10,9 @@ import type { Caller } from './caller'
 import { authenticate } from './service'
 import { authContext, clientIp } from './context'
 import { rateLimitHeaders } from './rate-limit'
+import type { RequestServer } from '../shared/request'
 
-type Server = { requestIP(r: Request): { address: string } | null } | null
-type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server: Server }
+type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server: RequestServer }
 
 const MINUTE = 60_000
 

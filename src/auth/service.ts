@@ -11,7 +11,7 @@ import { tokensFor } from './tokens'
 
 export const API_KEY_PREFIX = 'sk_live_'
 
-/** The credential of a request, from any of API.md's three header forms. */
+/** The credential of a request: `Authorization: Bearer <key or JWT>`, a raw key in `Authorization`, or `X-Api-Key`. */
 export function credentialOf(headers: Headers): string | null {
   const apiKey = headers.get('x-api-key')?.trim()
   if (apiKey) return apiKey

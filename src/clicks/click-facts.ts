@@ -9,7 +9,7 @@ export type ClickFact = {
   country: string; countryCode: string; city: string; device: string; browser: string; referrer: string
 }
 
-// Seed 002 names countries ("Pakistan") and capitalises devices ("Mobile"); the store keeps codes.
+// Events name countries ("Pakistan") and capitalise devices ("Mobile") for their receivers; the store keeps codes.
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
 const countryName = (code: string) => {
   try {

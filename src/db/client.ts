@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
+import { ADVISORY_LOCKS } from './advisory-locks'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
@@ -17,8 +18,7 @@ export type Database = {
 }
 
 const MIGRATIONS = resolve(import.meta.dir, '../../migrations/postgres')
-// Any constant works; it only has to be the same for every instance of Kurz.
-const MIGRATION_LOCK = 727_274_001
+const MIGRATION_LOCK = ADVISORY_LOCKS.migrations
 
 /** `url` null opens PGlite in `dir` (in memory when `dir` is null). */
 export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number }): Promise<Database> {

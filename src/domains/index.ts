@@ -4,7 +4,7 @@ import type { Deps } from '../deps'
 import type { AuthPlugin } from '../app'
 import { errorSchemas } from '../shared/error-schemas'
 import { createDomain, getDomain, listDomains, verifyDomain } from './service'
-import { deleteDomain } from './fallback'
+import { deleteDomain } from './delete-domain'
 import { createBody, idParam, responses } from './model'
 
 export function domainsPlugin(deps: Deps, auth: AuthPlugin) {

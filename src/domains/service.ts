@@ -1,4 +1,4 @@
-// Custom domains: register, list, verify by a DNS TXT record. Deleting one is in fallback.ts.
+// Custom domains: register, list, verify by a DNS TXT record. Deleting one is in delete-domain.ts.
 import { and, asc, count, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { domains } from '../db/schema'

@@ -3,9 +3,12 @@ import type { Tx } from '../db/client'
 import { events } from '../db/schema'
 import { newId } from '../shared/ids'
 
-export type EventType =
-  | 'link.created' | 'link.clicked' | 'link.expired' | 'link.used' | 'link.deleted' | 'link.disabled'
-  | 'plan.limit_warning' | 'plan.limit_reached' | 'subscription.created' | 'report.weekly' | 'ping'
+/** Every event Kurz announces; a webhook endpoint can subscribe to any of them. */
+export const EVENT_TYPES = [
+  'link.created', 'link.clicked', 'link.expired', 'link.used', 'link.deleted', 'link.disabled',
+  'plan.limit_warning', 'plan.limit_reached', 'subscription.created', 'report.weekly', 'ping',
+] as const
+export type EventType = (typeof EVENT_TYPES)[number]
 
 export type OutboxEvent = { userId: string | null; type: EventType; data: Record<string, unknown> }
 

@@ -4,6 +4,7 @@ import { and, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { events, links, usagePeriods, users } from '../db/schema'
 import { rowsOf } from '../db/client'
+import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { recordEvents } from '../events/outbox'
 import { linkEvent } from '../links/service'
 import { cacheKey, toLinkEntry } from '../redirect/cache'
@@ -14,7 +15,6 @@ export const TASKS = ['renew', 'weekly', 'expire'] as const
 export type Task = (typeof TASKS)[number]
 
 const BATCH = 1000
-const WEEKLY_LOCK = 727_274_010
 
 /** Marks links past expiresAt as EXPIRED and fires link.expired once per link. */
 export async function expireLinks(deps: Deps): Promise<{ expired: number }> {
@@ -58,7 +58,7 @@ export async function weeklyReports(deps: Deps): Promise<{ reports: number }> {
   const week = isoWeek(now)
   const mailer = mailerFor(deps.config, deps.log)
   return deps.db.transaction(async (tx) => {
-    const [{ locked }] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${WEEKLY_LOCK}) as locked`))
+    const [{ locked }] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${ADVISORY_LOCKS.weeklyReports}) as locked`))
     if (!locked) return []
     const reported = await tx.select({ userId: events.userId }).from(events)
       .where(and(eq(events.type, 'report.weekly'), sql`${events.data}->>'week' = ${week}`))

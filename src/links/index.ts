@@ -6,7 +6,7 @@ import { errorSchemas } from '../shared/error-schemas'
 import { bulkAction, bulkCreate } from './bulk'
 import { createLink, deleteLink, findOwnLink, listLinks, present, updateLink } from './service'
 import { bulkActionBody, bulkBody, createBody, listQuery, responses, updateBody } from './model'
-import { linkAnalytics } from './analytics'
+import { linkAnalytics } from './link-breakdown'
 
 const idParam = t.Object({ idOrSlug: t.String({ minLength: 1, maxLength: 200 }) })
 

@@ -1,4 +1,4 @@
-// Plans are configuration, not code: this is the default table of API.md, replaceable by PLANS_FILE.
+// Plans are configuration, not code: this is the default table (Free, Core, Pro, Business), replaceable by PLANS_FILE.
 
 export type Plan = Readonly<{
   name: string

@@ -94,6 +94,8 @@ export class LinkCache {
   /** Back from an outage, but Redis not yet cleared of what may be stale: treated as degraded. */
   private recovering = false
   private recoveries = 0
+  /** The generation at which `invalidatedAt` last started over: older fills may have lost their record. */
+  private forgottenBefore = 0
 
   constructor(
     private readonly opts: LinkCacheOptions,
@@ -149,7 +151,7 @@ export class LinkCache {
   }
 
   fillLocal(key: string, value: Cached, startedAt: number) {
-    if ((this.invalidatedAt.get(key) ?? -1) > startedAt) return
+    if (startedAt < this.forgottenBefore || (this.invalidatedAt.get(key) ?? -1) > startedAt) return
     // A copy in the hot tier would now be older than the arena's.
     this.#hot.delete(key)
     const brief = this.shaky() ? this.opts.degradedTtlMs ?? 3000 : undefined
@@ -193,8 +195,9 @@ export class LinkCache {
   private evict(key: string) {
     this.generation++
     this.invalidatedAt.set(key, this.generation)
-    // Only fills that started before an eviction need the record; keep the map small.
-    if (this.invalidatedAt.size > 10_000) this.invalidatedAt.clear()
+    // Only fills that started before an eviction need the record; keep the map small. Starting
+    // over forgets this eviction too, so every fill already in flight is refused instead.
+    if (this.invalidatedAt.size > 10_000) this.forgetEvictions()
     this.#hot.delete(key)
     this.#arena.delete(key)
   }
@@ -230,7 +233,14 @@ export class LinkCache {
     } while (cursor !== '0')
   }
 
+  private forgetEvictions() {
+    this.invalidatedAt.clear()
+    this.forgottenBefore = ++this.generation
+  }
+
   private clearLocal() {
+    // Evictions may have been missed: fills in flight may hold what they would have evicted.
+    this.forgetEvictions()
     this.#hot.clear()
     this.#arena.clear()
   }

@@ -1,5 +1,4 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
-import type { Server } from 'bun'
 import type { Deps } from '../deps'
 import { AppError, errorBody } from '../errors'
 import { counters } from '../ops/metrics'
@@ -8,7 +7,7 @@ import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
-import { clientIp, countsAsClick, hostOf } from '../shared/request'
+import { clientIp, countsAsClick, hostOf, type RequestServer } from '../shared/request'
 import { rawClickOf } from '../clicks/sink'
 import { linkUnavailable } from '../pages/notice'
 
@@ -20,7 +19,7 @@ const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAIL
 const limited = (e: AppError) => new Response(JSON.stringify(errorBody(e.code, e.message, e.details)),
   { status: e.status, headers: { ...JSON_HEADERS, 'retry-after': String(e.details.retryAfter) } })
 
-export type RedirectHandler = (req: Request, server: Server<unknown>) => Response | Promise<Response>
+export type RedirectHandler = (req: Request, server: RequestServer) => Response | Promise<Response>
 
 export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces): RedirectHandler {
   const { linkCache, clicks, config } = deps
@@ -32,7 +31,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   // A typed link on a custom domain has its page on that domain, in that domain's namespace.
   const typedPage = (domain: string, slug: string) => (domain ? `${scheme}//${domain}/l/${slug}` : typedBase + slug)
 
-  function answer(entry: Cached, req: Request, server: Server<unknown>, slug: string, domain: string, query: string): Response | Promise<Response> {
+  function answer(entry: Cached, req: Request, server: RequestServer, slug: string, domain: string, query: string): Response | Promise<Response> {
     const state = stateOf(entry)
     if (state === 'missing') {
       counters.redirectMisses++

@@ -10,7 +10,7 @@ import { Enricher } from '../clicks/enrich'
 import { visitorOf } from '../clicks/click-facts'
 import type { RawClick } from '../clicks/sink'
 
-// link.used names the visitor's country and device (seed 002), so a single-use click is enriched here
+// link.used names the visitor's country and device, as link.clicked does, so a single-use click is enriched here
 // too, by an Enricher built at the first one: it holds the geo files, no cost where none is used up.
 const enrichers = new WeakMap<Deps['config'], Enricher>()
 function visitor(deps: Deps, click: RawClick): { country: string; device: string } {
@@ -34,7 +34,7 @@ export async function consumeSingleUse(deps: Deps, linkId: string, click: RawCli
       .where(and(eq(links.id, linkId), eq(links.status, 'ACTIVE'), eq(links.singleUse, true),
         or(isNull(links.expiresAt), gt(links.expiresAt, now))))
       .returning()
-    // Seed 002: link.disabled fires too when a link is "auto-disabled after single use".
+    // A link used up is disabled too, so link.disabled fires beside link.used (reason single_use).
     // (described only for the click that won: the others are answered 410)
     if (row) await recordEvents(tx, [
       linkEvent(deps, 'link.used', row, { ...visitor(deps, click), usedAt: now.toISOString() }),

@@ -1,4 +1,4 @@
-// The success envelope of API.md and its schemas.
+// The success envelope `{ success: true, data, ...extras }` and its schemas.
 import { t, type TSchema } from 'elysia'
 
 export const ok = <T extends TSchema>(data: T) => t.Object({ success: t.Literal(true), data })
@@ -26,7 +26,7 @@ export const queryInt = (field: string, minimum: number, maximum?: number) =>
     error: { field, in: 'query', message: `${field} must be a whole number ${maximum === undefined ? `≥ ${minimum}` : `from ${minimum} to ${maximum}`}` } as never,
   }))
 
-/** page,size and limit,offset as API.md's Conventions describe them. */
+/** The paging parameters every list takes: `page` (0-based) and `size`, or `limit` and `offset`; sizes 1–100. */
 export const pagingQuery = {
   // Bounded so that page × size stays a whole number the database takes (1e20 overflowed it).
   page: queryInt('page', 0, 1_000_000),
@@ -37,7 +37,7 @@ export const pagingQuery = {
 
 export type Paging = { offset: number; size: number; page: number; limitStyle: boolean }
 
-/** Both pagination styles of API.md: `page,size` (0-based) or `limit,offset` (exact offset). */
+/** Both pagination styles: `page,size` (0-based) or `limit,offset` (exact offset). */
 export function paging(q: { page?: number; size?: number; limit?: number; offset?: number }): Paging {
   if (q.limit !== undefined || q.offset !== undefined) {
     const size = q.limit ?? 20

@@ -6,7 +6,7 @@ export const errorEnvelope = t.Object({
   data: t.Null(),
   error: t.Object({ code: t.String(), message: t.String() }, { additionalProperties: true }),
   timestamp: t.String(),
-}, { description: 'The error envelope of API.md' })
+}, { description: 'The error envelope' })
 
 export const errorSchemas = {
   400: errorEnvelope, 401: errorEnvelope, 402: errorEnvelope, 403: errorEnvelope,

@@ -1,6 +1,7 @@
 // The facts of an HTTP request that the redirect, the typed-link page and the limits all read.
 import { BlockList, isIP } from 'node:net'
 
+/** What a request handler needs of the server it came through (Bun's and Elysia's both fit). */
 export type RequestServer = { requestIP(r: Request): { address: string } | null } | null
 
 /** The Host header without its port, lower case. */

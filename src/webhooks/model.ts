@@ -3,14 +3,9 @@ import { t, type Static } from 'elysia'
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../db/schema'
 import { ok, page, pagingQuery } from '../shared/envelope'
 import { oneOf } from '../shared/schema'
+import { EVENT_TYPES } from '../events/outbox'
 
-/** The events an endpoint can subscribe to (API.md, Webhooks; report.weekly from Scheduled jobs). */
-export const WEBHOOK_EVENTS = [
-  'link.created', 'link.clicked', 'link.expired', 'link.used', 'link.deleted', 'link.disabled',
-  'plan.limit_warning', 'plan.limit_reached', 'subscription.created', 'report.weekly', 'ping',
-] as const
-
-const eventList = t.Array(oneOf(WEBHOOK_EVENTS), { minItems: 1, maxItems: 50, description: `any of ${WEBHOOK_EVENTS.join(', ')}` })
+const eventList = t.Array(oneOf(EVENT_TYPES), { minItems: 1, maxItems: 50, description: `any of ${EVENT_TYPES.join(', ')}` })
 
 export const createBody = t.Object({
   url: t.String({ minLength: 1, maxLength: 2048 }),

@@ -1,5 +1,5 @@
 // Webhook secrets and delivery signatures: the Standard Webhooks headers, plus X-Webhook-Signature
-// for receivers that follow seed 002's verification recipe.
+// for receivers that verify the older way: hex HMAC-SHA256 of "t.body" keyed by the whole secret.
 import { createHmac, randomBytes } from 'node:crypto'
 
 const SECRET_PREFIX = 'whsec_'
@@ -14,7 +14,7 @@ export function signDelivery(p: DeliveryToSign): Record<string, string> {
   // Standard Webhooks keys the HMAC with the secret's decoded bytes, not its text.
   const key = Buffer.from(p.secret.startsWith(SECRET_PREFIX) ? p.secret.slice(SECRET_PREFIX.length) : p.secret, 'base64')
   const standard = createHmac('sha256', key).update(`${p.id}.${p.timestamp}.${p.body}`).digest('base64')
-  // The seed-002 recipe keys with the whole secret string as given, so it must stay that way.
+  // Receivers of X-Webhook-Signature key with the whole secret string as given (whsec_ included), so it must stay that way.
   const legacy = createHmac('sha256', p.secret).update(`${p.timestamp}.${p.body}`).digest('hex')
   return {
     'webhook-id': p.id,

@@ -71,7 +71,7 @@ export class WorkerEnricher implements BatchEnricher {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready
-    const worker = new Worker(new URL('./enrich-worker.ts', import.meta.url).href)
+    const worker = new Worker(new URL('./enrich-thread.ts', import.meta.url).href)
     this.worker = worker
     this.ready = new Promise<void>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<FromWorker>) => {

@@ -1,7 +1,7 @@
 // The enrichment worker's entry: owns an Enricher and answers one message per batch, so that UA
 // parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
 import { Enricher } from './enrich'
-import type { FromWorker, ToWorker } from './worker-enricher'
+import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './sink'
 
 declare const self: Worker

@@ -6,7 +6,7 @@ import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Logger } from '../shared/log'
 import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
-import { openClickHouse, type ClickHouse } from './client'
+import { openClickHouse, rows, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { clickSubscribers, recordClickEvents } from './click-events'
@@ -50,15 +50,21 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       await insertClicks(ch, batch, token)
     },
     announced: () => clickSubscribers(db),
-    async count(batch) {
+    async landed(probe) {
+      const [r] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM clicks
+        WHERE owner_id = {owner:String} AND link_id = {link:String} AND event_id = {id:UUID}`, { owner: probe.ownerId, link: probe.linkId, id: probe.eventId })
+      return Number(r?.n ?? 0) > 0
+    },
+    async count(batch, token) {
       if (batch.factsSkipped) {
         counters.clickEventsSkipped += batch.factsSkipped
         log.warn('link.clicked events over the per-batch bound were not written', { skipped: batch.factsSkipped })
       }
-      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts))
+      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts), token)
     },
     enricher,
     spill: new SpillLog(spillDir(config.dataDir), log),
+    patienceMs: config.databaseUrl ? 1000 : null,
     log,
     ...config.clicks,
     async afterClose() {
@@ -79,3 +85,4 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
     },
   }
 }
+

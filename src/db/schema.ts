@@ -188,3 +188,19 @@ export type LinkRow = typeof links.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect
+
+/**
+ * The click batches whose counts links.clicks and usage_periods already hold, by the batch's
+ * token: a batch counted again (a replay of the counters log after an answer was lost) is skipped.
+ * Kept a week.
+ */
+export const countedClickBatches = pgTable('counted_click_batches', {
+  token: text('token').primaryKey(),
+  countedAt: timestamp('counted_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('counted_click_batches_counted_at_idx').on(t.countedAt)])
+
+/** One-off data corrections that need more than SQL (e.g. ClickHouse's figures), each applied once. */
+export const oneOffRuns = pgTable('one_off_runs', {
+  name: text('name').primaryKey(),
+  doneAt: timestamp('done_at', { withTimezone: true }).notNull().defaultNow(),
+})

@@ -16,6 +16,7 @@ import { WorkerEnricher } from './worker-enricher'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
 import { ClickHouseSink } from './sink'
+import { takeBotsOutOfCounters } from './bot-recount'
 
 export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
@@ -42,6 +43,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
     migrated = null
   })
   await migrated
+  recountBots(db, ch, log)
   const enricher = await WorkerEnricher.open(config.visitorSalt, config.geoipDb)
   const shortUrlBase = shortUrlBaseOf(config.baseUrl)
   const sink = new ClickHouseSink({
@@ -86,3 +88,14 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
   }
 }
 
+/** In the background, retried until done: the counters of a version that counted bots are corrected once. */
+function recountBots(db: Db, ch: ClickHouse, log: Logger) {
+  const startedAt = new Date()
+  const attempt = (): void => void takeBotsOutOfCounters(db, ch, startedAt).then(
+    (ran) => { if (ran) log.info('bot clicks taken out of links.clicks and the monthly usage (once)') },
+    (e) => {
+      log.warn('bot clicks not yet taken out of the click counters; will retry', { error: String(e) })
+      setTimeout(attempt, 60_000).unref?.()
+    })
+  attempt()
+}

@@ -73,8 +73,8 @@ function endsWithReadyForQuery(b: Buffer) {
  * the watchdog's to bound). The rest is postgres.js's own.
  */
 export function boundedClient(client: postgres.Sql, waitMs: number): postgres.Sql {
-  const unsafe: typeof client.unsafe = (query, params, options) => {
-    const q = client.unsafe(query, params, options)
+  const unsafe = (...args: Parameters<typeof client.unsafe>) => {
+    const q = client.unsafe(...args)
     // (`state` is set once a connection took the query: only a query still queued is cancelled.)
     const timer = setTimeout(() => void ((q as unknown as { state: unknown }).state || q.cancel()), waitMs)
     timer.unref?.()

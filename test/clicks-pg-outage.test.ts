@@ -88,9 +88,10 @@ run('PostgreSQL cut under load, SIGKILL during the outage, restart: at most one 
   stop = true
   await Promise.all(load)
   const answered = answeredAt.filter((t) => t < killedAt).length
-  // Answered more than a flush interval (and the enrichment and insert in progress, slow on a busy
-  // test machine) before the kill: stored.
-  const mustBeStored = answeredAt.filter((t) => t < killedAt - FLUSH_MS - 1500).length
+  // Answered more than a flush interval before the kill, and the enrichment and insert in progress
+  // (seconds on a busy test machine; the server before this fix held every click since the cut),
+  // and stored.
+  const mustBeStored = answeredAt.filter((t) => t < killedAt - FLUSH_MS - 5000).length
   console.log(`[pg-outage] answered ${answered}, during the cut ${answeredInCut}, clicks in memory at the cut ${inMemoryBefore}, at most during it ${maxBuffered}`)
 
   proxy.restore()

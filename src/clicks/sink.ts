@@ -195,9 +195,8 @@ export class ClickHouseSink implements ClickSink {
 
   /**
    * The clicks are stored first: in ClickHouse, or in the spill while it is down or while older
-   * batches wait there (order is kept; a spilled batch is counted when replayed, so that a kill
-   * between the two writes cannot count it twice or never). The counters follow, and never hold
-   * the clicks back.
+   * batches wait there (order is kept). The counters follow, without waiting for ClickHouse, and
+   * never hold the clicks back.
    */
   private async deliver(batch: EnrichedBatch) {
     const token = Bun.randomUUIDv7()
@@ -207,8 +206,10 @@ export class ClickHouseSink implements ClickSink {
       this.failed()
       return false
     })
-    if (!inserted) return this.toSpill({ token, counted: false, ...batch }) // counted when replayed
-    this.stats.inserted += batch.size
+    if (inserted) this.stats.inserted += batch.size
+    // (counted: false, so that a kill between the two writes cannot leave it uncounted; its replay
+    // counts it again, which the token makes a no-op.)
+    else await this.toSpill({ token, counted: false, ...batch })
     await this.counter.add(batch, token)
   }
 

@@ -66,6 +66,11 @@ export class BatchCounter {
     await writeFile(this.inFlight, JSON.stringify({ token, probe, counts: batch.counts, facts: batch.facts, factsSkipped: batch.factsSkipped }))
   }
 
+  /** The batch in flight is counted or logged: a later start has nothing to check. */
+  async settled(): Promise<void> {
+    await rm(this.inFlight, { force: true })
+  }
+
   /** Counts the batch a killed process left in flight, if ClickHouse has it; throws while it cannot tell. */
   async recover(landed: (probe: BatchProbe) => Promise<boolean>): Promise<void> {
     const text = await readFile(this.inFlight, 'utf8').catch(() => null)

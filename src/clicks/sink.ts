@@ -211,6 +211,7 @@ export class ClickHouseSink implements ClickSink {
     // counts it again, which the token makes a no-op.)
     else await this.toSpill({ token, counted: false, ...batch })
     await this.counter.add(batch, token)
+    if (inserted && this.p.landed) await this.counter.settled()
   }
 
   /**

@@ -75,6 +75,26 @@ describe('click durability', () => {
     await s2.close()
   })
 
+  test('a batch in flight at a kill is counted at the next start if ClickHouse has it, and only then, once', async () => {
+    for (const landed of [true, false]) {
+      const link = await newLink(`dur-inflight-${landed}`)
+      const spill = join(dir, `spill-inflight-${landed}`)
+      mkdirSync(`${spill}-counts`, { recursive: true })
+      writeFileSync(join(`${spill}-counts`, 'in-flight.json'), JSON.stringify({
+        token: crypto.randomUUID(), probe: { eventId: crypto.randomUUID(), ownerId: link.owner, linkId: link.id },
+        counts: [{ link_id: link.id, period: '2026-11-01', n: 3 }], facts: [], factsSkipped: 0,
+      }))
+      for (let start = 0; start < 2; start++) {
+        const s = sink(spill, (batch, token) => insertClicks(ch, batch, token), h.deps.log, { landed: async () => landed })
+        s.push(rawClick({ linkId: link.id, ownerId: link.owner }))
+        await s.flush()
+        await s.close()
+      }
+      expect(await linkClicks(link.id)).toBe(landed ? 3 + 2 : 2)
+      expect(existsSync(join(`${spill}-counts`, 'in-flight.json'))).toBe(false)
+    }
+  })
+
   test('a replayed batch that had already landed is dropped by its deduplication token', async () => {
     const link = await newLink('dur-dedup')
     const spill = join(dir, 'spill-dedup')

@@ -74,7 +74,7 @@ run('PostgreSQL cut under load, SIGKILL during the outage, restart: at most one 
   let maxBuffered = 0
   const cutAt = performance.now()
   const inMemoryBefore = await fetch(`${base}/metrics`).then((r) => r.text(), () => '').then((m) => /^kurz_click_buffer_size (\d+)/m.exec(m)?.[1])
-  while (performance.now() - cutAt < 3000) {
+  while (performance.now() - cutAt < 8000) {
     const metrics = await fetch(`${base}/metrics`).then((r) => r.text(), () => '')
     maxBuffered = Math.max(maxBuffered, Number(/^kurz_click_buffer_size (\d+)/m.exec(metrics)?.[1] ?? 0))
     await Bun.sleep(100)

@@ -14,6 +14,8 @@ export type Config = Readonly<{
   shortHost: string
   dataDir: string
   databaseUrl: string | null
+  /** Bounds on PostgreSQL's statements and connection attempts (PGlite needs none). */
+  databaseTimeouts: { statementMs: number; connectMs: number }
   redisUrl: string | null
   redisPrefix: string
   clickhouse: {
@@ -102,6 +104,10 @@ export function loadConfig(env: Env = process.env): Config {
     shortHost: new URL(baseUrl).hostname.toLowerCase(),
     dataDir,
     databaseUrl: read.optionalUrl('DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseTimeouts: {
+      statementMs: read.int('DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+      connectMs: read.int('DB_CONNECT_TIMEOUT_MS', 3000, 100, 600_000),
+    },
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: read.str('REDIS_PREFIX', 'kurz:'),
     clickhouse: {

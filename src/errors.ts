@@ -64,7 +64,9 @@ export function isUnavailable(error: unknown): boolean {
   const e = error as { code?: string; message?: string; cause?: unknown } | null
   if (!e) return false
   if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED',
-    'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001'].includes(e.code ?? ''))
+    'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P03', '08006', '08001',
+    // A statement cancelled (statement_timeout), no answer from a connection, no pool connection.
+    '57014', 'DB_NO_ANSWER', 'DB_POOL_TIMEOUT'].includes(e.code ?? ''))
     return true
   if (/ECONNREFUSED|connection (?:terminated|closed|refused)|Connection terminated|write CONNECTION_CLOSED/i.test(e.message ?? ''))
     return true

@@ -34,4 +34,17 @@ describe.each(engines)('click counters on %s', (engine) => {
       select sum(clicks)::int as n from links where user_id = ${user.id}`))
     expect(clicks[0].n).toBe(counted.length * 2)
   })
+
+  test('a batch given twice with its token (a counters-log replay after a lost answer) is counted once', async () => {
+    const user = await createUser(h)
+    const id = newId('lnk')
+    await h.deps.db.insert(links).values({ id, userId: user.id, slug: `tok-${engine}`, originalUrl: 'https://example.com/' })
+    const token = crypto.randomUUID()
+    const batch = [{ link_id: id, period: '2026-11-01', n: 3 }]
+    await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, token)
+    await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, token)
+    await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, crypto.randomUUID())
+    const [row] = rowsOf<{ clicks: number }>(await h.deps.db.execute(sql`select clicks::int as clicks from links where id = ${id}`))
+    expect(row.clicks).toBe(6)
+  })
 })

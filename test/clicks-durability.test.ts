@@ -38,7 +38,7 @@ describe('click durability', () => {
   const enricher = new Enricher('test-salt', null)
   function sink(spill: string, insert: (batch: EnrichedBatch, token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
     return new ClickHouseSink({
-      insert, count: (batch) => addClickCounts(h.deps.db, h.config.plans, batch.counts), enricher, spill: new SpillLog(spill, log), log,
+      insert, count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch.counts, undefined, token), enricher, spill: new SpillLog(spill, log), log,
       flushMs: 60_000, batchMax: 1000, bufferMax: 100_000, ...over,
     })
   }
@@ -73,6 +73,26 @@ describe('click durability', () => {
     expect(await usage(link.owner)).toBe(2000)
     expect(readdirSync(spill)).toEqual([])
     await s2.close()
+  })
+
+  test('a batch in flight at a kill is counted at the next start if ClickHouse has it, and only then, once', async () => {
+    for (const landed of [true, false]) {
+      const link = await newLink(`dur-inflight-${landed}`)
+      const spill = join(dir, `spill-inflight-${landed}`)
+      mkdirSync(`${spill}-counts`, { recursive: true })
+      writeFileSync(join(`${spill}-counts`, 'in-flight.json'), JSON.stringify({
+        token: crypto.randomUUID(), probe: { eventId: crypto.randomUUID(), ownerId: link.owner, linkId: link.id },
+        counts: [{ link_id: link.id, period: '2026-11-01', n: 3 }], facts: [], factsSkipped: 0,
+      }))
+      for (let start = 0; start < 2; start++) {
+        const s = sink(spill, (batch, token) => insertClicks(ch, batch, token), h.deps.log, { landed: async () => landed })
+        s.push(rawClick({ linkId: link.id, ownerId: link.owner }))
+        await s.flush()
+        await s.close()
+      }
+      expect(await linkClicks(link.id)).toBe(landed ? 3 + 2 : 2)
+      expect(existsSync(join(`${spill}-counts`, 'in-flight.json'))).toBe(false)
+    }
   })
 
   test('a replayed batch that had already landed is dropped by its deduplication token', async () => {

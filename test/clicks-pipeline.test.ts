@@ -69,17 +69,26 @@ describe('click pipeline', () => {
     expect(r.body.data.topBrowsers).toContainEqual({ name: 'Mobile Safari', clicks: 1 })
   })
 
-  test('counters: the link and the monthly usage show the flushed clicks', async () => {
+  test("a link's clicks and usedCount are its analytics' total: the bot click is in neither", async () => {
     const link = await h.api('GET', '/api/v1/links/pipe-a')
-    expect(link.body.data.clicks).toBe(5)
-    expect(link.body.data.usedCount).toBe(5)
+    const report = await h.api('GET', '/api/v1/analytics/links/pipe-a?range=all')
+    expect(report.body.data.summary.totalClicks).toBe(4)
+    expect(link.body.data.clicks).toBe(4)
+    expect(link.body.data.usedCount).toBe(4)
+  })
+
+  test('counters: the link and the monthly usage show the flushed human clicks', async () => {
+    const link = await h.api('GET', '/api/v1/links/pipe-a')
+    expect(link.body.data.clicks).toBe(4)
+    expect(link.body.data.usedCount).toBe(4)
     expect(link.body.data.analytics.byCountry).toContainEqual({ name: 'US', count: 3 })
     expect(link.body.data.analytics.byReferrer).toContainEqual({ name: 'twitter.com', count: 3 })
     const account = await h.api('GET', '/api/v1/analytics/account')
     expect(account.status).toBe(200)
     expect(account.body.data.months).toHaveLength(12)
     expect(account.body.data.months.at(-1)).toMatchObject({ clicks: 5, links: 2 })
-    expect(account.body.data.usage.clicksUsed).toBe(6)
+    // The plan's usage counts what the analytics count: not the bot.
+    expect(account.body.data.usage.clicksUsed).toBe(5)
   })
 
   test("another account's link is 404, and its clicks are not in my overview", async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import postgres from 'postgres'
 import { createTestDatabase } from './support/harness'
-import { CHROME, closedPort, countClicks } from './support/clicks'
+import { CHROME, closedPort, countClicks, waitUntilUp } from './support/clicks'
 import { openChdb } from '../src/clicks/client'
 import { randomBase62 } from '../src/shared/ids'
 
@@ -75,13 +75,3 @@ test('SIGTERM under load loses no click', async () => {
     await ch.close()
   }
 }, 120_000)
-
-async function waitUntilUp(base: string, child: Bun.Subprocess) {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${await new Response(child.stderr as ReadableStream).text()}`)
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false)
-    if (ok) return
-    await Bun.sleep(100)
-  }
-  throw new Error('server did not start')
-}

@@ -15,6 +15,7 @@ describe('config', () => {
     expect(c.redirectStatus).toBe(302)
     expect(c.plans.map((p) => p.name)).toEqual(['Free', 'Core', 'Pro', 'Business'])
     expect(c.shortHost).toBe('localhost')
+    expect(c.databaseTimeouts).toEqual({ statementMs: 5000, connectMs: 3000 })
   })
 
   test.each([
@@ -31,6 +32,8 @@ describe('config', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ PLANS_FILE: '/nonexistent/plans.json' }, 'PLANS_FILE'],
     [{ GEOIP_DB: ' , ,' }, 'GEOIP_DB'],
+    [{ DB_STATEMENT_TIMEOUT_MS: 'soon' }, 'DB_STATEMENT_TIMEOUT_MS'],
+    [{ DB_CONNECT_TIMEOUT_MS: '0' }, 'DB_CONNECT_TIMEOUT_MS'],
   ])('a bad value stops the start with one line naming the variable: %p', (env, name) => {
     let error: unknown
     try { loadConfig({ DATA_DIR: dir(), ...env }) } catch (e) { error = e }

@@ -68,11 +68,15 @@ export function toTsv(rows: ClickRow[]): string {
   return out
 }
 
-/** Per link and billing month. */
+/**
+ * Per link and billing month, human clicks only: links.clicks and the plan's usage count what the
+ * analytics count by default, and those leave bots out (the bots are still stored in ClickHouse).
+ */
 export function countByLink(rows: ClickRow[]): LinkCount[] {
   const counts = new Map<string, LinkCount>()
   const periods = new Map<number, string>()
   for (const r of rows) {
+    if (r.is_bot) continue
     const day = Math.floor(r.ts / 86_400_000)
     let period = periods.get(day)
     if (period === undefined) periods.set(day, (period = currentPeriod(new Date(r.ts)).start))

@@ -9,13 +9,15 @@ import type { LinkCount } from './batch'
 
 /**
  * Also fires plan.limit_warning / plan.limit_reached for clicks, and runs `alsoInTx` (the batch's
- * link.clicked events), in the same transaction.
+ * link.clicked events), in the same transaction. A batch given with its `token` is counted once:
+ * given again, it changes nothing.
  */
-export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[], alsoInTx?: (tx: Tx) => Promise<void>): Promise<void> {
+export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[], alsoInTx?: (tx: Tx) => Promise<void>, token?: string): Promise<void> {
   if (linkCounts.length === 0) return
   const counts = JSON.stringify(linkCounts)
   // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
   await db.transaction(async (tx) => {
+    if (token && !(await firstCount(tx, token))) return
     const touched = rowsOf<{ userId: string; periodStart: string }>(await tx.execute(sql`
     with c as (
       select link_id, period, sum(n)::bigint as n
@@ -33,4 +35,16 @@ export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts:
     await notifyUsageThresholdsOf(tx, plans, touched)
     await alsoInTx?.(tx)
   })
+}
+
+/**
+ * Records the batch's token; false when it was counted before. (A twin still being counted by
+ * another transaction makes this one wait for it, then skip.) Tokens older than a week go.
+ */
+async function firstCount(tx: Tx, token: string): Promise<boolean> {
+  const fresh = rowsOf(await tx.execute(sql`insert into counted_click_batches (token) values (${token}) on conflict do nothing returning token`))
+  if (fresh.length === 0) return false
+  await tx.execute(sql`delete from counted_click_batches where token in (
+    select token from counted_click_batches where counted_at < now() - interval '7 days' limit 1000 for update skip locked)`)
+  return true
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Logger } from '../shared/log'
 import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
-import { openClickHouse, type ClickHouse } from './client'
+import { openClickHouse, rows, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { clickSubscribers, recordClickEvents } from './click-events'
@@ -16,6 +16,7 @@ import { WorkerEnricher } from './enricher-client'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
 import { ClickHouseSink } from './sink'
+import { takeBotsOutOfCounters } from './bot-recount'
 
 export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
@@ -42,6 +43,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
     migrated = null
   })
   await migrated
+  recountBots(db, ch, log)
   const enricher = await WorkerEnricher.open(config.visitorSalt, config.geoipDb)
   const shortUrlBase = shortUrlBaseOf(config.baseUrl)
   const sink = new ClickHouseSink({
@@ -50,15 +52,21 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       await insertClicks(ch, batch, token)
     },
     announced: () => clickSubscribers(db),
-    async count(batch) {
+    async landed(probe) {
+      const [r] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM clicks
+        WHERE owner_id = {owner:String} AND link_id = {link:String} AND event_id = {id:UUID}`, { owner: probe.ownerId, link: probe.linkId, id: probe.eventId })
+      return Number(r?.n ?? 0) > 0
+    },
+    async count(batch, token) {
       if (batch.factsSkipped) {
         counters.clickEventsSkipped += batch.factsSkipped
         log.warn('link.clicked events over the per-batch bound were not written', { skipped: batch.factsSkipped })
       }
-      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts))
+      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts), token)
     },
     enricher,
     spill: new SpillLog(spillDir(config.dataDir), log),
+    patienceMs: config.databaseUrl ? 1000 : null,
     log,
     ...config.clicks,
     async afterClose() {
@@ -78,4 +86,16 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger) {
       },
     },
   }
+}
+
+/** In the background, retried until done: the counters of a version that counted bots are corrected once. */
+function recountBots(db: Db, ch: ClickHouse, log: Logger) {
+  const startedAt = new Date()
+  const attempt = (): void => void takeBotsOutOfCounters(db, ch, startedAt).then(
+    (ran) => { if (ran) log.info('bot clicks taken out of links.clicks and the monthly usage (once)') },
+    (e) => {
+      log.warn('bot clicks not yet taken out of the click counters; will retry', { error: String(e) })
+      setTimeout(attempt, 60_000).unref?.()
+    })
+  attempt()
 }

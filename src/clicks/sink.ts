@@ -4,7 +4,8 @@ import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
 import type { BatchEnricher } from './enrich'
 import type { EnrichedBatch } from './batch'
-import type { SpilledBatch, SpillLog } from './spill'
+import { SpillLog, type SpilledBatch } from './spill'
+import { BatchCounter, type BatchProbe } from './batch-counter'
 
 /** The raw facts of one counted redirect; nothing here is parsed on the hot path. */
 export type RawClick = {
@@ -67,12 +68,21 @@ export class CountingSink implements ClickSink {
 export type ClickHouseSinkParts = {
   /** Inserts one batch as one insert carrying `token` as its insert_deduplication_token. */
   insert(batch: EnrichedBatch, token: string): Promise<void>
-  /** Adds the batch to the Postgres counters, in one statement. */
-  count(batch: EnrichedBatch): Promise<void>
+  /** Whether ClickHouse holds the batch this row was in (for a batch a killed process left in flight). */
+  landed?(probe: BatchProbe): Promise<boolean>
+  /** Adds the batch to the Postgres counters, in one statement, unless `token` was counted already. */
+  count(batch: EnrichedBatch, token: string): Promise<void>
   enricher: BatchEnricher
   /** The accounts whose clicks link.clicked webhooks announce; asked once a drain. */
   announced?(): Promise<ReadonlySet<string>>
   spill: SpillLog
+  /** Counts not yet in Postgres; by default in the spill's directory name + `-counts`. */
+  countLog?: SpillLog
+  /**
+   * How long a flush waits on PostgreSQL (counters, subscribers) before going on without it
+   * (default 1000); null: until it answers (PGlite, in-process, cannot be lost).
+   */
+  patienceMs?: number | null
   log: Logger
   flushMs: number
   batchMax: number
@@ -100,8 +110,15 @@ export class ClickHouseSink implements ClickSink {
   private spillPending = true // until a replay finds the spill empty
   private closed = false
   private announced: ReadonlySet<string> = new Set()
+  private announcing: Promise<void> | null = null
+  private announcedOk = true
+  private recovered = false
+  private readonly counter: BatchCounter
 
   constructor(private readonly p: ClickHouseSinkParts) {
+    this.counter = new BatchCounter({
+      count: p.count, log: p.countLog ?? new SpillLog(`${p.spill.dir}-counts`, p.log, 'click counters log'), logger: p.log, patienceMs: p.patienceMs,
+    })
     this.buffer = new ClickBuffer({
       batchMax: p.batchMax,
       bufferMax: p.bufferMax,
@@ -142,21 +159,25 @@ export class ClickHouseSink implements ClickSink {
     // Clicks pushed while a drain runs wait for the next one: drain until none is left.
     do await this.flush()
     while (this.buffer.size > 0)
+    await this.counter.close()
     await this.p.afterClose?.()
   }
 
   private async drain() {
     // Clicks detached at the bound are spilled first, so the replay below includes them.
     await this.overflow
+    if (!this.recovered && this.p.landed) {
+      this.recovered = await this.counter.recover(this.p.landed).then(() => true, (e) => {
+        this.p.log.warn('the batch in flight at the last stop could not be checked; will retry', { error: String(e) })
+        return false
+      })
+    }
     if (this.spillPending) await this.replay()
     // Only what was buffered when this drain began: clicks that arrive meanwhile wait for the
     // next flush, instead of following each insert with another tiny one (each insert has a
     // fixed cost of tens of ms in the engine; see bench/clicks/insert-cost.ts).
     let left = this.buffer.size
-    if (left > 0 && this.p.announced) {
-      // (A failed look-up keeps the last answer: announcing is not worth holding clicks back.)
-      this.announced = await this.p.announced().catch(() => this.announced)
-    }
+    if (left > 0) await this.lookUpAnnounced()
     const takeNext = () => {
       if (left <= 0 || this.buffer.size === 0) return null
       const clicks = this.buffer.take(Math.min(left, this.p.batchMax))
@@ -172,22 +193,40 @@ export class ClickHouseSink implements ClickSink {
     }
   }
 
+  /**
+   * The clicks are stored first: in ClickHouse, or in the spill while it is down or while older
+   * batches wait there (order is kept). The counters follow, without waiting for ClickHouse, and
+   * never hold the clicks back.
+   */
   private async deliver(batch: EnrichedBatch) {
     const token = Bun.randomUUIDv7()
-    // While older batches wait in the spill, newer ones queue behind them: order is kept.
-    // The Postgres counters do not wait for ClickHouse.
-    if (this.spillPending) {
-      const counted = await this.p.count(batch).then(() => true, () => false)
-      return this.toSpill({ token, counted, ...batch })
-    }
-    const [counted, inserted] = await Promise.allSettled([this.p.count(batch), this.p.insert(batch, token)])
-    if (inserted.status === 'fulfilled') this.stats.inserted += batch.size
-    if (counted.status === 'fulfilled' && inserted.status === 'fulfilled') return
-    const error = inserted.status === 'rejected' ? inserted.reason : (counted as PromiseRejectedResult).reason
-    this.p.log.warn('click batch not stored; spilled for replay', { rows: batch.size, error: String(error) })
-    this.failed()
-    // A batch whose insert did land is replayed too (deduplicated by its token) to count it.
-    await this.toSpill({ token, counted: counted.status === 'fulfilled', ...batch })
+    if (!this.spillPending && this.p.landed && this.recovered) await this.counter.expect(batch, token)
+    const inserted = !this.spillPending && await this.p.insert(batch, token).then(() => true, (error) => {
+      this.p.log.warn('click batch not stored; spilled for replay', { rows: batch.size, error: String(error) })
+      this.failed()
+      return false
+    })
+    if (inserted) this.stats.inserted += batch.size
+    // (counted: false, so that a kill between the two writes cannot leave it uncounted; its replay
+    // counts it again, which the token makes a no-op.)
+    else await this.toSpill({ token, counted: false, ...batch })
+    await this.counter.add(batch, token)
+    if (inserted && this.p.landed) await this.counter.settled()
+  }
+
+  /**
+   * The accounts whose clicks are announced, asked once a drain. While PostgreSQL answers, a drain
+   * waits for the answer up to the patience; once a look-up failed, drains go on with the last
+   * answer and the look-ups are retried beside them.
+   */
+  private async lookUpAnnounced() {
+    if (!this.p.announced || this.announcing) return
+    const waits = this.announcedOk
+    this.announcing = this.p.announced()
+      .then((a) => { this.announced = a; this.announcedOk = true }, () => { this.announcedOk = false })
+      .finally(() => { this.announcing = null })
+    const patience = this.p.patienceMs === null ? [] : [new Promise((r) => setTimeout(r, this.p.patienceMs ?? 1000).unref?.())]
+    if (waits) await Promise.race([this.announcing, ...patience])
   }
 
   private async replay() {
@@ -195,7 +234,7 @@ export class ClickHouseSink implements ClickSink {
     const result = await this.p.spill.replay(async (batch) => {
       await this.p.insert(batch, batch.token)
       if (!batch.counted) {
-        await this.p.count(batch)
+        await this.counter.add(batch, batch.token)
         batch.counted = true
       }
       this.stats.replayed += batch.size
@@ -241,6 +280,8 @@ export class ClickHouseSink implements ClickSink {
       '# TYPE kurz_click_flush_failures_total counter', `kurz_click_flush_failures_total ${s.failures}`,
       '# TYPE kurz_click_spill_corrupt_lines_total counter', `kurz_click_spill_corrupt_lines_total ${this.p.spill.corruptLines}`,
       '# TYPE kurz_click_buffer_size gauge', `kurz_click_buffer_size ${this.buffer.size}`,
+      '# TYPE kurz_click_counts_logged_total counter', `kurz_click_counts_logged_total ${this.counter.stats.logged}`,
+      '# TYPE kurz_click_counts_replayed_total counter', `kurz_click_counts_replayed_total ${this.counter.stats.replayed}`,
     ]
   }
 }

@@ -27,7 +27,7 @@ export class SpillLog {
   private writes: Promise<void> = Promise.resolve()
   corruptLines = 0
 
-  constructor(private readonly dir: string, private readonly log: Logger) {
+  constructor(readonly dir: string, private readonly log: Logger, private readonly kind = 'click spill') {
     this.active = this.nextName()
   }
 
@@ -69,7 +69,7 @@ export class SpillLog {
           await deliver(batch)
         } catch (error) {
           await this.keepFrom(path, lines.slice(i))
-          this.log.warn('click spill replay stopped; will retry', { file: name, error: String(error) })
+          this.log.warn(`${this.kind} replay stopped; will retry`, { file: name, error: String(error) })
           return { delivered, complete: false }
         }
         delivered++
@@ -88,7 +88,7 @@ export class SpillLog {
       // fall through: a line cut short by a crash mid-write, or damaged on disk
     }
     this.corruptLines++
-    this.log.warn(last ? 'skipping a corrupt last line of a click spill file (interrupted write?)' : 'skipping a corrupt line of a click spill file',
+    this.log.warn(last ? `skipping a corrupt last line of a ${this.kind} file (interrupted write?)` : `skipping a corrupt line of a ${this.kind} file`,
       { file, line: index + 1 })
     return null
   }

@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 import { ADVISORY_LOCKS } from './advisory-locks'
+import { boundedClient, boundedOptions, type DbTimeouts } from './bounded'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
@@ -20,18 +21,24 @@ export type Database = {
 const MIGRATIONS = resolve(import.meta.dir, '../../migrations/postgres')
 const MIGRATION_LOCK = ADVISORY_LOCKS.migrations
 
-/** `url` null opens PGlite in `dir` (in memory when `dir` is null). */
-export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dir)
+const DEFAULT_TIMEOUTS: DbTimeouts = { statementMs: 5000, connectMs: 3000 }
+
+/**
+ * `url` null opens PGlite in `dir` (in memory when `dir` is null). PGlite runs in-process and
+ * needs no timeouts; PostgreSQL gets `timeouts` on every wait.
+ */
+export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number; timeouts?: DbTimeouts }): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10, opts.timeouts ?? DEFAULT_TIMEOUTS) : openPglite(opts.dir)
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Promise<Database> {
   const { default: postgres } = await import('postgres')
   const { drizzle } = await import('drizzle-orm/postgres-js')
   const { migrate } = await import('drizzle-orm/postgres-js/migrator')
   // Migrations run on one dedicated connection holding an advisory lock, so that two instances
-  // starting at once apply them one after the other.
-  const lockClient = postgres(url, { max: 1, onnotice: () => {} })
+  // starting at once apply them one after the other. (No statement timeout here: a migration, or
+  // waiting for another instance's, may take long.)
+  const lockClient = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: timeouts.connectMs / 1000 })
   try {
     await lockClient`select pg_advisory_lock(${MIGRATION_LOCK})`
     await migrate(drizzle(lockClient), { migrationsFolder: MIGRATIONS })
@@ -39,12 +46,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   } finally {
     await lockClient.end({ timeout: 5 })
   }
-  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 5, idle_timeout: 60 })
-  const db = drizzle(client, { schema }) as unknown as Db
+  const client = postgres(url, { max, onnotice: () => {}, ...boundedOptions(timeouts) })
+  const db = drizzle(boundedClient(client, timeouts.statementMs), { schema }) as unknown as Db
   return {
     db,
     kind: 'postgres',
-    ping: async () => void (await client`select 1`),
+    ping: async () => void (await boundedClient(client, timeouts.statementMs).unsafe('select 1')),
     close: () => client.end({ timeout: 5 }),
   }
 }

@@ -202,3 +202,19 @@ export const analyticsDeletions = pgTable('analytics_deletions', {
   lastError: text('last_error'),
   createdAt: createdAt(),
 }, (t) => [index('analytics_deletions_due_idx').on(t.nextAttemptAt)])
+
+/**
+ * The click batches whose counts links.clicks and usage_periods already hold, by the batch's
+ * token: a batch counted again (a replay of the counters log after an answer was lost) is skipped.
+ * Kept a week.
+ */
+export const countedClickBatches = pgTable('counted_click_batches', {
+  token: text('token').primaryKey(),
+  countedAt: timestamp('counted_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [index('counted_click_batches_counted_at_idx').on(t.countedAt)])
+
+/** One-off data corrections that need more than SQL (e.g. ClickHouse's figures), each applied once. */
+export const oneOffRuns = pgTable('one_off_runs', {
+  name: text('name').primaryKey(),
+  doneAt: timestamp('done_at', { withTimezone: true }).notNull().defaultNow(),
+})

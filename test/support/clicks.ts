@@ -34,3 +34,13 @@ export function closedPort(): number {
   s.stop(true)
   return port
 }
+
+/** Waits for a server run as a child process to answer /health; throws with its stderr if it exits. */
+export async function waitUntilUp(base: string, child: Bun.Subprocess) {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${await new Response(child.stderr as ReadableStream).text()}`)
+    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return
+    await Bun.sleep(100)
+  }
+  throw new Error('server did not start')
+}

@@ -7,6 +7,8 @@ type Pipe = { upstream: Socket<Pipe> | null; pending: Uint8Array[]; client: Sock
 export class TcpProxy {
   private listener: TCPSocketListener<Pipe> | null = null
   private readonly open = new Set<Socket<Pipe>>()
+  /** While set, bytes are dropped both ways and new connections are never passed on. */
+  private stalled = false
   port = 0
 
   constructor(private readonly target: { hostname: string; port: number }) {}
@@ -20,10 +22,11 @@ export class TcpProxy {
         async open(client) {
           self.open.add(client)
           client.data = { upstream: null, pending: [], client }
+          if (self.stalled) return
           const upstream = await Bun.connect<Pipe>({
             ...self.target,
             socket: {
-              data: (_s, chunk) => void client.write(chunk),
+              data: (_s, chunk) => void (self.stalled || client.write(chunk)),
               close: () => void client.end(),
               error: () => void client.end(),
             },
@@ -36,6 +39,7 @@ export class TcpProxy {
           client.data.pending = []
         },
         data(client, chunk) {
+          if (self.stalled) return
           if (client.data.upstream) client.data.upstream.write(chunk)
           else client.data.pending.push(new Uint8Array(chunk))
         },
@@ -60,7 +64,23 @@ export class TcpProxy {
 
   /** Accepts connections again, on the same port. */
   restore() {
+    if (this.stalled) this.dropStalled()
     if (!this.listener) this.start(this.port)
+  }
+
+  /**
+   * The peer stops answering without closing anything (a cut cable, a dead proxy): connections
+   * stay open, bytes go nowhere, new connections are accepted and never answered.
+   */
+  stall() {
+    this.stalled = true
+  }
+
+  /** (Their streams lost bytes during the stall: they cannot carry on.) */
+  private dropStalled() {
+    this.stalled = false
+    for (const s of this.open) s.terminate()
+    this.open.clear()
   }
 }
 

@@ -32,6 +32,8 @@ const failure = (description: string) => ({
     'text/html': { schema: { type: 'string' } },
   },
 })
+// (a NUL in the query string: every route Elysia answers refuses it)
+const invalid = { description: 'VALIDATION_ERROR', content: { 'application/json': { schema: errorEnvelope } } }
 const redirect = (method: 'GET' | 'HEAD') => ({
   tags: ['Redirects'],
   operationId: `${method.toLowerCase()}Redirect`,
@@ -60,14 +62,14 @@ export const extraPaths = {
     get: {
       tags: ['Operations'], operationId: 'getOpenapiJson', security: publicSecurity,
       summary: 'This document', description: 'The OpenAPI 3.1 document of the whole API, generated from the routes\' own schemas. Public.',
-      responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } }, 400: invalid },
     },
   },
   '/docs': {
     get: {
       tags: ['Operations'], operationId: 'getDocs', security: publicSecurity,
       summary: 'API reference page', description: 'An interactive reference of this document (Scalar), served with its script from this server. Public.',
-      responses: { 200: { description: 'The reference page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      responses: { 200: { description: 'The reference page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: invalid },
     },
   },
 }

@@ -4,6 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { schemaError } from './support/json-schema'
+import { finishDocument } from '../src/docs/document'
+import { createBody } from '../src/links/model'
 
 type Op = { summary?: string; description?: string; security?: Record<string, string[]>[]; responses?: Record<string, any>; requestBody?: any; parameters?: any[] }
 type Doc = { paths: Record<string, Record<string, Op>>; components: { securitySchemes?: Record<string, any> } }
@@ -114,5 +116,18 @@ describe('the OpenAPI document', () => {
     expect(config.authentication.preferredSecurityScheme).toBe('apiKeyBearer')
     // (relative to /docs: the page fetches /openapi.json)
     expect(new URL(config.url, 'http://kurz.test/docs').pathname).toBe('/openapi.json')
+  })
+
+  test('a schema Elysia compiled (additionalProperties: false, to strip unknown fields) is documented as taking them', async () => {
+    // Elysia sets this on the route's own schema object once the route has run.
+    expect((createBody as { additionalProperties?: boolean }).additionalProperties).toBe(false)
+    const generated = { paths: { '/x': { post: {
+      requestBody: { content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { a: { type: 'object', additionalProperties: false, error: { field: 'a' } } } } } } },
+      responses: { 200: { content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } } },
+    } } } }
+    const finished = finishDocument(generated) as any
+    expect(finished.paths['/x'].post.requestBody.content['application/json'].schema).toEqual({ type: 'object', properties: { a: { type: 'object' } } })
+    expect(finished.paths['/x'].post.responses[200].content['application/json'].schema.additionalProperties).toBe(true)
+    expect(generated.paths['/x'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false)
   })
 })

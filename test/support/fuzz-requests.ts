@@ -8,7 +8,10 @@ export type Operation = { method: string; path: string; op: Schema }
 export type FuzzRequest = { method: string; path: string; headers: Record<string, string>; body?: string | Uint8Array; kind: string }
 export type Pools = { ids: string[]; credentials: Record<string, string | null> }
 
-/** Deep enough to be refused, shallow enough for a JSON parser's stack: the body limit refuses it with 400. */
+/**
+ * Nested values go up to this depth (FUZZ_NESTING_DEPTH, default 64): past a body's nesting limit the
+ * server must refuse them with 400. Far deeper bodies (100,000 levels) are the body parser's own test.
+ */
 export const NESTING_DEPTH = Number(process.env.FUZZ_NESTING_DEPTH ?? 64)
 
 const WEIRD = ['\u0000', '\r\n', '\n', '\r', '%00', '%0D%0A', '\uFFFF', '\uD800', '😀', '../../etc/passwd', '<script>', "'; drop table links;--", ' ', '']

@@ -30,18 +30,18 @@ function reproducer(f: Failure): string {
 function judge(op: Record<string, any> | undefined, req: FuzzRequest, status: number, type: string, text: string): string | null {
   if (status >= 500 && status !== 503) return `answered ${status}`
   const declared = op?.responses?.[String(status)]
-  // An unknown route (a path parameter with a '/' in it) is the 404 or 405 of the router.
-  const routerAnswer = status === 404 || status === 405
-  if (op && !declared && !routerAnswer) return `answered ${status}, which the operation does not declare`
-  if (req.method === 'HEAD' || status === 204 || (status >= 300 && status < 400)) return null
+  if (req.method === 'HEAD' || status === 204 || (status >= 300 && status < 400)) return declared || !op ? null : `answered ${status}, which the operation does not declare`
   if (status >= 400) {
     if (type.includes('text/html')) return null
     let body: any
     try { body = JSON.parse(text) } catch { return `error answer ${status} is not JSON` }
     if (body?.success !== false || body.data !== null || typeof body.error?.code !== 'string' || typeof body.error?.message !== 'string' || typeof body.timestamp !== 'string')
       return `error answer ${status} is not the envelope`
-    return null
+    // A path parameter that holds a '/' makes another path: the router's 404 NOT_FOUND, or its 405.
+    const routerAnswer = (status === 404 && body.error.code === 'NOT_FOUND') || status === 405
+    return op && !declared && !routerAnswer ? `answered ${status} ${body.error.code}, which the operation does not declare` : null
   }
+  if (op && !declared) return `answered ${status}, which the operation does not declare`
   const content = declared?.content ?? {}
   const media = Object.keys(content).find((m) => type.startsWith(m.split(';')[0]))
   if (!media) return `content-type ${type} is not one of ${Object.keys(content).join(', ')}`

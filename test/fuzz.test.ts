@@ -60,7 +60,8 @@ describe('fuzzing the API from its OpenAPI document', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kurz-fuzz-'))
     const plansFile = join(dir, 'plans.json')
     writeFileSync(plansFile, JSON.stringify(DEFAULT_PLANS.map((p) => ({ ...p, rateLimitPerMinute: 1_000_000, linkLimit: 1_000_000, bulkLimit: 20 }))))
-    h = await createHarness({ env: { PLANS_FILE: plansFile } })
+    // (private webhook URLs: an endpoint on a closed local port, so that tests and retries fail fast)
+    h = await createHarness({ env: { PLANS_FILE: plansFile, WEBHOOK_ALLOW_PRIVATE: 'true' } })
     const doc = (await h.api('GET', '/openapi.json', { key: null })).body
     ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
       Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })))
@@ -69,8 +70,14 @@ describe('fuzzing the API from its OpenAPI document', () => {
     const links = await Promise.all(Array.from({ length: 8 }, (_, i) => h.createLink({ url: `https://example.com/${i}`, ...(i % 2 ? { singleUse: true } : {}) })))
     const keys = await Promise.all([1, 2, 3].map((i) => h.api('POST', '/api/v1/keys', { body: { name: `fuzz ${i}` } })))
     const typed = await h.createLink({ kind: 'text', payload: { text: 'hello' } })
+    const webhook = await h.api('POST', '/api/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['link.created', 'link.clicked'] } })
+    const domain = await h.api('POST', '/api/v1/domains', { body: { hostname: 'fuzz.example.com' } })
+    const me = await h.api('GET', '/api/v1/admin/users?size=100')
     pools = {
-      ids: [...links.flatMap((l) => [l.id, l.slug]), typed.slug, ...keys.map((k) => k.body.data.id), other.id, 'x', 'nope'],
+      ids: [
+        ...links.flatMap((l) => [l.id, l.slug]), typed.slug, ...keys.map((k) => k.body.data.id), other.id, webhook.body.data.id,
+        domain.body.data.id, ...me.body.data.content.map((u: { id: string }) => u.id), 'x', 'nope',
+      ],
       credentials: {
         'no credentials': null,
         'key as bearer': JSON.stringify({ authorization: `Bearer ${h.adminKey}` }),

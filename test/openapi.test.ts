@@ -89,7 +89,8 @@ describe('the OpenAPI document', () => {
 
   test('lists only the error answers a route can give: no 402 where no plan limit applies, no 409 without a conflict', () => {
     const statuses = (path: string, method: string) => Object.keys(doc.paths[path][method].responses!)
-    expect(statuses('/api/v1/links', 'post')).toEqual(['201', '400', '401', '402', '403', '409', '429', '503'])
+    expect(statuses('/api/v1/links', 'post')).toEqual(['201', '400', '401', '402', '403', '409', '413', '429', '503'])
+    expect(statuses('/api/v1/links', 'get')).not.toContain('413')
     expect(statuses('/api/v1/links', 'get')).not.toContain('402')
     expect(statuses('/api/v1/links', 'get')).not.toContain('404')
     expect(statuses('/api/v1/keys/{id}', 'delete')).toContain('404')

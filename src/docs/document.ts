@@ -104,12 +104,17 @@ function finishResponse(status: string, response: Json): void {
   for (const c of Object.values((response.content ?? {}) as Record<string, { schema?: unknown }>)) finishSchema(c.schema)
 }
 
+/** Any request that carries a body may be refused for its size, before routing: declared where a body may come. */
+const tooLarge = { description: 'PAYLOAD_TOO_LARGE: the body is larger than the server takes', content: { 'application/json': { schema: errorEnvelope } } }
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
+
 /** A copy of Elysia's document with the fixes above; the original is Elysia's cache, left as is. */
 export function finishDocument<D extends object>(generated: D): D {
   const doc = JSON.parse(JSON.stringify(generated)) as Json
   for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Json>>)) {
-    for (const op of Object.values(item)) {
+    for (const [method, op] of Object.entries(item)) {
       if (!isObject(op)) continue
+      if (BODY_METHODS.has(method) && isObject(op.responses)) op.responses[413] ??= tooLarge
       for (const p of (op.parameters ?? []) as Json[]) finishSchema(p.schema)
       for (const c of Object.values(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>)) finishSchema(c.schema)
       for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) finishResponse(status, r)

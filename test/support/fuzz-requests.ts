@@ -63,7 +63,7 @@ function validObject(schema: Schema): fc.Arbitrary<Record<string, unknown>> {
 
 /** A valid body, then one of the mutations (or none). */
 function bodyOf(schema: Schema | undefined): fc.Arbitrary<{ body?: string | Uint8Array; kind: string; type?: string }> {
-  const valid = schema ? validObject(schema) : fc.constant({})
+  const valid: fc.Arbitrary<Record<string, unknown>> = schema ? validObject(schema) : fc.constant({})
   const json = (kind: string) => (v: unknown) => ({ body: JSON.stringify(v), kind })
   const keys = Object.keys(schema?.properties ?? {})
   return fc.oneof(
@@ -109,7 +109,7 @@ export function requestsFor(ops: Operation[], pools: Pools): fc.Arbitrary<FuzzRe
     return fc.record({
       values: fc.tuple(...names.map(() => pathValue(pools)), fc.constant('')),
       query: queryOf(params),
-      body: method === 'GET' || method === 'HEAD' ? fc.constant({ kind: 'no body' as string }) : bodyOf(bodySchema),
+      body: method === 'GET' || method === 'HEAD' ? fc.constant<{ body?: string | Uint8Array; kind: string }>({ kind: 'no body' }) : bodyOf(bodySchema),
       credential: fc.constantFrom(...credentialNames),
       contentType: fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded'),
     }).map(({ values, query, body, credential, contentType }) => {
@@ -119,7 +119,7 @@ export function requestsFor(ops: Operation[], pools: Pools): fc.Arbitrary<FuzzRe
       const cred = pools.credentials[credential]
       if (cred !== null) Object.assign(headers, JSON.parse(cred))
       if (body.body !== undefined) headers['content-type'] = contentType
-      return { method, path: query ? `${filled}?${query}` : filled, headers, body: (body as { body?: string | Uint8Array }).body, kind: `${body.kind}, ${credential}` }
+      return { method, path: query ? `${filled}?${query}` : filled, headers, body: body.body, kind: `${body.kind}, ${credential}` }
     })
   })
 }

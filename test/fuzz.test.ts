@@ -3,7 +3,7 @@
 // No answer may be a 500; every error is the envelope with a status the operation declares; every 2xx
 // fits its declared schema; memory stays flat. FUZZ_SEED repeats a run; a failure prints reproducers.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -54,10 +54,11 @@ describe('fuzzing the API from its OpenAPI document', () => {
   let h: Harness
   let ops: Operation[]
   let pools: Pools
+  let dir = ''
 
   beforeAll(async () => {
     // Plans with room: the fuzzer is to reach the handlers, not the rate limit (whose 429 it still checks).
-    const dir = mkdtempSync(join(tmpdir(), 'kurz-fuzz-'))
+    dir = mkdtempSync(join(tmpdir(), 'kurz-fuzz-'))
     const plansFile = join(dir, 'plans.json')
     writeFileSync(plansFile, JSON.stringify(DEFAULT_PLANS.map((p) => ({ ...p, rateLimitPerMinute: 1_000_000, linkLimit: 1_000_000, bulkLimit: 20 }))))
     // (private webhook URLs: an endpoint on a closed local port, so that tests and retries fail fast)
@@ -91,7 +92,10 @@ describe('fuzzing the API from its OpenAPI document', () => {
       },
     }
   }, SETUP_TIMEOUT)
-  afterAll(async () => { await h?.close() })
+  afterAll(async () => {
+    await h?.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
 
   test(`${COUNT} generated requests: no 500, every error in the envelope, every 2xx fits its schema, memory flat`, async () => {
     const sample = fc.sample(requestsFor(ops.filter((o) => o.path !== '/{slug}'), pools), { seed: SEED, numRuns: COUNT })

@@ -1,7 +1,6 @@
 // createApp(deps): the error handler, CORS and OpenAPI first, then the feature plugins.
 import { Elysia } from 'elysia'
 import { cors } from '@elysiajs/cors'
-import { openapi } from '@elysiajs/openapi'
 import type { Deps } from './deps'
 import { AppError, errorBody, isUnavailable } from './errors'
 import { newId } from './shared/ids'
@@ -23,10 +22,9 @@ import { cronPlugin } from './jobs/index'
 import { pagesPlugin } from './pages/index'
 import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
+import { docsPlugin } from './docs/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
-
-const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/standalone.js', import.meta.dir))
 
 export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
@@ -85,16 +83,7 @@ export function createApp(deps: Deps) {
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
-    .use(openapi({
-      path: '/docs',
-      specPath: '/openapi.json',
-      documentation: { info: { title: 'Kurz API', version: '1.0.0', description: 'Links, accounts, keys, domains, webhooks, plans and analytics.' } },
-      // The reference page loads its bundle from us, not a CDN: it works offline.
-      // (cast: the plugin's type wants every Scalar option, the runtime fills the defaults)
-      scalar: { cdn: '/docs/scalar.js' } as never,
-      exclude: { paths: ['/docs/scalar.js'] },
-    }))
-    .get('/docs/scalar.js', () => new Response(SCALAR_BUNDLE, { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' } }))
+    .use(docsPlugin())
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))

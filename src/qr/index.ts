@@ -2,7 +2,9 @@
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../deps'
 import type { AuthPlugin } from '../app'
-import { errorSchemas } from '../shared/error-schemas'
+import { authErrors, errorsOf } from '../shared/error-schemas'
+import { callerOperation } from '../docs/security'
+import { mediaAnswer } from '../docs/document'
 import { queryInt } from '../shared/envelope'
 import { oneOf } from '../shared/schema'
 import { linkQr, QR_SIZE } from './service'
@@ -12,11 +14,14 @@ const query = t.Object({
   format: t.Optional(oneOf(['svg', 'png'], { description: 'svg (default) or png' })),
   size: queryInt('size', QR_SIZE.min, QR_SIZE.max),
 })
-const image = t.String({ description: `image/svg+xml or image/png, size × size pixels (default ${QR_SIZE.default})` })
+const image = mediaAnswer(`The QR code, size × size pixels (default ${QR_SIZE.default})`, { 'image/svg+xml': 'text', 'image/png': 'binary' })
+const detail = callerOperation('QR code of a link',
+  'A QR code of the short URL of one of the caller\'s links, as SVG (default) or PNG (`format`), `size` pixels square. '
+  + 'Errors: 404 LINK_NOT_FOUND (also for another account\'s link); 400 VALIDATION_ERROR for a format or size out of range.')
 
 export function qrPlugin(deps: Deps, auth: AuthPlugin) {
   return new Elysia({ name: 'kurz.qr', prefix: '/api/v1/links', detail: { tags: ['Links'] } })
     .use(auth)
     .get('/:idOrSlug/qr', ({ params, query, caller }) => linkQr(deps, caller, params.idOrSlug, query),
-      { auth: true, params, query, response: { 200: image, ...errorSchemas } })
+      { auth: true, params, query, response: { 200: image, ...authErrors, ...errorsOf(400, 404, 503) }, detail })
 }

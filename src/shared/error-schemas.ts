@@ -12,3 +12,24 @@ export const errorSchemas = {
   400: errorEnvelope, 401: errorEnvelope, 402: errorEnvelope, 403: errorEnvelope,
   404: errorEnvelope, 409: errorEnvelope, 410: errorEnvelope, 429: errorEnvelope, 503: errorEnvelope,
 }
+
+type ErrorStatus = keyof typeof errorSchemas
+
+/**
+ * The error answers of one route. The rule every route follows: it lists the statuses that its own
+ * service and the plugins in front of it can answer, and no other. Every route lists 400
+ * (VALIDATION_ERROR, and the INVALID_* codes where it takes them): the global hooks refuse a NUL in
+ * any parameter and a body that is not a JSON object before the route's own validation. A route that
+ * reaches a store lists 503 (SERVICE_UNAVAILABLE). 500 is never listed: an INTERNAL answer is a bug,
+ * not part of the contract (the fuzz suite fails on any).
+ */
+export function errorsOf<const S extends ErrorStatus>(...statuses: S[]): { [K in S]: typeof errorEnvelope } {
+  return Object.fromEntries(statuses.map((s) => [s, errorEnvelope])) as { [K in S]: typeof errorEnvelope }
+}
+
+/**
+ * What the auth plugin in front of a route answers: 401 (no credentials, an unknown or revoked key,
+ * an expired JWT), 403 (a blocked account; a non-admin on admin routes), 429 (the plan's rate limit).
+ * It runs before validation, so every /api/v1 answer may be one of these.
+ */
+export const authErrors = errorsOf(401, 403, 429)

@@ -1,0 +1,124 @@
+// What the OpenAPI document needs beyond what Elysia derives from the routes: the paths Bun's
+// router serves, non-JSON answers, and a finishing pass over the generated document.
+import { t } from 'elysia'
+import { errorEnvelope } from '../shared/error-schemas'
+import { SLUG_PATTERN } from '../links/slug'
+import { publicSecurity } from './security'
+
+/** Schema option naming the media types of a non-JSON answer (Elysia lists any string as text/plain). */
+const MEDIA_TYPES = 'x-media-types'
+type Media = Record<string, { type: 'string'; format?: 'binary' }>
+
+/** A non-JSON answer, listed under each of its media types. */
+export const mediaAnswer = (description: string, types: Record<string, 'text' | 'binary'>) =>
+  t.String({
+    description,
+    [MEDIA_TYPES]: Object.fromEntries(Object.entries(types).map(([m, k]) => [m, k === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' }])),
+  })
+
+/** A redirect: no body, the destination in Location. */
+export const redirectAnswer = (description: string) => t.Null({ description })
+
+const location = { Location: { description: 'The destination', schema: { type: 'string', format: 'uri' } } }
+const slugParameter = {
+  name: 'slug', in: 'path', required: true,
+  schema: { type: 'string', pattern: SLUG_PATTERN.source, description: 'The short code' },
+}
+const failure = (description: string) => ({
+  description,
+  content: {
+    'application/json': { schema: errorEnvelope },
+    // Browsers (Accept: text/html) get a small page with the same status instead of JSON.
+    'text/html': { schema: { type: 'string' } },
+  },
+})
+// (a NUL in the query string: every route Elysia answers refuses it)
+const invalid = { description: 'VALIDATION_ERROR', content: { 'application/json': { schema: errorEnvelope } } }
+const redirect = (method: 'GET' | 'HEAD') => ({
+  tags: ['Redirects'],
+  operationId: `${method.toLowerCase()}Redirect`,
+  summary: method === 'GET' ? 'Follow a short link' : 'Check a short link without counting a click',
+  description: (method === 'GET'
+    ? 'Redirects to the link\'s destination (302 by default; the installation may choose 301, 307 or 308) and records one click. '
+    : 'Answers what GET would, without a body, and records no click. ')
+    + 'The query string of the short URL is passed on to the destination. On a verified custom domain the slug is '
+    + 'looked up in that domain\'s namespace. A typed link (wifi, vcard, text) redirects to its page /l/{slug}. '
+    + 'A single-use link redirects once; later requests answer 410. Public: no credentials, no plan limit '
+    + '(clicks past the plan\'s click limit are still redirected and counted).',
+  security: publicSecurity,
+  parameters: [slugParameter],
+  responses: {
+    302: { description: 'Redirect to the destination (or the status the installation configured)', headers: location },
+    404: failure('LINK_NOT_FOUND: no such slug, or the link is disabled or deleted'),
+    410: failure('LINK_EXPIRED: the link has expired or was used up'),
+    503: failure('SERVICE_UNAVAILABLE: the link store cannot be reached'),
+  },
+})
+
+/** Paths answered outside Elysia's route table: Bun's router (redirects) and the documentation itself. */
+export const extraPaths = {
+  '/{slug}': { get: redirect('GET'), head: redirect('HEAD') },
+  '/openapi.json': {
+    get: {
+      tags: ['Operations'], operationId: 'getOpenapiJson', security: publicSecurity,
+      summary: 'This document', description: 'The OpenAPI 3.1 document of the whole API, generated from the routes\' own schemas. Public.',
+      responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } }, 400: invalid },
+    },
+  },
+  '/docs': {
+    get: {
+      tags: ['Operations'], operationId: 'getDocs', security: publicSecurity,
+      summary: 'API reference page', description: 'An interactive reference of this document (Scalar), served with its script from this server. Public.',
+      responses: { 200: { description: 'The reference page', content: { 'text/html': { schema: { type: 'string' } } } }, 400: invalid },
+    },
+  },
+}
+
+type Json = Record<string, unknown>
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Elysia marks every object schema `additionalProperties: false` when it compiles a route, because it
+ * strips unknown fields before validating. The server ignores unknown fields; a client validating
+ * against `false` would refuse requests the server takes (and answers that gain a field later), so
+ * the document drops it. Elysia's `error` option (our validation messages) is not JSON Schema either.
+ */
+function finishSchema(schema: unknown): void {
+  if (!isObject(schema)) return
+  if (schema.additionalProperties === false) delete schema.additionalProperties
+  if (isObject(schema.error)) delete schema.error
+  for (const key of ['properties', 'patternProperties'] as const)
+    if (isObject(schema[key])) Object.values(schema[key] as Json).forEach(finishSchema)
+  for (const key of ['anyOf', 'oneOf', 'allOf'] as const)
+    if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach(finishSchema)
+  for (const key of ['items', 'additionalProperties', 'not'] as const) finishSchema(schema[key])
+}
+
+function finishResponse(status: string, response: Json): void {
+  const media = (response.content as Record<string, { schema?: Json }> | undefined)?.['text/plain']?.schema?.[MEDIA_TYPES]
+  if (isObject(media)) response.content = Object.fromEntries(Object.entries(media as Media).map(([m, schema]) => [m, { schema }]))
+  if (status.startsWith('3')) {
+    delete response.content
+    response.headers = { ...location, ...(response.headers as Json | undefined) }
+  }
+  for (const c of Object.values((response.content ?? {}) as Record<string, { schema?: unknown }>)) finishSchema(c.schema)
+}
+
+/** Any request that carries a body may be refused for its size, before routing: declared where a body may come. */
+const tooLarge = { description: 'PAYLOAD_TOO_LARGE: the body is larger than the server takes', content: { 'application/json': { schema: errorEnvelope } } }
+const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
+
+/** A copy of Elysia's document with the fixes above; the original is Elysia's cache, left as is. */
+export function finishDocument<D extends object>(generated: D): D {
+  const doc = JSON.parse(JSON.stringify(generated)) as Json
+  for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!isObject(op)) continue
+      if (BODY_METHODS.has(method) && isObject(op.responses)) op.responses[413] ??= tooLarge
+      for (const p of (op.parameters ?? []) as Json[]) finishSchema(p.schema)
+      for (const c of Object.values(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>)) finishSchema(c.schema)
+      for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) finishResponse(status, r)
+    }
+  }
+  return doc as D
+}

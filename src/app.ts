@@ -30,7 +30,7 @@ export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
   // The methods each path answers, read from the finished app on the first unrouted request.
   let allowOf: ((pathname: string) => string[] | null) | null = null
-  let routesOf = (): readonly { method: string; path: string }[] => []
+  let routesOf = (): readonly { method: string; path: string; hooks?: { body?: unknown } }[] => []
   const app = new Elysia({ name: 'kurz' })
     .onError({ as: 'global' }, ({ code, error, set, request }) => {
       const fail = (status: number, c: string, message: string, details: Record<string, unknown> = {}) => {
@@ -83,7 +83,7 @@ export function createApp(deps: Deps) {
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
-    .use(docsPlugin())
+    .use(docsPlugin(() => routesOf()))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))

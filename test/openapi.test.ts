@@ -28,6 +28,8 @@ describe('the OpenAPI document', () => {
     // compiles a route, and a document generated after that must still say what the server takes.
     for (const r of h.app.routes) {
       if (r.method === 'OPTIONS' || r.path.includes('*') || r.path === '/openapi.json') continue
+      // (it would revoke the key the rest of this file calls with)
+      if (r.path === '/api/v1/keys/revoke-all') continue
       await h.api(r.method, r.path.replace(/:\w+/g, 'x'), { body: ['GET', 'HEAD'].includes(r.method) ? undefined : { extra: 1 } })
     }
     doc = (await h.api('GET', '/openapi.json', { key: null })).body

@@ -108,13 +108,31 @@ function finishResponse(status: string, response: Json): void {
 const tooLarge = { description: 'PAYLOAD_TOO_LARGE: the body is larger than the server takes', content: { 'application/json': { schema: errorEnvelope } } }
 const BODY_METHODS = new Set(['post', 'put', 'patch', 'delete'])
 
+/** A route as Elysia's route table has it: its body schema, if it declares one. */
+export type DocumentedRoute = { method: string; path: string; hooks?: { body?: unknown } }
+
+/**
+ * Elysia leaves a request body's media types empty when a route has a parse hook of its own (the
+ * body guard's bounded reader, on every route): such a body is JSON, with the route's schema.
+ */
+function jsonBodies(routes: readonly DocumentedRoute[]): Map<string, unknown> {
+  const bodies = new Map<string, unknown>()
+  for (const r of routes) if (r.hooks?.body) bodies.set(`${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`, r.hooks.body)
+  return bodies
+}
+
 /** A copy of Elysia's document with the fixes above; the original is Elysia's cache, left as is. */
-export function finishDocument<D extends object>(generated: D): D {
+export function finishDocument<D extends object>(generated: D, routes: readonly DocumentedRoute[] = []): D {
   const doc = JSON.parse(JSON.stringify(generated)) as Json
-  for (const item of Object.values((doc.paths ?? {}) as Record<string, Record<string, Json>>)) {
+  const bodies = jsonBodies(routes)
+  for (const [path, item] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Json>>)) {
     for (const [method, op] of Object.entries(item)) {
       if (!isObject(op)) continue
       if (BODY_METHODS.has(method) && isObject(op.responses)) op.responses[413] ??= tooLarge
+      const body = bodies.get(`${method} ${path}`)
+      const requestBody = op.requestBody as Json | undefined
+      if (body && isObject(requestBody) && Object.keys((requestBody.content ?? {}) as Json).length === 0)
+        requestBody.content = { 'application/json': { schema: JSON.parse(JSON.stringify(body)) } }
       for (const p of (op.parameters ?? []) as Json[]) finishSchema(p.schema)
       for (const c of Object.values(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>)) finishSchema(c.schema)
       for (const [status, r] of Object.entries((op.responses ?? {}) as Record<string, Json>)) finishResponse(status, r)

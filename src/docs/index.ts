@@ -1,16 +1,16 @@
 // The API's own description: the OpenAPI document at /openapi.json and its reference page at /docs.
 import { Elysia } from 'elysia'
 import { openapi } from '@elysiajs/openapi'
-import { extraPaths, finishDocument } from './document'
+import { extraPaths, finishDocument, type DocumentedRoute } from './document'
 import { securitySchemes } from './security'
 
 const SPEC_PATH = '/openapi.json'
 const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/standalone.js', import.meta.dir))
 
-export function docsPlugin() {
+export function docsPlugin(routes: () => readonly DocumentedRoute[] = () => []) {
   // Elysia caches its generated document until the route table changes; so does this finished copy.
   const finished = new WeakMap<object, object>()
-  const finish = (doc: object) => finished.get(doc) ?? finished.set(doc, finishDocument(doc)).get(doc)
+  const finish = (doc: object) => finished.get(doc) ?? finished.set(doc, finishDocument(doc, routes())).get(doc)
   return new Elysia({ name: 'kurz.docs' })
     .onAfterHandle(({ path, response }) => {
       if (path === SPEC_PATH && typeof response === 'object' && response !== null && !(response instanceof Response)) return finish(response)

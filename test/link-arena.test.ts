@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { ArenaLru } from '../src/redirect/arena-lru'
 import { entryCodec } from '../src/redirect/entry-codec'
-import { MISS, type Cached, type LinkEntry } from '../src/redirect/cache'
+import { MISS, type Cached, type LinkEntry } from '../src/redirect/link-entry'
 
 const link = (over: Partial<LinkEntry> = {}): LinkEntry => ({
   id: 'lnk_0001', ownerId: 'usr_0001', target: 'https://example.com/a', status: 'ACTIVE',

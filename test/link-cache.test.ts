@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import { LinkCache, MISS, type LinkCacheOptions, type LinkEntry } from '../src/redirect/cache'
+import { LinkCache, type LinkCacheOptions } from '../src/redirect/cache'
+import { MISS, type LinkEntry, toLinkEntry } from '../src/redirect/link-entry'
+import { fromSharedText, toSharedText } from '../src/redirect/entry-codec'
 import { createBus, type Bus } from '../src/shared/redis'
 
 const entry = (id: string, target: string | null = `https://example.com/${id}`): LinkEntry => ({
@@ -144,5 +146,49 @@ describe('LinkCache tiers', () => {
     fill(c, '/c', entry('c'))
     expect(c.peek('/b')).toBeUndefined()
     expect(c.size).toBe(2)
+  })
+})
+
+describe('link entries in Redis', () => {
+  test('an entry and a miss read back as they were written', () => {
+    expect(fromSharedText(toSharedText(entry('a')))).toEqual(entry('a'))
+    expect(fromSharedText(toSharedText(entry('typed', null)))).toEqual(entry('typed', null))
+    expect(fromSharedText(toSharedText(MISS))).toBe(MISS)
+  })
+
+  test('an entry of another layout (the bare JSON written before layouts were numbered) is not read', () => {
+    expect(fromSharedText(JSON.stringify(entry('a')))).toBeUndefined()
+    expect(fromSharedText(`v999:${JSON.stringify(entry('a'))}`)).toBeUndefined()
+  })
+})
+
+describe.skipIf(!process.env.REDIS_URL)('link entries of another layout in Redis', () => {
+  const row = {
+    id: 'lnk_1', userId: 'usr_1', domain: '', slug: 'layout', originalUrl: 'https://example.com/now', status: 'ACTIVE' as const,
+    expiresAt: null, singleUse: false, kind: 'url' as const,
+  }
+
+  test('are read as not cached and dropped, so the next fill writes the current layout; refresh and forget write it', async () => {
+    const { default: Redis } = await import('ioredis')
+    const redis = new Redis(process.env.REDIS_URL!)
+    const prefix = `kurz-test-layout-${Date.now()}:`
+    const opts = { lruMax: 1000, lruTtlMs: 60_000, negativeTtlMs: 5000, redisTtlSeconds: 60, redisPrefix: prefix }
+    const c = new LinkCache(opts, redis, createBus(null, prefix))
+    try {
+      await redis.set(`${prefix}link:/layout`, JSON.stringify({ ...toLinkEntry(row), target: 'https://example.com/old' }))
+      expect(await c.getShared('/layout')).toBeUndefined()
+      // The drop is not awaited by the reader; it goes out on the same connection, before this read.
+      expect(await redis.get(`${prefix}link:/layout`)).toBeNull()
+      c.fillShared('/layout', toLinkEntry(row))
+      expect(await c.getShared('/layout')).toEqual(toLinkEntry(row))
+      await c.refresh({ ...row, status: 'DISABLED' })
+      expect(await c.getShared('/layout')).toEqual(toLinkEntry({ ...row, status: 'DISABLED' }))
+      await c.forget('', 'layout')
+      expect(await c.getShared('/layout')).toBe(MISS)
+    } finally {
+      const keys = await redis.keys(`${prefix}*`)
+      if (keys.length) await redis.del(...keys)
+      redis.disconnect()
+    }
   })
 })

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { links } from '../src/db/schema'
-import { cacheKey, toLinkEntry } from '../src/redirect/cache'
 import { acceptsHtml } from '../src/shared/html'
 import type { Running } from '../src/server'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
@@ -58,7 +57,7 @@ describe.each(engines)('pages for browsers on %s', (engine) => {
 
   async function expire(slug: string) {
     const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.slug, slug)).returning()
-    await h.deps.linkCache.publish(cacheKey('', slug), toLinkEntry(row))
+    await h.deps.linkCache.refresh(row)
   }
 
   // Each state, set up once: [name, path, status, JSON code, page heading].

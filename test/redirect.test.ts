@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { links } from '../src/db/schema'
 import { CountingSink, type ClickSink } from '../src/clicks/sink'
-import { cacheKey, toLinkEntry } from '../src/redirect/cache'
 import { counters } from '../src/ops/metrics'
-import { withQuery } from '../src/redirect/index'
+import { withQuery } from '../src/redirect/visit'
+import { createRedirectHandler } from '../src/redirect/index'
 import type { Running } from '../src/server'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 
@@ -31,6 +31,19 @@ describe.each(engines)('redirects on %s', (engine) => {
     const click = sink.received.at(-1)!
     expect(click).toMatchObject({ linkId: link.id, ua: 'UA-Test', referer: 'https://t.me/x', domain: '' })
     expect(click.ip).toBe('127.0.0.1')
+  })
+
+  test('a cached link is answered synchronously, counted, without a promise', async () => {
+    await h.createLink({ url: 'https://example.com/sync', slug: 'r-sync' })
+    const redirect = createRedirectHandler(h.deps, h.deps.domains)
+    const req = () => new Request('http://localhost/r-sync?a=1', { headers: { 'user-agent': 'UA-Test' } })
+    const first = await redirect(req(), null) // fills the cache
+    expect(first.status).toBe(302)
+    const before = sink.count
+    const answer = redirect(req(), null)
+    expect(answer).toBeInstanceOf(Response)
+    expect((answer as Response).headers.get('location')).toBe('https://example.com/sync?a=1')
+    expect(sink.count).toBe(before + 1)
   })
 
   test('HEAD redirects but does not record a click', async () => {
@@ -78,7 +91,7 @@ describe.each(engines)('redirects on %s', (engine) => {
     const link = await h.createLink({ url: 'https://example.com/exp', slug: 'r-expired' })
     expect((await go('/r-expired')).status).toBe(302)
     const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id)).returning()
-    await h.deps.linkCache.publish(cacheKey('', 'r-expired'), toLinkEntry(row))
+    await h.deps.linkCache.refresh(row)
     const res = await go('/r-expired')
     expect(res.status).toBe(410)
     expect(((await res.json()) as any).error.code).toBe('LINK_EXPIRED')

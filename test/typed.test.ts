@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { domains, links } from '../src/db/schema'
 import { CountingSink } from '../src/clicks/sink'
-import { cacheKey, toLinkEntry } from '../src/redirect/cache'
 import { qrSvgOrNull } from '../src/qr/render'
 import { escapeWifi, vcardText, wifiText } from '../src/typed/content'
 import type { Running } from '../src/server'
@@ -134,7 +133,7 @@ describe.each(engines)('typed-link page on %s', (engine) => {
     expect((await disabled.json() as any).error.code).toBe('LINK_NOT_FOUND')
     const link = await h.createLink({ kind: 'text', slug: 't-expired', payload: { text: 'x' } })
     const [row] = await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id)).returning()
-    await h.deps.linkCache.publish(cacheKey('', 't-expired'), toLinkEntry(row))
+    await h.deps.linkCache.refresh(row)
     const gone = await go('/l/t-expired')
     expect(gone.status).toBe(410)
     expect((await gone.json() as any).error.code).toBe('LINK_EXPIRED')

@@ -1,6 +1,7 @@
 // A LinkCache of its own (no Redis, an in-process bus) filled with the bench data set the way a
 // Redis read fills it (JSON.parse of the stored entry, so strings are flat as in production).
-import { LinkCache, cacheKey, type LinkEntry } from '../../src/redirect/cache'
+import { LinkCache } from '../../src/redirect/cache'
+import { cacheKey, type LinkEntry } from '../../src/redirect/link-entry'
 import { createBus } from '../../src/shared/redis'
 import { slugOf, targetOf } from './dataset'
 

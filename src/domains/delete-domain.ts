@@ -11,7 +11,6 @@ import { domains, links, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { randomBase62 } from '../shared/ids'
-import { cacheKey, toLinkEntry } from '../redirect/cache'
 import { present } from '../links/service'
 import { findOwnDomain } from './service'
 
@@ -63,8 +62,8 @@ async function renameToDefault(tx: Tx, row: LinkRow, now: Date): Promise<LinkRow
 async function republish(deps: Deps, host: string, moved: Moved[]) {
   for (let i = 0; i < moved.length; i += 200) {
     await Promise.all(moved.slice(i, i + 200).flatMap(({ from, row }) => [
-      deps.linkCache.publish(cacheKey(host, from), null),
-      deps.linkCache.publish(cacheKey('', row.slug), toLinkEntry(row)),
+      deps.linkCache.forget(host, from),
+      deps.linkCache.refresh(row),
     ]))
   }
 }

@@ -7,7 +7,6 @@ import { rowsOf } from '../db/client'
 import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { recordEvents } from '../events/outbox'
 import { linkEvent } from '../links/service'
-import { cacheKey, toLinkEntry } from '../redirect/cache'
 import { currentPeriod } from '../plans/period'
 import { mailerFor, type Mail } from '../mail/mailer'
 
@@ -31,7 +30,7 @@ export async function expireLinks(deps: Deps): Promise<{ expired: number }> {
       await recordEvents(tx, rows.map((r) => linkEvent(deps, 'link.expired', r, { expiredAt: (r.expiresAt ?? now).toISOString() })))
       return rows
     })
-    await Promise.all(rows.map((r) => deps.linkCache.publish(cacheKey(r.domain, r.slug), toLinkEntry(r))))
+    await Promise.all(rows.map((r) => deps.linkCache.refresh(r)))
     expired += rows.length
     if (rows.length < BATCH) return { expired }
   }

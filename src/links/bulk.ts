@@ -6,7 +6,6 @@ import type { Caller } from '../auth/caller'
 import { links, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import { recordEvents } from '../events/outbox'
-import { cacheKey, toLinkEntry } from '../redirect/cache'
 import { createBody, type Link } from './model'
 import { createLink, linkEvent, removeLinks } from './service'
 
@@ -60,5 +59,5 @@ async function setStatuses(deps: Deps, rows: LinkRow[], status: 'ACTIVE' | 'DISA
       await recordEvents(tx, updated.map((r) => linkEvent(deps, 'link.disabled', r, { reason: 'manual', disabledAt: now.toISOString() })))
     return updated
   })
-  await Promise.all(updated.map((r) => deps.linkCache.publish(cacheKey(r.domain, r.slug), toLinkEntry(r))))
+  await Promise.all(updated.map((r) => deps.linkCache.refresh(r)))
 }

@@ -9,7 +9,6 @@ import type { Caller } from '../auth/caller'
 import { newId } from '../shared/ids'
 import { paging, pageOf } from '../shared/envelope'
 import { recordEvents, type EventType } from '../events/outbox'
-import { cacheKey, toLinkEntry } from '../redirect/cache'
 import { takeLinkQuota } from '../plans/usage'
 import { checkCustomSlug, generateSlug } from './slug'
 import { checkDestination, type DestinationPolicy } from './destination'
@@ -70,7 +69,7 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
     await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
     return { row, linksUsed }
   })
-  await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  await deps.linkCache.refresh(row)
   const linkLimit = caller.plan.linkLimit
   return {
     success: true as const,
@@ -195,7 +194,7 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
       await recordEvents(tx, [linkEvent(deps, 'link.disabled', row, { reason: 'manual', disabledAt: now.toISOString() })])
     return row
   })
-  await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  await deps.linkCache.refresh(row)
   return { success: true as const, data: present(deps, row) }
 }
 
@@ -214,7 +213,7 @@ export async function removeLinks(deps: Deps, rows: LinkRow[]) {
     await recordEvents(tx, rows.map((row) => linkEvent(deps, 'link.deleted', row, { deletedAt })))
     await recordAnalyticsDeletions(deps, tx, rows.map((row) => row.id))
   })
-  await Promise.all(rows.map((row) => deps.linkCache.publish(cacheKey(row.domain, row.slug), null)))
+  await Promise.all(rows.map((row) => deps.linkCache.forget(row.domain, row.slug)))
   // At once when ClickHouse answers; otherwise the recorded rows are retried by the scheduler.
   if (deps.analytics) await runAnalyticsDeletions(deps, rows.map((r) => r.id)).catch((e) =>
     deps.log.warn('could not delete analytics of deleted links; will retry', { error: String(e) }))

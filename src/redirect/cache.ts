@@ -1,52 +1,10 @@
-// The slim copy of a link that the redirect plane keeps, and the two cache tiers that hold it.
+// The two local cache tiers and Redis that hold link entries, and the writers' way to update them.
 import { LRUCache } from 'lru-cache'
 import type Redis from 'ioredis'
 import type { Bus } from '../shared/redis'
 import { ArenaLru } from './arena-lru'
-import { entryCodec } from './entry-codec'
-
-export type LinkEntry = {
-  id: string
-  ownerId: string
-  /** Destination for kind `url`; null for typed links, whose page is /l/{slug}. */
-  target: string | null
-  status: 'ACTIVE' | 'EXPIRED' | 'USED' | 'DISABLED'
-  /** Epoch milliseconds, 0 for none. */
-  expiresAt: number
-  singleUse: boolean
-  kind: 'url' | 'wifi' | 'vcard' | 'text'
-}
-
-/** A cached "no such link", so that enumeration never reaches Postgres. */
-export const MISS = 0 as const
-export type Cached = LinkEntry | typeof MISS
-
-export const cacheKey = (domain: string, slug: string) => `${domain}/${slug}`
-
-/**
- * The rules of every route that serves a link: unknown or disabled is `missing` (404), expired or
- * used up is `gone` (410). The clock is read only for links that have an expiry.
- */
-export function stateOf(entry: Cached): 'missing' | 'gone' | 'live' {
-  if (entry === MISS || entry.status === 'DISABLED') return 'missing'
-  if (entry.status !== 'ACTIVE' || (entry.expiresAt !== 0 && entry.expiresAt <= Date.now())) return 'gone'
-  return 'live'
-}
-
-export function toLinkEntry(row: {
-  id: string; userId: string; originalUrl: string | null; status: LinkEntry['status']
-  expiresAt: Date | null; singleUse: boolean; kind: LinkEntry['kind']
-}): LinkEntry {
-  return {
-    id: row.id,
-    ownerId: row.userId,
-    target: row.kind === 'url' ? row.originalUrl : null,
-    status: row.status,
-    expiresAt: row.expiresAt ? row.expiresAt.getTime() : 0,
-    singleUse: row.singleUse,
-    kind: row.kind,
-  }
-}
+import { entryCodec, fromSharedText, toSharedText } from './entry-codec'
+import { type Cached, type LinkEntry, type LinkEntryRow, MISS, cacheKey, toLinkEntry } from './link-entry'
 
 const CHANNEL = 'links'
 /** Links kept as objects in front of the arena, answered without decoding. */
@@ -77,8 +35,8 @@ export type LinkCacheOptions = {
  * Two local tiers in front of Redis: the arena holds every cached link (and miss) as bytes off
  * the JS heap, and a small LRU of objects in front of it answers the hottest links without
  * decoding. Only links hit again soon enter the hot tier (never a fill, never a miss), so a
- * scan of cold or unknown slugs cannot push the hot links out. Writers call `publish` after
- * their transaction commits: Redis gets the new entry (or a tombstone), and every instance
+ * scan of cold or unknown slugs cannot push the hot links out. Writers call `refresh` or `forget`
+ * after their transaction commits: Redis gets the new entry (or a tombstone), and every instance
  * evicts the key from both tiers.
  */
 export class LinkCache {
@@ -166,7 +124,10 @@ export class LinkCache {
     try {
       const raw = await this.redis.get(this.redisKey(key))
       if (raw === null) return undefined
-      return raw === '0' ? MISS : (JSON.parse(raw) as LinkEntry)
+      const entry = fromSharedText(raw)
+      // Another layout: dropped, so that this reader's fill (NX) can replace it; a drop loses nothing but a cached copy.
+      if (entry === undefined) this.redis.del(this.redisKey(key)).catch(() => {})
+      return entry
     } catch {
       return undefined // Redis away: fall through to Postgres
     }
@@ -177,13 +138,23 @@ export class LinkCache {
     if (!this.redis || this.shaky()) return
     const ttl = value === MISS ? Math.max(1, Math.ceil(this.opts.negativeTtlMs / 1000)) : this.opts.redisTtlSeconds
     if (value === MISS && this.opts.negativeTtlMs === 0) return
-    this.redis.set(this.redisKey(key), value === MISS ? '0' : JSON.stringify(value), 'EX', ttl, 'NX').catch(() => {})
+    this.redis.set(this.redisKey(key), toSharedText(value), 'EX', ttl, 'NX').catch(() => {})
   }
 
-  /** After a committed write: the new entry (null when the link is gone) to Redis, then evict everywhere. */
+  /** After a committed write of a link (created, changed, expired, used up): every instance serves the row as it now is. */
+  refresh(row: LinkEntryRow & { domain: string; slug: string }): Promise<void> {
+    return this.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  }
+
+  /** After a committed delete or move of a link: (domain, slug) answers "not found" everywhere. */
+  forget(domain: string, slug: string): Promise<void> {
+    return this.publish(cacheKey(domain, slug), null)
+  }
+
+  /** The new entry (null when the link is gone) to Redis, then evict everywhere. Writers use refresh and forget. */
   async publish(key: string, entry: LinkEntry | null) {
     if (this.redis) {
-      const value = entry ? JSON.stringify(entry) : '0'
+      const value = toSharedText(entry ?? MISS)
       const ttl = entry ? this.opts.redisTtlSeconds : Math.max(60, Math.ceil(this.opts.negativeTtlMs / 1000))
       await this.redis.set(this.redisKey(key), value, 'EX', ttl)
         .catch(() => this.redis!.del(this.redisKey(key)))

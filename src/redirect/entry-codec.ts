@@ -1,10 +1,24 @@
-// A cached link as bytes in the arena. Tag byte: a miss, a link with a target, or a typed link
-// (target null), plus a flag when it expires; then status, kind and single-use as a byte each,
-// expiresAt as a float64 (only when not 0), and id, owner and target as strings (any format:
-// ids are not assumed to be UUIDs).
+// A link entry in its two stored forms: bytes in this process's arena, and text in Redis.
+//
+// To add a field the redirect needs (say, a password hash):
+//   1. link-entry.ts: the field in LinkEntry, its column in LinkEntryRow, and in toLinkEntry;
+//   2. resolve.ts: the column in the prepared look-up's select;
+//   3. this file: the field in maxBytes, write and read (read builds it in toLinkEntry's order),
+//      and SHARED_LAYOUT one higher;
+//   4. visit.ts: the rule that reads it; test/link-arena.test.ts: a round trip with the field set.
+// Writers need nothing: refresh() takes the row their UPDATE ... RETURNING gave back.
+// Entries already stored: the arena lives and dies with the process, so it never holds an older
+// layout. Redis does (for up to REDIS_LINK_TTL_SECONDS, and during a rolling deploy older
+// instances keep writing): an entry whose layout is not SHARED_LAYOUT is read as not cached and
+// deleted, so PostgreSQL answers and the next fill writes the current layout. Older instances
+// cannot parse a newer entry either, and likewise read it as not cached.
+//
+// The arena form: a tag byte: a miss, a link with a target, or a typed link (target null), plus a
+// flag when it expires; then status, kind and single-use as a byte each, expiresAt as a float64
+// (only when not 0), and id, owner and target as strings (any format: ids are not assumed to be UUIDs).
 import { stringBytes } from './arena-segment'
 import type { ArenaCodec } from './arena-lru'
-import type { Cached, LinkEntry } from './cache'
+import { type Cached, type LinkEntry, MISS } from './link-entry'
 
 const MISS_TAG = 0
 const URL_TAG = 1
@@ -64,4 +78,19 @@ export const entryCodec: ArenaCodec<Cached> = {
       kind: KINDS[u8[at + 2]!]!,
     } satisfies LinkEntry
   },
+}
+
+/** Redis's text of a link entry: `v<layout>:` and its JSON; a miss is `0`. */
+const SHARED_LAYOUT = 1
+const SHARED_PREFIX = `v${SHARED_LAYOUT}:`
+
+export function toSharedText(value: Cached): string {
+  return value === MISS ? '0' : SHARED_PREFIX + JSON.stringify(value)
+}
+
+/** The entry in Redis's text; undefined when it has another layout (an older or newer version wrote it). */
+export function fromSharedText(text: string): Cached | undefined {
+  if (text === '0') return MISS
+  if (!text.startsWith(SHARED_PREFIX)) return undefined
+  return JSON.parse(text.slice(SHARED_PREFIX.length)) as LinkEntry
 }

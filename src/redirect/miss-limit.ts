@@ -8,7 +8,7 @@
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import { counters } from '../ops/metrics'
-import { type Cached, MISS, cacheKey } from './cache'
+import { type Cached, MISS, cacheKey } from './link-entry'
 import { resolveSlow } from './resolve'
 
 /** Addresses tracked in one window at most: memory stays bounded; those past it are not limited. */

@@ -2,7 +2,8 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import { links } from '../db/schema'
-import { MISS, type Cached, type LinkCache, cacheKey, toLinkEntry } from './cache'
+import type { LinkCache } from './cache'
+import { MISS, type Cached, cacheKey, toLinkEntry } from './link-entry'
 
 export async function resolveSlow(db: Db, cache: LinkCache, domain: string, slug: string): Promise<Cached> {
   const key = cacheKey(domain, slug)

@@ -5,7 +5,6 @@ import type { Deps } from '../deps'
 import { links } from '../db/schema'
 import { recordEvents } from '../events/outbox'
 import { linkEvent } from '../links/service'
-import { cacheKey, toLinkEntry } from './cache'
 import { Enricher } from '../clicks/enrich'
 import { visitorOf } from '../clicks/click-facts'
 import type { RawClick } from '../clicks/sink'
@@ -42,6 +41,6 @@ export async function consumeSingleUse(deps: Deps, linkId: string, click: RawCli
     ])
     return row
   })
-  if (row) await deps.linkCache.publish(cacheKey(row.domain, row.slug), toLinkEntry(row))
+  if (row) await deps.linkCache.refresh(row)
   return Boolean(row)
 }

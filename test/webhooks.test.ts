@@ -220,6 +220,17 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(on.body.data).toMatchObject({ isActive: true, failureCount: 0, disabledReason: null })
     })
 
+    test('a pass returns only when every due delivery of an endpoint, past its share of slots, was attempted', async () => {
+      const w = await registered()
+      // More than one endpoint's share of slots: the rest are claimed as attempts end.
+      for (let i = 0; i < 20; i++) await h.createLink({ url: `https://example.com/queued-${i}` })
+      await dispatchWebhooks(h.deps)
+      const received = rx.received.length
+      const statuses = (await deliveries(w.id, '?size=100')).content.map((d: any) => d.status)
+      expect(received).toBe(20)
+      expect(statuses).toEqual(Array(20).fill('SUCCESS'))
+    })
+
     test('failures more than a day apart do not add up to 10 days', async () => {
       const w = await registered()
       rx.answer = 500

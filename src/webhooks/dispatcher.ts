@@ -35,7 +35,8 @@ export class WebhookDispatcher {
   attempts = 0
   private readonly perEndpoint = new Map<string, number>()
   private readonly underWay = new Set<Promise<void>>()
-  private filling = false
+  /** The claiming loop, while it runs: a claim in flight is work under way too. */
+  private filling: Promise<void> | null = null
   private refill = false
   private stopped = false
 
@@ -53,9 +54,12 @@ export class WebhookDispatcher {
     return fanned
   }
 
-  /** Waits until no attempt is under way (attempts that end start the next due ones meanwhile). */
+  /**
+   * Waits until no attempt is under way and nothing is being claimed (attempts that end claim the
+   * next due ones meanwhile: an attempt that ended may leave only a claim in flight).
+   */
   async drain(): Promise<void> {
-    while (this.underWay.size) await Promise.all(this.underWay)
+    while (this.underWay.size || this.filling) await Promise.allSettled([...this.underWay, this.filling])
   }
 
   async stop(): Promise<void> {
@@ -63,25 +67,25 @@ export class WebhookDispatcher {
     await this.drain()
   }
 
-  private async fill(): Promise<void> {
+  private fill(): Promise<void> {
     if (this.filling) {
       this.refill = true
-      return
+      return this.filling
     }
-    this.filling = true
-    try {
-      do {
-        this.refill = false
-        while (!this.stopped && this.underWay.size < SLOTS) {
-          const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
-          const d = await claimDue(this.deps, busy)
-          if (!d) break
-          this.start(d)
-        }
-      } while (this.refill && !this.stopped)
-    } finally {
-      this.filling = false
-    }
+    this.filling = this.claimFreeSlots().finally(() => { this.filling = null })
+    return this.filling
+  }
+
+  private async claimFreeSlots(): Promise<void> {
+    do {
+      this.refill = false
+      while (!this.stopped && this.underWay.size < SLOTS) {
+        const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
+        const d = await claimDue(this.deps, busy)
+        if (!d) break
+        this.start(d) // (even if stopped meanwhile: it is claimed, and stop() waits for it)
+      }
+    } while (this.refill && !this.stopped)
   }
 
   private start(d: Claimed) {

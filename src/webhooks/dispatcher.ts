@@ -35,8 +35,9 @@ export class WebhookDispatcher {
   attempts = 0
   private readonly perEndpoint = new Map<string, number>()
   private readonly underWay = new Set<Promise<void>>()
-  /** The claiming loop, while it runs: a claim in flight is work under way too. */
-  private filling: Promise<void> | null = null
+  /** Claiming loops, while they run: a claim in flight is work under way too. */
+  private readonly claiming = new Set<Promise<void>>()
+  private filling = false
   private refill = false
   private stopped = false
 
@@ -59,7 +60,7 @@ export class WebhookDispatcher {
    * next due ones meanwhile: an attempt that ended may leave only a claim in flight).
    */
   async drain(): Promise<void> {
-    while (this.underWay.size || this.filling) await Promise.allSettled([...this.underWay, this.filling])
+    while (this.underWay.size || this.claiming.size) await Promise.allSettled([...this.underWay, ...this.claiming])
   }
 
   async stop(): Promise<void> {
@@ -68,24 +69,32 @@ export class WebhookDispatcher {
   }
 
   private fill(): Promise<void> {
-    if (this.filling) {
-      this.refill = true
-      return this.filling
-    }
-    this.filling = this.claimFreeSlots().finally(() => { this.filling = null })
-    return this.filling
+    const claiming = this.claimFreeSlots()
+    this.claiming.add(claiming)
+    const forget = () => { this.claiming.delete(claiming) }
+    claiming.then(forget, forget)
+    return claiming
   }
 
   private async claimFreeSlots(): Promise<void> {
-    do {
-      this.refill = false
-      while (!this.stopped && this.underWay.size < SLOTS) {
-        const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
-        const d = await claimDue(this.deps, busy)
-        if (!d) break
-        this.start(d) // (even if stopped meanwhile: it is claimed, and stop() waits for it)
-      }
-    } while (this.refill && !this.stopped)
+    if (this.filling) {
+      this.refill = true
+      return
+    }
+    this.filling = true
+    try {
+      do {
+        this.refill = false
+        while (!this.stopped && this.underWay.size < SLOTS) {
+          const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
+          const d = await claimDue(this.deps, busy)
+          if (!d) break
+          this.start(d) // (even if stopped meanwhile: it is claimed, and stop() waits for it)
+        }
+      } while (this.refill && !this.stopped)
+    } finally {
+      this.filling = false
+    }
   }
 
   private start(d: Claimed) {

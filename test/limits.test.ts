@@ -3,7 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
-import { createHarness, engines, redisUrl, type Harness } from './support/harness'
+import { createHarness, engines, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { events, usagePeriods } from '../src/db/schema'
 import { currentPeriod } from '../src/plans/period'
@@ -19,7 +19,7 @@ const limiters = [{ name: 'in-process', redis: false }, ...(redisUrl ? [{ name: 
 describe.each(limiters)('API rate limits ($name)', ({ redis }) => {
   let h: Harness
   let clock = START
-  beforeAll(async () => { h = await createHarness({ redis, overrides: { now: () => new Date(clock) } }) })
+  beforeAll(async () => { h = await createHarness({ redis, overrides: { now: () => new Date(clock) } }) }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('every /api/v1 answer carries X-RateLimit-* headers: success, 400, 401 and unknown routes', async () => {
@@ -99,7 +99,7 @@ describe('API rate limits when Redis is away', () => {
   let h: Harness
   beforeAll(async () => {
     h = await createHarness({ env: { REDIS_URL: 'redis://127.0.0.1:1' }, overrides: { now: () => new Date(START) } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('the API keeps answering and falls back to the in-process limiter, never a 500', async () => {
@@ -121,7 +121,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('API rate limits on two 
     const overrides = { now: () => new Date(START) }
     a = await createHarness({ engine: 'postgres', redis: true, env, overrides })
     b = await createHarness({ engine: 'postgres', redis: true, env, overrides, databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => {
     await b.close()
     await a.close()
@@ -145,7 +145,7 @@ describe.each(engines)('plan limits and usage events on %s', (engine) => {
     const plans = DEFAULT_PLANS.map((p) => (p.name === 'Free' ? { ...p, linkLimit: 10, clickLimit: 100 } : p))
     writeFileSync(join(dir, 'plans.json'), JSON.stringify(plans))
     h = await createHarness({ engine, env: { PLANS_FILE: join(dir, 'plans.json') } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   const eventsOf = (userId: string) => h.deps.db.select().from(events).where(eq(events.userId, userId))

@@ -26,7 +26,7 @@ const deps = await createDeps(config).catch((e) => {
 })
 await bootstrap(deps)
 const running = await startServer(deps)
-const stopScheduler = config.cronInternal ? startScheduler(deps) : () => {}
+const stopScheduler = config.cronInternal ? startScheduler(deps) : async () => {}
 const stopWebhooks = startWebhookDispatcher(deps)
 deps.log.info('kurz listening', {
   url: running.url,
@@ -41,8 +41,9 @@ async function shutdown(signal: string) {
   stopping = true
   if (deps.lifecycle) deps.lifecycle.stopping = true
   deps.log.info('shutting down', { signal })
-  stopScheduler()
+  const scheduled = stopScheduler()
   await running.stop()
+  await scheduled
   await stopWebhooks()
   await closeDeps(deps)
   process.exit(0)

@@ -119,7 +119,7 @@ describe('forgot-password with an SMTP server that never answers', () => {
     // Accepts connections and never greets: a mail stuck there must not hold the answer.
     blackhole = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
     h = await createHarness({ env: { SMTP_URL: `smtp://127.0.0.1:${blackhole.port}` } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => {
     await h.close()
     blackhole.stop(true)

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { createHarness, engines, type Harness } from './support/harness'
+import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { startInbox, type Inbox } from './support/smtp-inbox'
 import { hotp, totpStep } from '../src/accounts/totp'
 
@@ -13,7 +13,7 @@ describe.each(engines)('the whole account journey on %s', (engine) => {
   beforeAll(async () => {
     inbox = await startInbox()
     h = await createHarness({ engine, redis: true, env: { SMTP_URL: inbox.url }, overrides: { now: () => new Date(frozen) } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => {
     await h.close()
     await inbox.close()

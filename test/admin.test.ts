@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
-import { createHarness, createHarnessPair, engines, redisUrl, type Harness, type HarnessPair } from './support/harness'
+import { createHarness, createHarnessPair, engines, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 import { events } from '../src/db/schema'
 
@@ -8,7 +8,7 @@ setDefaultTimeout(30_000)
 
 describe.each(engines)('admin user routes on %s', (engine) => {
   let h: Harness
-  beforeAll(async () => { h = await createHarness({ engine, redis: true }) })
+  beforeAll(async () => { h = await createHarness({ engine, redis: true }) }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('GET /admin/users lists accounts page by page, without hashes or secrets', async () => {
@@ -92,7 +92,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('blocking on two instanc
     pair = await createHarnessPair({ redis: true })
     a = pair.a
     b = pair.b
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => { await pair.close() })
 
   test('a block set on one instance applies at once on the other', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq, inArray } from 'drizzle-orm'
 import { events, links, usagePeriods } from '../src/db/schema'
 import { expireLinks, isoWeek } from '../src/jobs/tasks'
+import { startScheduler } from '../src/jobs/scheduler'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { createUser } from './support/users'
 
@@ -66,6 +67,22 @@ describe.each(engines)('scheduled jobs on %s', (engine) => {
     const adminId = (await h.deps.db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, h.adminEmail) }))!.id
     expect((reports.find((r) => r.userId === adminId)!.data as any).totalLinks).toBe(adminTotal)
   })
+})
+
+describe.each(engines)('the in-process schedule on %s', (engine) => {
+  test('stopping it waits for the run under way, so that the database can then be closed', async () => {
+    const h = await createHarness({ engine })
+    try {
+      const link = await h.createLink({ url: 'https://example.com', slug: 'sched-exp', expiresIn: '1h' })
+      await h.deps.db.update(links).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(links.id, link.id))
+      const stop = startScheduler(h.deps) // (runs expire at once)
+      await stop()
+      const [row] = await h.deps.db.select().from(links).where(eq(links.id, link.id))
+      expect(row.status).toBe('EXPIRED')
+    } finally {
+      await h.close()
+    }
+  }, SETUP_TIMEOUT)
 })
 
 describe('isoWeek', () => {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
-import { createHarness, engines, redisUrl, type Harness } from './support/harness'
+import { createHarness, engines, redisUrl, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { newKey, newUser } from './support/accounts'
 
 setDefaultTimeout(30_000)
 
 describe.each(engines)('API keys on %s', (engine) => {
   let h: Harness
-  beforeAll(async () => { h = await createHarness({ engine, redis: true }) })
+  beforeAll(async () => { h = await createHarness({ engine, redis: true }) }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('POST /keys shows the key once; GET /keys lists it masked without the hash', async () => {
@@ -122,7 +122,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('API keys on two instanc
     const env = { JWT_SECRET: 'a-shared-jwt-secret-of-at-least-32-chars' }
     a = await createHarness({ engine: 'postgres', redis: true, env })
     b = await createHarness({ engine: 'postgres', redis: true, env, databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => {
     await b.close()
     await a.close()

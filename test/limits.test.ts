@@ -134,7 +134,7 @@ describe('API rate limits when Redis is away', () => {
   let h: Harness
   beforeAll(async () => {
     h = await createHarness({ env: { REDIS_URL: 'redis://127.0.0.1:1' }, overrides: { now: () => new Date(START) } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   test('the API keeps answering and falls back to the in-process limiter, never a 500', async () => {
@@ -156,7 +156,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUrl)('API rate limits on two 
     const overrides = { now: () => new Date(START) }
     a = await createHarness({ engine: 'postgres', redis: true, env, overrides })
     b = await createHarness({ engine: 'postgres', redis: true, env, overrides, databaseUrl: a.databaseUrl!, redisPrefix: a.config.redisPrefix })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => {
     await b.close()
     await a.close()
@@ -189,7 +189,7 @@ describe.each(engines)('plan limits and usage events on %s', (engine) => {
     const plans = DEFAULT_PLANS.map((p) => (p.name === 'Free' ? { ...p, linkLimit: 10, clickLimit: 100 } : p))
     writeFileSync(join(dir, 'plans.json'), JSON.stringify(plans))
     h = await createHarness({ engine, env: { PLANS_FILE: join(dir, 'plans.json') } })
-  })
+  }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })
 
   const eventsOf = (userId: string) => h.deps.db.select().from(events).where(eq(events.userId, userId))

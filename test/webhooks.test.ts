@@ -220,6 +220,16 @@ describe.each(engines)('webhooks on %s', (engine) => {
       expect(on.body.data).toMatchObject({ isActive: true, failureCount: 0, disabledReason: null })
     })
 
+    test('a pass returns only when every due delivery of an endpoint, past its share of slots, was attempted', async () => {
+      const w = await registered()
+      // More than one endpoint's share of slots: the rest are claimed as attempts end.
+      for (let i = 0; i < 20; i++) await h.createLink({ url: `https://example.com/queued-${i}` })
+      await dispatchWebhooks(h.deps)
+      // Each one attempted, and its outcome recorded (a success, or on a busy machine a time-out).
+      const rows = await h.deps.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, w.id))
+      expect(rows.map((d) => [d.attemptCount, d.claimedUntil])).toEqual(Array(20).fill([1, null]))
+    })
+
     test('failures more than a day apart do not add up to 10 days', async () => {
       const w = await registered()
       rx.answer = 500

@@ -6,9 +6,14 @@ import { runAnalyticsDeletions } from './analytics-deletions'
 
 const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000, analyticsDeletions: 15_000 }
 
-export function startScheduler(deps: Deps): () => void {
-  const run = (name: string, fn: () => Promise<unknown>) => () =>
-    fn().catch((e) => deps.log.warn('scheduled task failed', { task: name, error: String(e) }))
+/** Starts the timers; returns a stop function that waits for the runs under way (they use the database). */
+export function startScheduler(deps: Deps): () => Promise<void> {
+  const underWay = new Set<Promise<unknown>>()
+  const run = (name: string, fn: () => Promise<unknown>) => () => {
+    const running = fn().catch((e) => deps.log.warn('scheduled task failed', { task: name, error: String(e) }))
+      .finally(() => underWay.delete(running))
+    underWay.add(running)
+  }
   const timers = [
     setInterval(run('expire', () => expireLinks(deps)), EVERY.expire),
     setInterval(run('renew', () => renewPeriods(deps)), EVERY.renew),
@@ -17,5 +22,8 @@ export function startScheduler(deps: Deps): () => void {
   ]
   for (const t of timers) t.unref()
   void run('expire', () => expireLinks(deps))()
-  return () => timers.forEach(clearInterval)
+  return async () => {
+    timers.forEach(clearInterval)
+    await Promise.all(underWay)
+  }
 }

@@ -35,6 +35,8 @@ export class WebhookDispatcher {
   attempts = 0
   private readonly perEndpoint = new Map<string, number>()
   private readonly underWay = new Set<Promise<void>>()
+  /** Claiming loops, while they run: a claim in flight is work under way too. */
+  private readonly claiming = new Set<Promise<void>>()
   private filling = false
   private refill = false
   private stopped = false
@@ -53,9 +55,12 @@ export class WebhookDispatcher {
     return fanned
   }
 
-  /** Waits until no attempt is under way (attempts that end start the next due ones meanwhile). */
+  /**
+   * Waits until no attempt is under way and nothing is being claimed (attempts that end claim the
+   * next due ones meanwhile: an attempt that ended may leave only a claim in flight).
+   */
   async drain(): Promise<void> {
-    while (this.underWay.size) await Promise.all(this.underWay)
+    while (this.underWay.size || this.claiming.size) await Promise.allSettled([...this.underWay, ...this.claiming])
   }
 
   async stop(): Promise<void> {
@@ -63,7 +68,15 @@ export class WebhookDispatcher {
     await this.drain()
   }
 
-  private async fill(): Promise<void> {
+  private fill(): Promise<void> {
+    const claiming = this.claimFreeSlots()
+    this.claiming.add(claiming)
+    const forget = () => { this.claiming.delete(claiming) }
+    claiming.then(forget, forget)
+    return claiming
+  }
+
+  private async claimFreeSlots(): Promise<void> {
     if (this.filling) {
       this.refill = true
       return
@@ -76,7 +89,7 @@ export class WebhookDispatcher {
           const busy = [...this.perEndpoint].flatMap(([id, n]) => (n >= PER_ENDPOINT ? [id] : []))
           const d = await claimDue(this.deps, busy)
           if (!d) break
-          this.start(d)
+          this.start(d) // (even if stopped meanwhile: it is claimed, and stop() waits for it)
         }
       } while (this.refill && !this.stopped)
     } finally {

@@ -20,6 +20,7 @@ import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
+import { dashboardPlugin } from './dashboard/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -92,6 +93,7 @@ export function createApp(deps: Deps) {
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))
+    .use(dashboardPlugin(deps, auth))
 }
 
 export type App = ReturnType<typeof createApp>

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import tailwind from 'bun-plugin-tailwind'
 
-export type Asset = { body: Uint8Array; type: string }
+export type Asset = { body: ArrayBuffer; type: string }
 export type Bundle = { index: string; assets: Map<string, Asset>; initialJsGzipBytes: number }
 
 const WEB = join(import.meta.dir, '../../web')
@@ -30,7 +30,7 @@ async function build(): Promise<Bundle> {
   let script = '', style = '', initialJsGzipBytes = 0
   for (const out of result.outputs) {
     const name = out.path.replace(/^.*[\\/]/, '')
-    const body = new Uint8Array(await out.arrayBuffer())
+    const body = await out.arrayBuffer()
     assets.set(name, { body, type: out.type })
     if (out.kind === 'entry-point' && name.endsWith('.js')) {
       script = name

@@ -1,0 +1,35 @@
+// Clicks over time as a small SVG area chart (no chart library: the initial bundle stays small).
+import { fmt } from './api'
+
+type Point = { date: string; clicks: number }
+
+const W = 640, H = 180, PAD = { l: 36, r: 8, t: 8, b: 22 }
+
+export function ClicksChart({ points }: { points: Point[] }) {
+  const max = Math.max(1, ...points.map((p) => p.clicks))
+  const n = Math.max(1, points.length - 1)
+  const x = (i: number) => PAD.l + (i / n) * (W - PAD.l - PAD.r)
+  const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b)
+  const line = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.clicks).toFixed(1)}`).join('')
+  const area = points.length ? `${line}L${x(points.length - 1).toFixed(1)},${H - PAD.b}L${PAD.l},${H - PAD.b}Z` : ''
+  const dateLabel = (d: string) => new Date(`${d.slice(0, 10)}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+  const ticks = points.length > 1 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : [0]
+  const total = points.reduce((s, p) => s + p.clicks, 0)
+  return (
+    <figure>
+      <svg viewBox={`0 0 ${W} ${H}`} className="h-44 w-full" role="img" aria-label={`Clicks over time: ${fmt(total)} in ${points.length} days, at most ${fmt(max)} a day`}>
+        {[0, 0.5, 1].map((f) => (
+          <g key={f}>
+            <line x1={PAD.l} x2={W - PAD.r} y1={y(max * f)} y2={y(max * f)} className="stroke-zinc-200 dark:stroke-zinc-800" />
+            <text x={PAD.l - 6} y={y(max * f) + 4} textAnchor="end" className="fill-zinc-500 text-[11px]">{fmt(Math.round(max * f))}</text>
+          </g>
+        ))}
+        <path d={area} className="fill-indigo-500/15" />
+        <path d={line} fill="none" strokeWidth={2} className="stroke-indigo-600 dark:stroke-indigo-400" />
+        {points.length ? ticks.map((i) => (
+          <text key={i} x={x(i)} y={H - 6} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} className="fill-zinc-500 text-[11px]">{dateLabel(points[i].date)}</text>
+        )) : null}
+      </svg>
+    </figure>
+  )
+}

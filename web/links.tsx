@@ -54,25 +54,34 @@ type Page = NonNullable<Awaited<ReturnType<typeof api.v1.links.get>>['data']>['d
 function LinkTable({ data, page, setPage }: { data: Page; page: number; setPage: (p: number) => void }) {
   return (
     <>
-      <div className="-mx-4 overflow-x-auto sm:mx-0">
-        <table className="w-full min-w-[36rem] text-left text-sm">
+      <div className="overflow-x-auto">
+        <table className="w-full table-fixed text-left text-sm">
           <thead className="border-b border-zinc-200 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
-            <tr><th className="px-4 py-2 font-medium sm:pl-0">Short link</th><th className="px-4 py-2 font-medium">Destination</th><th className="px-4 py-2 text-right font-medium">Clicks</th><th className="px-4 py-2 font-medium">Status</th><th className="px-4 py-2 font-medium sm:pr-0">Created</th></tr>
+            <tr>
+              <th className="py-2 pr-3 font-medium">Short link</th>
+              <th className="hidden px-3 py-2 font-medium sm:table-cell">Destination</th>
+              <th className="w-16 px-3 py-2 text-right font-medium">Clicks</th>
+              <th className="w-24 px-3 py-2 font-medium">Status</th>
+              <th className="hidden w-28 py-2 pl-3 font-medium md:table-cell">Created</th>
+            </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {data.content.map((l) => (
               <tr key={l.id}>
-                <td className="px-4 py-2.5 sm:pl-0">
-                  <div className="flex items-center gap-1.5">
-                    <a href={l.shortUrl} target="_blank" rel="noreferrer" className="font-medium text-indigo-700 hover:underline dark:text-indigo-400">{l.shortUrl.replace(/^https?:\/\//, '')}</a>
+                <td className="py-2.5 pr-3">
+                  <div className="flex min-w-0 items-center gap-1.5">
+                    <a href={l.shortUrl} target="_blank" rel="noreferrer" aria-label={l.shortUrl} className="truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400">
+                      <span className="hidden text-zinc-500 sm:inline dark:text-zinc-400">{new URL(l.shortUrl).host}</span>{new URL(l.shortUrl).pathname}
+                    </a>
                     <CopyButton text={l.shortUrl} />
                   </div>
                   {l.title ? <div className="truncate text-xs text-zinc-600 dark:text-zinc-400">{l.title}</div> : null}
+                  <div className="truncate text-xs text-zinc-600 sm:hidden dark:text-zinc-400">{l.originalUrl ?? `${l.kind} page`}</div>
                 </td>
-                <td className="max-w-[16rem] truncate px-4 py-2.5 text-zinc-700 dark:text-zinc-300" title={l.originalUrl ?? ''}>{l.originalUrl ?? `${l.kind} page`}</td>
-                <td className="px-4 py-2.5 text-right tabular-nums">{fmt(l.clicks)}</td>
-                <td className="px-4 py-2.5"><StatusBadge status={l.status} /></td>
-                <td className="px-4 py-2.5 whitespace-nowrap text-zinc-600 sm:pr-0 dark:text-zinc-400">{new Date(l.createdAt).toLocaleDateString()}</td>
+                <td className="hidden truncate px-3 py-2.5 text-zinc-700 sm:table-cell dark:text-zinc-300" title={l.originalUrl ?? ''}>{l.originalUrl ?? `${l.kind} page`}</td>
+                <td className="px-3 py-2.5 text-right tabular-nums">{fmt(l.clicks)}</td>
+                <td className="px-3 py-2.5"><StatusBadge status={l.status} /></td>
+                <td className="hidden py-2.5 pl-3 whitespace-nowrap text-zinc-600 md:table-cell dark:text-zinc-400">{new Date(l.createdAt).toLocaleDateString()}</td>
               </tr>
             ))}
           </tbody>
@@ -80,7 +89,7 @@ function LinkTable({ data, page, setPage }: { data: Page; page: number; setPage:
       </div>
       <nav aria-label="Pages" className="mt-4 flex items-center justify-between gap-2 text-sm text-zinc-600 dark:text-zinc-400">
         <span>{fmt(data.total)} {data.total === 1 ? 'link' : 'links'} · page {fmt(page + 1)} of {fmt(Math.max(1, data.totalPages))}</span>
-        <div className="flex gap-2">
+        <div className={cx('flex gap-2', data.totalPages <= 1 && page === 0 && 'hidden')}>
           <Button variant="secondary" disabled={page === 0} onClick={() => setPage(page - 1)}>Previous</Button>
           <Button variant="secondary" disabled={page + 1 >= data.totalPages} onClick={() => setPage(page + 1)}>Next</Button>
         </div>

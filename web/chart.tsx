@@ -1,7 +1,7 @@
 // Clicks over time as a small SVG area chart (no chart library: the initial bundle stays small).
 import { fmt } from './api'
 
-type Point = { date: string; clicks: number }
+type Point = { date: string | Date; clicks: number }
 
 const W = 640, H = 180, PAD = { l: 36, r: 8, t: 8, b: 22 }
 
@@ -12,7 +12,8 @@ export function ClicksChart({ points }: { points: Point[] }) {
   const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b)
   const line = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.clicks).toFixed(1)}`).join('')
   const area = points.length ? `${line}L${x(points.length - 1).toFixed(1)},${H - PAD.b}L${PAD.l},${H - PAD.b}Z` : ''
-  const dateLabel = (d: string) => new Date(`${d.slice(0, 10)}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
+  // (Eden Treaty hands dates over as Date objects; a day 'YYYY-MM-DD' is midnight UTC either way)
+  const dateLabel = (d: string | Date) => new Date(d).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
   const ticks = points.length > 1 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : [0]
   const total = points.reduce((s, p) => s + p.clicks, 0)
   return (

@@ -1,5 +1,5 @@
 // Links: create form (errors next to their field), then a searchable, filterable, paged table.
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { Check, Copy, Plus, Search } from 'lucide-react'
 import { api, fieldError, fmt, formError, unwrap } from './api'
@@ -10,7 +10,13 @@ const EXPIRIES = [['', 'Plan default'], ['1h', '1 hour'], ['1d', '1 day'], ['7d'
 const SIZE = 20
 
 export function Links() {
+  const [typed, setTyped] = useState('')
   const [search, setSearch] = useState('')
+  // One query when typing pauses, not one a keystroke: the dashboard shares the plan's rate limit.
+  useEffect(() => {
+    const timer = setTimeout(() => { setSearch(typed.trim()); setPage(0) }, 300)
+    return () => clearTimeout(timer)
+  }, [typed])
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('ALL')
   const [page, setPage] = useState(0)
   const [creating, setCreating] = useState(false)
@@ -30,8 +36,8 @@ export function Links() {
           <div className="relative flex-1">
             <Search className="pointer-events-none absolute top-2.5 left-3 size-4 text-zinc-500" aria-hidden />
             <label htmlFor="link-search" className="sr-only">Search links</label>
-            <input id="link-search" type="search" placeholder="Search by slug, URL or title" value={search}
-              onChange={(e) => { setSearch(e.target.value); setPage(0) }}
+            <input id="link-search" type="search" placeholder="Search by slug, URL or title" value={typed}
+              onChange={(e) => setTyped(e.target.value)}
               className="w-full rounded-lg border border-zinc-300 bg-white py-2 pr-3 pl-9 text-sm text-zinc-900 placeholder:text-zinc-500 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100" />
           </div>
           <label htmlFor="link-status" className="sr-only">Status</label>

@@ -1,5 +1,5 @@
 // The dashboard's entry: query client, router, and the page for the current path.
-import { StrictMode } from 'react'
+import { Component, StrictMode, type ReactNode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { Construction } from 'lucide-react'
@@ -31,7 +31,14 @@ function App() {
     return path === '/app/register' ? <Register /> : <SignIn />
   }
   if (PUBLIC.has(path)) { queueMicrotask(() => navigate('/app', true)); return null }
-  return <Shell me={me.data}><Page path={path} /></Shell>
+  return <Shell me={me.data}><Boundary key={path}><Page path={path} /></Boundary></Shell>
+}
+
+/** A page that fails to render says so in words, and the navigation stays usable. */
+class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  state = { failed: false }
+  static getDerivedStateFromError() { return { failed: true } }
+  render() { return this.state.failed ? <ErrorState error={null} retry={() => location.reload()} /> : this.props.children }
 }
 
 function Page({ path }: { path: string }) {

@@ -48,6 +48,7 @@ function indexHtml(script: string, style: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>Kurz</title>
+<link rel="icon" href="data:,">
 ${style ? `<link rel="stylesheet" href="/assets/${style}">` : ''}
 <script type="module" src="/assets/${script}"></script>
 </head>

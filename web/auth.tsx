@@ -52,7 +52,7 @@ export function SignIn() {
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldError(signIn.error, 'password')} />
         {needsCode ? (
           <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]*" maxLength={12} autoFocus
-            hint="Open your authenticator app and enter the 6-digit code." error={codeError ?? (asking ? 'This account uses two-factor authentication: enter your code.' : null)} />
+            hint="This account uses two-factor authentication: enter the 6-digit code from your authenticator app." error={codeError} />
         ) : null}
         {error ? <ErrorState error={signIn.error} /> : null}
         <Button type="submit" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</Button>

@@ -1,12 +1,29 @@
 // Clicks over time as a small SVG area chart (no chart library: the initial bundle stays small).
+import { useEffect, useRef, useState } from 'react'
 import { fmt } from './api'
 
 type Point = { date: string | Date; clicks: number }
 
-const W = 640, H = 180, PAD = { l: 36, r: 8, t: 8, b: 22 }
+const H = 180, PAD = { l: 36, r: 8, t: 8, b: 22 }
+
+/** The figure's width in CSS pixels, so that the chart fills it and its text keeps its size. */
+function useWidth() {
+  const ref = useRef<HTMLElement>(null)
+  const [width, setWidth] = useState(640)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.max(240, Math.round(entry.contentRect.width))))
+    observer.observe(el)
+    return () => observer.disconnect()
+  }, [])
+  return [ref, width] as const
+}
 
 export function ClicksChart({ points }: { points: Point[] }) {
-  const max = Math.max(1, ...points.map((p) => p.clicks))
+  const [ref, W] = useWidth()
+  // Whole-number gridlines: the top is even and at least 4.
+  const max = Math.max(4, Math.ceil(Math.max(0, ...points.map((p) => p.clicks)) / 2) * 2)
   const n = Math.max(1, points.length - 1)
   const x = (i: number) => PAD.l + (i / n) * (W - PAD.l - PAD.r)
   const y = (v: number) => H - PAD.b - (v / max) * (H - PAD.t - PAD.b)
@@ -17,12 +34,12 @@ export function ClicksChart({ points }: { points: Point[] }) {
   const ticks = points.length > 1 ? [0, Math.floor((points.length - 1) / 2), points.length - 1] : [0]
   const total = points.reduce((s, p) => s + p.clicks, 0)
   return (
-    <figure>
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-44 w-full" role="img" aria-label={`Clicks over time: ${fmt(total)} in ${points.length} days, at most ${fmt(max)} a day`}>
+    <figure ref={ref}>
+      <svg viewBox={`0 0 ${W} ${H}`} width={W} height={H} className="block max-w-full" role="img" aria-label={`Clicks over time: ${fmt(total)} in ${points.length} days, at most ${fmt(Math.max(0, ...points.map((p) => p.clicks)))} a day`}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(max * f)} y2={y(max * f)} className="stroke-zinc-200 dark:stroke-zinc-800" />
-            <text x={PAD.l - 6} y={y(max * f) + 4} textAnchor="end" className="fill-zinc-500 text-[11px]">{fmt(Math.round(max * f))}</text>
+            <text x={PAD.l - 6} y={y(max * f) + 4} textAnchor="end" className="fill-zinc-500 text-[11px]">{fmt(max * f)}</text>
           </g>
         ))}
         <path d={area} className="fill-indigo-500/15" />

@@ -36,9 +36,9 @@ function App() {
 
 /** A page that fails to render says so in words, and the navigation stays usable. */
 class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  state = { failed: false }
+  override state = { failed: false }
   static getDerivedStateFromError() { return { failed: true } }
-  render() { return this.state.failed ? <ErrorState error={null} retry={() => location.reload()} /> : this.props.children }
+  override render() { return this.state.failed ? <ErrorState error={null} retry={() => location.reload()} /> : this.props.children }
 }
 
 function Page({ path }: { path: string }) {

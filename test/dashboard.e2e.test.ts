@@ -173,7 +173,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click()
     await page.getByText('Total clicks').waitFor()
-    const background = await page.evaluate(() => getComputedStyle((globalThis as any).document.body).backgroundColor as string)
+    const background = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor as string)
     expect(background).not.toBe('rgb(250, 250, 250)')
     await shot('06-overview-dark')
     await expectAccessible('overview (dark)')

@@ -181,6 +181,16 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Links' }).click()
   })
 
+  test('the account page shows the profile, the plan and this month\'s usage', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Account' }).click()
+    await page.getByText(email).first().waitFor()
+    await page.getByText('Plan: Free').waitFor()
+    await page.getByText('Links this month').waitFor()
+    await shot('06-account')
+    await expectAccessible('account')
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Links' }).click()
+  })
+
   test('at 360 px the links page fits the screen', async () => {
     await page.setViewportSize({ width: 360, height: 740 })
     await page.reload()

@@ -11,6 +11,7 @@ import { Register, SignIn } from './auth'
 import { NAV, Shell } from './shell'
 import { Overview } from './overview'
 import { Links } from './links'
+import { Account } from './account'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -44,6 +45,7 @@ class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
 function Page({ path }: { path: string }) {
   if (path === '/app') return <Overview />
   if (path === '/app/links') return <Links />
+  if (path === '/app/account') return <Account />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

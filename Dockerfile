@@ -10,6 +10,7 @@ ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src
+COPY web ./web
 COPY migrations ./migrations
 RUN mkdir -p /data && chown bun:bun /data
 USER bun

@@ -19,10 +19,10 @@ import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
-import { pagesPlugin } from './pages/index'
 import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
 import { docsPlugin } from './docs/index'
+import { dashboardPlugin } from './dashboard/index'
 
 export type AuthPlugin = ReturnType<typeof authPlugin>
 
@@ -95,7 +95,7 @@ export function createApp(deps: Deps) {
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))
-    .use(pagesPlugin())
+    .use(dashboardPlugin(deps, auth))
   routesOf = () => app.routes
   return app
 }

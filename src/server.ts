@@ -21,6 +21,9 @@ export async function startServer(deps: Deps, opts: { port?: number; hostname?: 
     routes: {
       ...reserved,
       '/': viaApp,
+      // The dashboard (its pages and content-hashed files): Elysia, never the redirect handler.
+      '/app/*': viaApp,
+      '/assets/*': viaApp,
       '/:slug': { GET: redirect, HEAD: redirect, OPTIONS: viaApp, POST: viaApp, PUT: viaApp, PATCH: viaApp, DELETE: viaApp },
     },
     fetch: viaApp,

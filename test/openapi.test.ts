@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
     expect(served.length).toBeGreaterThan(50)
   })
 
-  test('declares the three forms of an API key and the JWT, and every operation names its security', () => {
+  test('declares the three forms of an API key, the JWT and the session cookie, and every operation names its security', () => {
     const schemes = doc.components.securitySchemes ?? {}
     expect(schemes.apiKeyBearer).toMatchObject({ type: 'http', scheme: 'bearer' })
     expect(schemes.apiKeyRaw).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' })
@@ -56,7 +56,8 @@ describe('the OpenAPI document', () => {
     expect(missing).toEqual([])
     const unknown = operations().flatMap(({ op }) => (op.security ?? []).flatMap(Object.keys)).filter((s) => !(s in schemes))
     expect(unknown).toEqual([])
-    expect(doc.paths['/api/v1/links'].post.security).toHaveLength(4)
+    expect(schemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'kurz_session' })
+    expect(doc.paths['/api/v1/links'].post.security).toHaveLength(5)
     expect(doc.paths['/{slug}'].get.security).toEqual([])
     expect(doc.paths['/health'].get.security).toEqual([])
   })

@@ -117,12 +117,4 @@ describe.each(engines)('pages for browsers on %s', (engine) => {
     expect(res.headers.get('location')).toBe('https://example.com/live')
   })
 
-  test('GET / is a page linking the API reference for browsers, and JSON for API clients', async () => {
-    const html = await expectPage(await go('/', BROWSER), 200, 'Kurz')
-    expect(html).toContain('href="/docs"')
-    const json = await go('/')
-    expect(json.status).toBe(200)
-    expect(json.headers.get('content-type')).toContain('application/json')
-    expect(await json.json()).toEqual({ success: true, data: { name: 'Kurz', description: 'A link shortener', docs: '/docs', openapi: '/openapi.json' } })
-  })
 })

@@ -8,4 +8,6 @@ export type Caller = {
   plan: Plan
   /** The API key used, or null for a JWT. Rate limits are per key, else per account. */
   keyId: string | null
+  /** Signed in by the dashboard's session cookie (links it creates are `source: DASHBOARD`). */
+  session?: true
 }

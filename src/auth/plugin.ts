@@ -11,6 +11,7 @@ import { authenticate } from './service'
 import { authContext, clientIp } from './context'
 import { rateLimitHeaders } from './rate-limit'
 import type { RequestServer } from '../shared/request'
+import { cookieCredential } from './session'
 
 type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server: RequestServer }
 
@@ -24,7 +25,7 @@ export function authPlugin(deps: Deps) {
     const now = deps.now()
     let caller: Caller
     try {
-      caller = await authenticate(deps, ctx.callers, request.headers)
+      caller = await authenticate(deps, ctx.callers, request.headers, cookieCredential(deps.config, request))
     } catch (e) {
       const v = await ctx.limiter.hit(`api:ip:${clientIp(deps, request, server)}`, deps.config.plans[0].rateLimitPerMinute, MINUTE, now.getTime())
       Object.assign(set.headers, rateLimitHeaders(v))

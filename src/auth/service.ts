@@ -76,8 +76,9 @@ export class CallerCache {
   }
 }
 
-export async function authenticate(deps: Deps, callers: CallerCache, headers: Headers): Promise<Caller> {
-  const credential = credentialOf(headers)
+/** `cookieToken`: the dashboard session's JWT, used only when the headers carry no credential. */
+export async function authenticate(deps: Deps, callers: CallerCache, headers: Headers, cookieToken: string | null = null): Promise<Caller> {
+  const credential = credentialOf(headers) ?? cookieToken
   if (!credential) throw new AppError('UNAUTHORIZED', 'Send an API key or token: Authorization: Bearer … or X-Api-Key')
   if (!credential.startsWith(API_KEY_PREFIX)) {
     const claims = await tokensFor(deps.config).verify(credential)
@@ -85,7 +86,8 @@ export async function authenticate(deps: Deps, callers: CallerCache, headers: He
     // A password reset sets tokensValidAfter: every token issued before it stops working.
     if (user?.tokensValidAfter && claims.iatMs < user.tokensValidAfter.getTime())
       throw new AppError('UNAUTHORIZED', 'The token was revoked; log in again')
-    return callerOf(deps, user, null)
+    const caller = callerOf(deps, user, null)
+    return credential === cookieToken ? { ...caller, session: true } : caller
   }
   const owner = await callers.keyOwner(sha256Hex(credential))
   if (!owner) throw new AppError('API_KEY_INVALID', 'The API key does not exist or was revoked')

@@ -21,14 +21,20 @@ export const securitySchemes = {
     type: 'http', scheme: 'bearer', bearerFormat: 'JWT',
     description: 'A JWT from POST /api/auth/login or /api/auth/token, as `Authorization: Bearer <JWT>`.',
   },
+  sessionCookie: {
+    type: 'apiKey', in: 'cookie', name: 'kurz_session',
+    description: 'The dashboard\'s session, an httpOnly SameSite=Strict cookie set by POST /api/auth/session (`__Host-kurz_session` '
+      + 'over https). Used only when no Authorization or X-API-Key header is sent; a request that changes state must come from the '
+      + 'service\'s own origin.',
+  },
   cronSecret: {
     type: 'apiKey', in: 'query', name: 'secret',
     description: 'The CRON_SECRET of the installation (scheduled jobs only).',
   },
 } as const
 
-/** An API key in any of its three forms, or a JWT. */
-export const callerSecurity: Requirement[] = [{ apiKeyBearer: [] }, { apiKeyRaw: [] }, { apiKeyHeader: [] }, { jwt: [] }]
+/** An API key in any of its three forms, a JWT, or the dashboard's session cookie. */
+export const callerSecurity: Requirement[] = [{ apiKeyBearer: [] }, { apiKeyRaw: [] }, { apiKeyHeader: [] }, { jwt: [] }, { sessionCookie: [] }]
 
 /** No credentials. */
 export const publicSecurity: Requirement[] = []

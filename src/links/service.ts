@@ -41,7 +41,7 @@ export function destinationPolicy(deps: Deps): DestinationPolicy {
   return { ownHosts, blocklist: deps.config.urlBlocklist }
 }
 
-export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = 'API') {
+export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = caller.session ? 'DASHBOARD' : 'API') {
   const now = deps.now()
   const kind = input.kind ?? 'url'
   const rawUrl = input.originalUrl ?? input.url

@@ -37,11 +37,6 @@ const PAGES = {
     paragraphs: ['The link at this address has expired or was meant to be opened only once, and it no longer leads anywhere.'],
     code: '410 · LINK_EXPIRED',
   }),
-  home: renderNotice({
-    title: 'Kurz',
-    paragraphs: ['This server shortens links: its short URLs redirect to their destinations, and its API creates and manages them.'],
-    links: [['/docs', 'API reference'], ['/openapi.json', 'OpenAPI document']],
-  }),
 }
 
 const ERRORS = {
@@ -56,10 +51,3 @@ export function linkUnavailable(req: Request, state: 'missing' | 'gone'): Respon
   return new Response(JSON.stringify(errorBody(code, message)), { status, headers: JSON_HEADERS })
 }
 
-/** What this is, with the way to the API reference (for browsers); `data` is the same for API clients. */
-export const HOME = { name: 'Kurz', description: 'A link shortener', docs: '/docs', openapi: '/openapi.json' }
-
-export function homePage(req: Request): Response | { success: true; data: typeof HOME } {
-  if (acceptsHtml(req)) return new Response(PAGES.home, { headers: { ...HEADERS, vary: 'Accept' } })
-  return { success: true, data: HOME }
-}

@@ -1,6 +1,7 @@
 // link.clicked: from the redirect through the click plane (chDB) and the outbox to an endpoint.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { batchOf, mergeBatches, type ClickRow, type EnrichedBatch } from '../src/clicks/batch'
+import { batchOf, mergeBatches, type EnrichedBatch } from '../src/clicks/batch'
+import type { ClickRow } from '../src/clicks/click-row'
 import { eq } from 'drizzle-orm'
 import { recordClickEvents } from '../src/clicks/click-events'
 import { CLICK_EVENTS_PER_BATCH, type ClickFact } from '../src/clicks/click-facts'

@@ -8,7 +8,7 @@ import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
 import type { DomainNamespaces } from './domains'
 import { clientIp, countsAsClick, hostOf, type RequestServer } from '../shared/request'
-import { rawClickOf } from '../clicks/sink'
+import { rawClickOf } from '../clicks/raw-click'
 import { linkUnavailable } from '../pages/notice'
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }

@@ -8,7 +8,7 @@ import { linkEvent } from '../links/service'
 import { cacheKey, toLinkEntry } from './cache'
 import { Enricher } from '../clicks/enrich'
 import { visitorOf } from '../clicks/click-facts'
-import type { RawClick } from '../clicks/sink'
+import type { RawClick } from '../clicks/raw-click'
 
 // link.used names the visitor's country and device, as link.clicked does, so a single-use click is enriched here
 // too, by an Enricher built at the first one: it holds the geo files, no cost where none is used up.

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm'
 import { links } from '../src/db/schema'
 import { CountingSink, type ClickSink } from '../src/clicks/sink'
 import { cacheKey, toLinkEntry } from '../src/redirect/cache'
-import { counters } from '../src/ops/metrics'
 import { withQuery } from '../src/redirect/index'
 import type { Running } from '../src/server'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
@@ -125,9 +124,9 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('unknown slugs are cached as misses: repeated requests reach the database once', async () => {
-    const before = counters.redirectSlowPath
+    const before = h.deps.metrics.redirectSlowPath
     for (let i = 0; i < 20; i++) expect((await go('/r-enumerated')).status).toBe(404)
-    expect(counters.redirectSlowPath - before).toBe(1)
+    expect(h.deps.metrics.redirectSlowPath - before).toBe(1)
   })
 
   test('creating a slug that was cached as a miss makes it redirect at once', async () => {

@@ -7,7 +7,6 @@ import { AppError } from '../errors'
 import { findPlan } from '../plans/table'
 import { sha256Hex } from '../shared/ids'
 import type { Caller } from './caller'
-import { tokensFor } from './tokens'
 
 export const API_KEY_PREFIX = 'sk_live_'
 
@@ -80,7 +79,7 @@ export async function authenticate(deps: Deps, callers: CallerCache, headers: He
   const credential = credentialOf(headers)
   if (!credential) throw new AppError('UNAUTHORIZED', 'Send an API key or token: Authorization: Bearer … or X-Api-Key')
   if (!credential.startsWith(API_KEY_PREFIX)) {
-    const claims = await tokensFor(deps.config).verify(credential)
+    const claims = await deps.tokens.verify(credential)
     const user = await callers.user(claims.sub)
     // A password reset sets tokensValidAfter: every token issued before it stops working.
     if (user?.tokensValidAfter && claims.iatMs < user.tokensValidAfter.getTime())

@@ -1,7 +1,6 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
 import type { Deps } from '../deps'
 import { AppError, errorBody } from '../errors'
-import { counters } from '../ops/metrics'
 import { SLUG_PATTERN } from '../links/slug'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveLimited } from './miss-limit'
@@ -34,7 +33,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   function answer(entry: Cached, req: Request, server: RequestServer, slug: string, domain: string, query: string): Response | Promise<Response> {
     const state = stateOf(entry)
     if (state === 'missing') {
-      counters.redirectMisses++
+      deps.metrics.redirectMisses++
       return notFound(req)
     }
     if (state === 'gone') return gone(req)
@@ -54,7 +53,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     }
     // With CLICKS_RECORD=false nothing reads the click: its headers and address are not read either.
     if (clicks.records && countsAsClick(req)) clicks.push(rawClickOf(req, server, trustProxy, link, domain, query))
-    counters.redirects++
+    deps.metrics.redirects++
     return new Response(null, { status, headers: { location } })
   }
 
@@ -69,7 +68,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const key = cacheKey(domain, slug)
     const hit = linkCache.peek(key)
     if (hit !== undefined) return answer(hit, req, server, slug, domain, query)
-    counters.redirectSlowPath++
+    deps.metrics.redirectSlowPath++
     // Only here, past the cache, is the client's address read: misses are limited per address.
     return resolveLimited(deps, clientIp(trustProxy, req, server), domain, slug).then(
       (entry) => answer(entry, req, server, slug, domain, query),

@@ -1,7 +1,7 @@
 // Admin routes for accounts: `{ admin: true }` resolves the caller and requires role ADMIN.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { errorSchemas } from '../shared/error-schemas'
 import { listUsers, updateUser } from './service'
 import { idParams, listQuery, responses, updateBody } from './model'

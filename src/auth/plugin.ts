@@ -16,6 +16,9 @@ type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server
 
 const MINUTE = 60_000
 
+/** What every feature's routes take to declare `{ auth: true }` or `{ admin: true }`. */
+export type AuthPlugin = ReturnType<typeof authPlugin>
+
 export function authPlugin(deps: Deps) {
 
   /** Every answer gets X-RateLimit-* headers, errors included; unauthenticated calls count per IP. */

@@ -1,6 +1,6 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
 import type { Deps } from '../deps'
-import { AppError, errorBody } from '../errors'
+import { AppError, errorResponse } from '../errors'
 import { SLUG_PATTERN } from '../links/slug'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './cache'
 import { resolveLimited } from './miss-limit'
@@ -10,13 +10,11 @@ import { clientIp, countsAsClick, hostOf, type RequestServer } from '../shared/r
 import { rawClickOf } from '../clicks/raw-click'
 import { linkUnavailable } from '../pages/notice'
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
 // A page for browsers, the envelope for API clients: Accept is read on these two answers only.
 const notFound = (req: Request) => linkUnavailable(req, 'missing')
 const gone = (req: Request) => linkUnavailable(req, 'gone')
-const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
-const limited = (e: AppError) => new Response(JSON.stringify(errorBody(e.code, e.message, e.details)),
-  { status: e.status, headers: { ...JSON_HEADERS, 'retry-after': String(e.details.retryAfter) } })
+const unavailable = () => errorResponse(503, 'SERVICE_UNAVAILABLE', 'Try again shortly')
+const limited = (e: AppError) => errorResponse(e.status, e.code, e.message, e.details, { 'retry-after': String(e.details.retryAfter) })
 
 export type RedirectHandler = (req: Request, server: RequestServer) => Response | Promise<Response>
 

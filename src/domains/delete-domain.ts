@@ -12,7 +12,7 @@ import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { randomBase62 } from '../shared/ids'
 import { cacheKey, toLinkEntry } from '../redirect/cache'
-import { present } from '../links/service'
+import { present } from '../links/present'
 import { findOwnDomain } from './service'
 
 type Moved = { from: string; row: LinkRow }

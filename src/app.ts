@@ -2,8 +2,7 @@
 import { Elysia } from 'elysia'
 import { cors } from '@elysiajs/cors'
 import type { Deps } from './deps'
-import { AppError, errorBody, isUnavailable } from './errors'
-import { newId } from './shared/ids'
+import { AppError, handleError } from './errors'
 import { authPlugin } from './auth/plugin'
 import { linksPlugin } from './links/index'
 import { analyticsPlugin } from './analytics/index'
@@ -15,7 +14,6 @@ import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
 import { isNonObjectBody } from './shared/json-body'
-import { validationMessage, type ValueError } from './shared/validation-message'
 import { qrPlugin } from './qr/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
@@ -24,7 +22,6 @@ import { bodyGuard } from './shared/body-guard'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 
-export type AuthPlugin = ReturnType<typeof authPlugin>
 
 export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
@@ -32,42 +29,7 @@ export function createApp(deps: Deps) {
   let allowOf: ((pathname: string) => string[] | null) | null = null
   let routesOf = (): readonly { method: string; path: string; hooks?: { body?: unknown } }[] => []
   const app = new Elysia({ name: 'kurz' })
-    .onError({ as: 'global' }, ({ code, error, set, request }) => {
-      const fail = (status: number, c: string, message: string, details: Record<string, unknown> = {}) => {
-        set.status = status
-        return errorBody(c, message, details)
-      }
-      if (error instanceof AppError) {
-        if (error.code === 'RATE_LIMIT_EXCEEDED' && typeof error.details.retryAfter === 'number')
-          set.headers['retry-after'] = String(error.details.retryAfter)
-        return fail(error.status, error.code, error.message, error.details)
-      }
-      switch (code) {
-        case 'VALIDATION': {
-          // (a property's own error: Elysia says 'property' for where it was, the schema knows)
-          const custom = error.customError as { field?: string; in?: string; message?: string } | undefined
-          if (custom?.field) return fail(400, 'VALIDATION_ERROR', custom.message ?? `${custom.field} is invalid`, { field: custom.field, in: custom.in ?? error.type })
-          const first = error.all[0] as (ValueError & { path?: string }) | undefined
-          const field = first?.path?.replace(/^\//, '').replace(/\//g, '.') || error.type
-          return fail(400, 'VALIDATION_ERROR', `${field}: ${validationMessage(first)}`, { field, in: error.type })
-        }
-        case 'PARSE':
-          // Elysia wraps whatever a parser throws: the body guard's refusals arrive as the cause.
-          if (error.cause instanceof AppError) return fail(error.cause.status, error.cause.code, error.cause.message, error.cause.details)
-          return fail(400, 'VALIDATION_ERROR', 'The request body is not valid JSON', { field: 'body' })
-        case 'NOT_FOUND': {
-          const path = new URL(request.url).pathname
-          const allow = (allowOf ??= allowedMethods(routesOf()))(path)
-          if (!allow) return fail(404, 'NOT_FOUND', `No route ${request.method} ${path}`)
-          set.headers.allow = allow.join(', ')
-          return fail(405, 'METHOD_NOT_ALLOWED', `${path} does not answer ${request.method}; it answers ${allow.join(', ')}`, { allow })
-        }
-      }
-      if (isUnavailable(error)) return fail(503, 'SERVICE_UNAVAILABLE', 'A storage dependency is unavailable; try again shortly')
-      const requestId = newId('req')
-      deps.log.error('unhandled error', { requestId, method: request.method, url: request.url, error: String(error), stack: (error as Error)?.stack })
-      return fail(500, 'INTERNAL', 'Internal error', { requestId })
-    })
+    .onError({ as: 'global' }, (failed) => handleError(deps.log, (path) => (allowOf ??= allowedMethods(routesOf()))(path), failed))
     .onTransform({ as: 'global' }, ({ params, query, body, request }) => {
       if (isNonObjectBody(body, request.headers.get('content-type')))
         throw new AppError('VALIDATION_ERROR', 'The request body must be a JSON object', { field: 'body' })

@@ -8,7 +8,14 @@ import { DiscardingSink, type ClickSink } from './clicks/sink'
 import type { ClickHouse } from './clicks/client'
 import { openClickPipeline } from './clicks/pipeline'
 import { createLogger, type Logger } from './shared/log'
-import { closeAuthContext } from './auth/context'
+import { CallerCache } from './auth/caller-cache'
+import { RateLimiter } from './auth/rate-limit'
+import { createTokens, type Tokens } from './auth/tokens'
+import { KeyUsageRecorder } from './keys/usage-recorder'
+import { createMailer, type Mailer } from './mail/mailer'
+import { Enricher } from './clicks/enrich'
+import { createCounters, type Counters } from './ops/counters'
+import { lazy, type Lazy } from './shared/lazy'
 import { backgroundIdle } from './accounts/background'
 import { sealStoredSecrets } from './db/seal-secrets'
 import { ownAddresses } from './links/own-hosts'
@@ -25,6 +32,20 @@ export type Deps = {
   /** The addresses this service answers on (resolved once at start), for the redirect-loop check. */
   ownAddresses: ReadonlySet<string>
   clicks: ClickSink
+  /** Key → owner and owner → account, evicted on every instance over the bus. */
+  callers: CallerCache
+  /** The per-minute limits of the API (per IP, key and account) and of logins. */
+  limiter: RateLimiter
+  /** Key usage, counted in memory and written in the background (and on close). */
+  keyUsage: KeyUsageRecorder
+  /** The JWT signer and verifier of sessions. */
+  tokens: Tokens
+  /** Outgoing mail: one SMTP transport per app. */
+  mailer: Mailer
+  /** Describes the visitor of a single-use click; built at the first one: it opens the geo files. */
+  singleUseEnricher: Lazy<Enricher>
+  /** The counters /metrics shows, this app's own. */
+  metrics: Counters
   log: Logger
   now: () => Date
   /** Set on SIGTERM: /ready answers 503 while in-flight work finishes. */
@@ -59,7 +80,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   await domains.reload()
   // A sink given by the caller (tests) replaces the whole click plane, and CLICKS_RECORD=false
   // drops it: no ClickHouse is opened either way.
-  const clickPlane = overrides.clicks || !config.clicks.record ? null : await openClickPipeline(config, database.db, log)
+  const metrics = createCounters()
+  const clickPlane = overrides.clicks || !config.clicks.record ? null : await openClickPipeline(config, database.db, log, metrics)
   return {
     config,
     database,
@@ -71,6 +93,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ownAddresses: await ownAddresses(config, log),
     clicks: overrides.clicks ?? clickPlane?.sink ?? new DiscardingSink(),
     ...clickPlane?.hooks,
+    callers: new CallerCache({ db: database.db, bus, config }),
+    limiter: new RateLimiter(redis?.command ?? null, config.redisPrefix),
+    keyUsage: new KeyUsageRecorder(database.db, log),
+    tokens: createTokens(config),
+    mailer: createMailer(config, log),
+    singleUseEnricher: lazy(() => new Enricher(config.visitorSalt, config.geoipDb)),
+    metrics,
     log,
     now: overrides.now ?? (() => new Date()),
     lifecycle: { stopping: false },
@@ -80,7 +109,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.clicks.close()
   await deps.bus.close()
-  await closeAuthContext(deps)
+  // The key usage still in memory is written while the database is open.
+  deps.keyUsage.stop()
+  await deps.keyUsage.flush()
   await backgroundIdle(deps) // reset mails answered already: their tokens still need the database
+  deps.mailer.close()
   await deps.database.close()
 }

@@ -2,6 +2,7 @@
 import type { Server } from 'bun'
 import type { Deps } from './deps'
 import { createApp } from './app'
+import { errorResponse } from './errors'
 import { createRedirectHandler } from './redirect/index'
 import { RESERVED_SLUGS } from './links/slug'
 
@@ -29,8 +30,7 @@ export async function startServer(deps: Deps, opts: { port?: number; hostname?: 
     fetch: viaApp,
     error: (error) => {
       deps.log.error('server error', { error: String(error) })
-      return new Response(JSON.stringify({ success: false, data: null, error: { code: 'INTERNAL', message: 'Internal error' }, timestamp: new Date().toISOString() }),
-        { status: 500, headers: { 'content-type': 'application/json' } })
+      return errorResponse(500, 'INTERNAL', 'Internal error')
     },
   })
   // app.handle() alone leaves Elysia without a server: handlers' `server` (client IPs) comes from here.

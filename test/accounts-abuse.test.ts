@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { startInbox, type Inbox } from './support/smtp-inbox'
 import { backgroundIdle } from '../src/accounts/background'
-import { mailerFor } from '../src/mail/mailer'
 import type { TCPSocketListener } from 'bun'
 
 setDefaultTimeout(60_000)
@@ -28,7 +27,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
     h.api('POST', path, { key: null, body, headers: { 'x-forwarded-for': ip } })
   const settled = async () => {
     await backgroundIdle(h.deps)
-    await mailerFor(h.config, h.deps.log).idle()
+    await h.deps.mailer.idle()
   }
   const mailsTo = (to: string, pattern: RegExp) => inbox.messages.filter((m) => m.to.includes(to) && pattern.test(m.raw)).length
 

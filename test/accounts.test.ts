@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
 import { startInbox, type Inbox } from './support/smtp-inbox'
 import { hotp, totpStep } from '../src/accounts/totp'
-import { tokensFor } from '../src/auth/tokens'
+import { createTokens } from '../src/auth/tokens'
 import { users } from '../src/db/schema'
 
 const TOKEN = /token: ([A-Za-z0-9]{40})/
@@ -129,12 +129,12 @@ describe.each(engines)('accounts on %s', (engine) => {
 
   test('an expired JWT gets 401 TOKEN_EXPIRED; a forged one UNAUTHORIZED', async () => {
     const user = await registered('expired@x.test')
-    const tokens = tokensFor(h.config)
+    const tokens = h.deps.tokens
     const expired = await tokens.sign(user.id, 'USER', Date.now(), Math.floor(Date.now() / 1000) - 60)
     const r = await h.api('GET', '/api/v1/me', { key: expired })
     expect(r.status).toBe(401)
     expect(r.body.error.code).toBe('TOKEN_EXPIRED')
-    const forged = tokensFor({ jwt: { ...h.config.jwt, secret: 'x'.repeat(40) } } as never)
+    const forged = createTokens({ jwt: { ...h.config.jwt, secret: 'x'.repeat(40) } } as never)
     const bad = await h.api('GET', '/api/v1/me', { key: await forged.sign(user.id, 'ADMIN', Date.now()) })
     expect(bad.status).toBe(401)
     expect(bad.body.error.code).toBe('UNAUTHORIZED')

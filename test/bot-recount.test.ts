@@ -9,7 +9,8 @@ import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/h
 import { openChdb, type ClickHouse } from '../src/clicks/client'
 import { migrateClickHouse } from '../src/clicks/migrate'
 import { insertClicks } from '../src/clicks/pipeline'
-import { batchOf, type ClickRow } from '../src/clicks/batch'
+import { batchOf } from '../src/clicks/batch'
+import type { ClickRow } from '../src/clicks/click-row'
 import { takeBotsOutOfCounters } from '../src/clicks/bot-recount'
 import { links, usagePeriods } from '../src/db/schema'
 

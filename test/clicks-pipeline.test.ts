@@ -9,7 +9,8 @@ import type { Running } from '../src/server'
 import { openChdb, rows, type ClickHouse } from '../src/clicks/client'
 import { migrateClickHouse } from '../src/clicks/migrate'
 import { insertClicks } from '../src/clicks/pipeline'
-import { batchOf, type ClickRow } from '../src/clicks/batch'
+import { batchOf } from '../src/clicks/batch'
+import type { ClickRow } from '../src/clicks/click-row'
 
 describe('click pipeline', () => {
   let h: Harness

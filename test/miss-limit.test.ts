@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ConfigError, loadConfig } from '../src/config'
 import { MissLimiter, groupOf } from '../src/redirect/miss-limit'
-import { counters } from '../src/ops/metrics'
 import type { Running } from '../src/server'
 import { createHarness, createHarnessPair, engines, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { proxiedTestDatabase } from './support/tcp-proxy'
@@ -33,10 +32,10 @@ describe.each(engines)('unknown slugs per client address on %s', (engine) => {
   test('past its misses of the minute a client gets 429 with Retry-After in the envelope; other addresses and the next minute are free', async () => {
     const client = '203.0.113.1'
     for (let i = 0; i < 5; i++) expect((await visit(s, `/${unknown()}`, client)).status).toBe(404)
-    const refusedBefore = counters.redirectMissesLimited
+    const refusedBefore = h.deps.metrics.redirectMissesLimited
     const res = await visit(s, `/${unknown()}`, client)
     expect(res.status).toBe(429)
-    expect(counters.redirectMissesLimited).toBe(refusedBefore + 1) // kurz_redirect_miss_limited_total
+    expect(h.deps.metrics.redirectMissesLimited).toBe(refusedBefore + 1) // kurz_redirect_miss_limited_total
     expect(res.headers.get('retry-after')).toBe('40')
     expect(await res.json()).toMatchObject({ success: false, data: null, error: { code: 'RATE_LIMIT_EXCEEDED', retryAfter: 40, limit: 5 } })
     expect((await visit(s, `/${unknown()}`, '203.0.113.2')).status).toBe(404)

@@ -138,3 +138,25 @@ describe('process', () => {
     expect(err).toContain('PORT')
   })
 })
+
+describe('metrics of two apps in one process', () => {
+  let a: Harness
+  let b: Harness
+  beforeAll(async () => { [a, b] = await Promise.all([createHarness(), createHarness()]) }, SETUP_TIMEOUT)
+  afterAll(async () => { await Promise.all([a.close(), b.close()]) })
+
+  const redirectsOf = async (h: Harness) => {
+    const text = (await h.api('GET', '/metrics', { key: null })).body as string
+    return Number(/^kurz_redirects_total (\d+)$/m.exec(text)?.[1])
+  }
+
+  test('a redirect on one app moves its own counter, not the other app\'s', async () => {
+    await a.createLink({ url: 'https://example.com/counted', slug: 'ops-counted' })
+    const s = await a.listen()
+    const [aBefore, bBefore] = [await redirectsOf(a), await redirectsOf(b)]
+    const r = await fetch(`${s.url}/ops-counted`, { redirect: 'manual' })
+    expect(r.status).toBe(302)
+    expect(await redirectsOf(a)).toBe(aBefore + 1)
+    expect(await redirectsOf(b)).toBe(bBefore)
+  })
+})

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { eq } from 'drizzle-orm'
 import { links } from '../src/db/schema'
 import { CountingSink, type ClickSink } from '../src/clicks/sink'
-import { counters } from '../src/ops/metrics'
 import { withQuery } from '../src/redirect/visit'
 import { createRedirectHandler } from '../src/redirect/index'
 import type { Running } from '../src/server'
@@ -138,9 +137,9 @@ describe.each(engines)('redirects on %s', (engine) => {
   })
 
   test('unknown slugs are cached as misses: repeated requests reach the database once', async () => {
-    const before = counters.redirectSlowPath
+    const before = h.deps.metrics.redirectSlowPath
     for (let i = 0; i < 20; i++) expect((await go('/r-enumerated')).status).toBe(404)
-    expect(counters.redirectSlowPath - before).toBe(1)
+    expect(h.deps.metrics.redirectSlowPath - before).toBe(1)
   })
 
   test('creating a slug that was cached as a miss makes it redirect at once', async () => {

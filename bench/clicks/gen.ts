@@ -1,7 +1,7 @@
 // Shared by the click benchmarks: a varied stream of raw clicks, and a database with their links.
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../src/db/client'
-import type { RawClick } from '../../src/clicks/sink'
+import type { RawClick } from '../../src/clicks/raw-click'
 
 const UAS = Array.from({ length: 500 }, (_, i) => i % 7 === 0
   ? `Mozilla/5.0 (iPhone; CPU iPhone OS 17_${i % 5} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${i % 4} Mobile/15E148 Safari/604.1`

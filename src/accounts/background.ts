@@ -1,11 +1,14 @@
 // Work that an answer must not wait for, because its duration would tell whether an account
 // exists (a lookup, a token insert, a mail): it starts after the answer, its errors are logged,
 // and backgroundIdle() lets shutdown and tests wait for it.
-import type { Deps } from '../deps'
+import type { Logger } from '../shared/log'
 
-const running = new WeakMap<Deps, Set<Promise<void>>>()
+/** Whose work it is: the app (its Deps); its logger takes the errors. */
+type Owner = { log: Logger }
 
-export function inBackground(deps: Deps, what: string, work: () => Promise<void>): void {
+const running = new WeakMap<Owner, Set<Promise<void>>>()
+
+export function inBackground(deps: Owner, what: string, work: () => Promise<void>): void {
   let tasks = running.get(deps)
   if (!tasks) running.set(deps, (tasks = new Set()))
   const task: Promise<void> = new Promise((resolve) => setImmediate(resolve))
@@ -16,7 +19,7 @@ export function inBackground(deps: Deps, what: string, work: () => Promise<void>
 }
 
 /** Resolves when every task started so far (and any they started) has finished. */
-export async function backgroundIdle(deps: Deps): Promise<void> {
+export async function backgroundIdle(deps: Owner): Promise<void> {
   const tasks = running.get(deps)
   while (tasks && tasks.size > 0) await Promise.all([...tasks])
 }

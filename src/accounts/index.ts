@@ -1,7 +1,7 @@
 // Routes of the accounts API (/api/auth) and of GET /api/v1/me: each handler is one call.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { docs } from './docs'
 import { clientIp } from '../auth/context'

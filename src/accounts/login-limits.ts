@@ -4,7 +4,6 @@
 // the account signed in from before still gets through (the owner is not locked out by a guesser).
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
-import { authContext } from '../auth/context'
 import type { Verdict } from '../auth/rate-limit'
 import { knownAddresses } from './known-addresses'
 
@@ -15,7 +14,7 @@ export const LOGIN_LIMITS = { perIp: 30, perEmail: 10 } as const
 type Bucket = { key: string; limit: number; windowMs: number }
 
 function hitAll(deps: Deps, buckets: Bucket[]): Promise<Verdict[]> {
-  const { limiter } = authContext(deps)
+  const { limiter } = deps
   const now = deps.now().getTime()
   return Promise.all(buckets.map((b) => limiter.hit(b.key, b.limit, b.windowMs, now)))
 }

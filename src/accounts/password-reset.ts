@@ -5,8 +5,6 @@ import { desc, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { apiKeys, users } from '../db/schema'
 import { AppError } from '../errors'
-import { authContext } from '../auth/context'
-import { mailerFor } from '../mail/mailer'
 import { evictKeys, revokeKeysOf } from '../keys/service'
 import { consumeEmailToken, dropEmailTokens, issueEmailToken } from './email-tokens'
 import { checkForgotAttempt } from './login-limits'
@@ -24,11 +22,11 @@ export async function forgotPassword(deps: Deps, rawEmail: string, ip: string) {
 async function sendResetMail(deps: Deps, email: string) {
   const [row] = await deps.db.select({ id: users.id }).from(users).where(eq(users.email, email))
   if (!row) return
-  await authContext(deps).keyUsage.flush() // so that the listed last uses include this instance's
+  await deps.keyUsage.flush() // so that the listed last uses include this instance's
   const keys = await deps.db.select({ name: apiKeys.name, keyPreview: apiKeys.keyPreview, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys).where(eq(apiKeys.userId, row.id)).orderBy(desc(apiKeys.createdAt))
   const token = await issueEmailToken(deps.db, row.id, 'reset_password', deps.now())
-  mailerFor(deps.config, deps.log).send(resetMail(deps, email, token, keys))
+  deps.mailer.send(resetMail(deps, email, token, keys))
 }
 
 /** New password; every JWT issued before is invalid, and with `revokeKeys` every API key too. */
@@ -43,7 +41,7 @@ export async function resetPassword(deps: Deps, input: { token: string; password
     await dropEmailTokens(tx, userId, 'reset_password')
     return { userId, revoked: input.revokeKeys ? await revokeKeysOf(tx, userId) : [] }
   })
-  authContext(deps).callers.evictUser(userId)
+  deps.callers.evictUser(userId)
   evictKeys(deps, revoked)
   const keys = input.revokeKeys ? `; ${revoked.length} API key(s) revoked` : ''
   return { success: true as const, data: { keysRevoked: revoked.length }, message: `Password changed; log in again${keys}` }

@@ -9,7 +9,7 @@ import { databaseFailure } from '../db/startup-failure'
 import { users } from '../db/schema'
 import { randomBase62 } from '../shared/ids'
 import { connectRedis } from '../shared/redis'
-import { userEviction } from '../auth/service'
+import { userEviction } from '../auth/caller-cache'
 
 export class ResetError extends Error {}
 

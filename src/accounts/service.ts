@@ -7,8 +7,6 @@ import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { users, type UserRow } from '../db/schema'
 import { AppError } from '../errors'
 import { newId } from '../shared/ids'
-import { authContext } from '../auth/context'
-import { mailerFor } from '../mail/mailer'
 import { consumeEmailToken, issueEmailToken } from './email-tokens'
 import { checkLoginAttempt, checkRegisterAttempt, firstThisHour } from './login-limits'
 import { knownAddresses } from './known-addresses'
@@ -41,7 +39,7 @@ export async function register(deps: Deps, input: RegisterInput, ip: string) {
     if (!row) return null
     return { row, token: await issueEmailToken(tx, row.id, 'verify_email', now) }
   })
-  const mailer = mailerFor(deps.config, deps.log)
+  const mailer = deps.mailer
   if (!created) {
     // The owner hears of it (a probe of their address, or a forgotten account), once an hour at most.
     if (await firstThisHour(deps, `register:taken:${email}`)) mailer.send(takenMail(deps, email))
@@ -72,7 +70,7 @@ export async function login(deps: Deps, input: LoginInput, ip: string) {
     await acceptTotp(deps, row, input.code)
   }
   await knownAddresses(deps).remember(email, ip)
-  const token = await authContext(deps).tokens.sign(row.id, row.role, deps.now().getTime())
+  const token = await deps.tokens.sign(row.id, row.role, deps.now().getTime())
   const user = toSessionUser(row)
   return { success: true as const, data: { token, user }, token, user }
 }

@@ -1,7 +1,7 @@
 // Admin routes for accounts: `{ admin: true }` resolves the caller and requires role ADMIN.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { docs } from './docs'
 import { listUsers, updateUser } from './service'

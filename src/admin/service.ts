@@ -5,7 +5,6 @@ import type { Deps } from '../deps'
 import { users } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
-import { authContext } from '../auth/context'
 import { recordEvents } from '../events/outbox'
 import { pageOf, paging } from '../shared/envelope'
 import { toAdminUser, type ListUsersQuery, type UpdateUserInput } from './model'
@@ -42,6 +41,6 @@ export async function updateUser(deps: Deps, admin: Caller, id: string, input: U
       }])
     return row
   })
-  authContext(deps).callers.evictUser(id)
+  deps.callers.evictUser(id)
   return { success: true as const, data: toAdminUser(row) }
 }

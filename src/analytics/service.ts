@@ -5,7 +5,8 @@ import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { links, usagePeriods } from '../db/schema'
 import { currentPeriod } from '../plans/period'
-import { findOwnLink, present } from '../links/service'
+import { findOwnLink } from '../links/service'
+import { present } from '../links/present'
 import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, type Dims, type Figures, type Span } from './queries'
 
 type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude' }

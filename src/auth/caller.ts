@@ -1,6 +1,9 @@
 // Who is calling: resolved once per request by the auth plugin, handed to every service.
 import type { Plan } from '../plans/table'
 
+/** What an API key starts with: it tells a key from a JWT. */
+export const API_KEY_PREFIX = 'sk_live_'
+
 export type Caller = {
   userId: string
   email: string

@@ -8,7 +8,7 @@ import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import type { Caller } from './caller'
 import { authenticate } from './service'
-import { authContext, clientIp } from './context'
+import { clientIp } from './context'
 import { rateLimitHeaders } from './rate-limit'
 import type { RequestServer } from '../shared/request'
 import { cookieCredential } from './session'
@@ -17,25 +17,27 @@ type Ctx = { request: Request; set: { headers: Record<string, unknown> }; server
 
 const MINUTE = 60_000
 
+/** What every feature's routes take to declare `{ auth: true }` or `{ admin: true }`. */
+export type AuthPlugin = ReturnType<typeof authPlugin>
+
 export function authPlugin(deps: Deps) {
-  const ctx = authContext(deps)
 
   /** Every answer gets X-RateLimit-* headers, errors included; unauthenticated calls count per IP. */
   async function guard({ request, set, server }: Ctx): Promise<Caller> {
     const now = deps.now()
     let caller: Caller
     try {
-      caller = await authenticate(deps, ctx.callers, request.headers, cookieCredential(deps.config, request))
+      caller = await authenticate(deps, deps.callers, request.headers, cookieCredential(deps.config, request))
     } catch (e) {
-      const v = await ctx.limiter.hit(`api:ip:${clientIp(deps, request, server)}`, deps.config.plans[0].rateLimitPerMinute, MINUTE, now.getTime())
+      const v = await deps.limiter.hit(`api:ip:${clientIp(deps, request, server)}`, deps.config.plans[0].rateLimitPerMinute, MINUTE, now.getTime())
       Object.assign(set.headers, rateLimitHeaders(v))
       if (!v.allowed) throw limited(v.retryAfter, v.limit)
       throw e
     }
-    const v = await ctx.limiter.hitAll(rulesOf(caller), MINUTE, now.getTime())
+    const v = await deps.limiter.hitAll(rulesOf(caller), MINUTE, now.getTime())
     Object.assign(set.headers, rateLimitHeaders(v))
     if (!v.allowed) throw limited(v.retryAfter, v.limit, v.binding === 1 ? ' for this account, all its keys together' : '')
-    if (caller.keyId) ctx.keyUsage.record(caller.keyId, now)
+    if (caller.keyId) deps.keyUsage.record(caller.keyId, now)
     return caller
   }
 
@@ -43,7 +45,6 @@ export function authPlugin(deps: Deps) {
   const callerFor = async (c: Ctx) => resolved.get(c.request) ?? guard(c)
 
   return new Elysia({ name: 'kurz.auth' })
-    .decorate('callers', ctx.callers)
     .onRequest(async (c) => {
       if (c.request.method === 'OPTIONS' || !new URL(c.request.url).pathname.startsWith('/api/v1/')) return
       resolved.set(c.request, await guard(c as unknown as Ctx))

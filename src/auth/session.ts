@@ -7,9 +7,8 @@ import type { Config } from '../config'
 import type { Deps } from '../deps'
 import { users } from '../db/schema'
 import { AppError } from '../errors'
-import type { Caller } from './caller'
-import { authContext } from './context'
-import { API_KEY_PREFIX, credentialOf } from './service'
+import { credentialOf } from './service'
+import { API_KEY_PREFIX, type Caller } from './caller'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -76,7 +75,7 @@ export function sameOrigin(config: Pick<Config, 'baseUrl'>, request: Request): b
 export async function endSessions(deps: Deps, caller: Caller): Promise<{ success: true; data: null; message: string }> {
   const now = deps.now()
   await deps.db.update(users).set({ tokensValidAfter: now, updatedAt: now }).where(eq(users.id, caller.userId))
-  authContext(deps).callers.evictUser(caller.userId)
+  deps.callers.evictUser(caller.userId)
   return { success: true, data: null, message: 'Signed out' }
 }
 

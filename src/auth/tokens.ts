@@ -31,12 +31,3 @@ export function createTokens(config: Pick<Config, 'jwt'>) {
     },
   }
 }
-
-const cache = new WeakMap<object, Tokens>()
-
-/** One signer per configuration. */
-export function tokensFor(config: Config): Tokens {
-  let t = cache.get(config)
-  if (!t) cache.set(config, (t = createTokens(config)))
-  return t
-}

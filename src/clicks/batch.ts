@@ -3,28 +3,7 @@
 // copied), per-link counts for Postgres.
 import { currentPeriod } from '../plans/period'
 import { boundedFacts, clickFactsOf, type ClickFact } from './click-facts'
-
-/** One ClickHouse row of the `clicks` table. */
-export type ClickRow = {
-  event_id: string
-  /** Unix milliseconds; written as seconds.millis into DateTime64(3). */
-  ts: number
-  owner_id: string
-  link_id: string
-  domain: string
-  country: string
-  city: string
-  device: string
-  browser: string
-  os: string
-  referrer_host: string
-  utm_source: string
-  utm_medium: string
-  utm_campaign: string
-  is_bot: 0 | 1
-  bot_reason: string
-  visitor_hash: number
-}
+import type { ClickRow } from './click-row'
 
 export type LinkCount = { link_id: string; period: string; n: number }
 

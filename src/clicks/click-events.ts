@@ -5,7 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client'
 import { events, links, webhookEndpoints } from '../db/schema'
-import { toLink } from '../links/model'
+import { toLink } from '../links/present'
 import type { ClickFact } from './click-facts'
 
 /** Accounts with an active endpoint subscribed to link.clicked. */

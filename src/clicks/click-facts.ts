@@ -1,6 +1,6 @@
 // What a link.clicked event says of a click, taken from its enriched row where it is built (the
 // enrichment worker), only for the accounts whose webhooks subscribe to link.clicked.
-import type { ClickRow } from './batch'
+import type { ClickRow } from './click-row'
 
 export type ClickFact = {
   /** The click's own id: its event is `evt_<clickId>`, written once however often the batch is replayed. */

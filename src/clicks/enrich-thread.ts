@@ -2,7 +2,7 @@
 // parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
-import type { RawClick } from './sink'
+import type { RawClick } from './raw-click'
 
 declare const self: Worker
 let enricher: Enricher | null = null

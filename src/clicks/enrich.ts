@@ -7,8 +7,9 @@ import { LRUCache } from 'lru-cache'
 import { Reader } from 'maxmind'
 import UAParser from 'ua-parser-js'
 import { isbotMatch } from 'isbot'
-import type { RawClick } from './sink'
-import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
+import type { RawClick } from './raw-click'
+import { batchOf, type EnrichedBatch } from './batch'
+import type { ClickRow } from './click-row'
 
 /** Turns raw clicks into a batch ready for ClickHouse and the counters. */
 export interface BatchEnricher {

@@ -3,7 +3,7 @@
 // (~2 ms); the worker answers each chunk with its TabSeparated bytes (transferred) and counts.
 // If the worker dies, what it held is enriched in the calling thread instead (slower, never
 // lost), and the next call starts a new worker.
-import type { RawClick } from './sink'
+import type { RawClick } from './raw-click'
 import { Enricher, type BatchEnricher } from './enrich'
 import { mergeBatches, type EnrichedBatch } from './batch'
 

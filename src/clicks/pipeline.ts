@@ -10,8 +10,8 @@ import { openClickHouse, rows, type ClickHouse } from './client'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { clickSubscribers, recordClickEvents } from './click-events'
-import { shortUrlBaseOf } from '../links/service'
-import { counters } from '../ops/metrics'
+import { shortUrlBaseOf } from '../links/present'
+import type { Counters } from '../ops/counters'
 import { WorkerEnricher } from './enricher-client'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
@@ -33,7 +33,7 @@ export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: 
   })
 }
 
-export async function openClickPipeline(config: Config, db: Db, log: Logger) {
+export async function openClickPipeline(config: Config, db: Db, log: Logger, counters: Counters) {
   const ch = await openClickHouse(config)
   const migrate = () => migrateClickHouse(ch, { database: config.clickhouse.database, ttlDays: config.clickhouse.ttlDays })
   // A server that is down at start must not keep the service from starting: clicks spill, and

@@ -1,36 +1,11 @@
 // The boundary between the redirect plane and the click plane, and the ClickHouse sink behind it.
-import { clientIp, type RequestServer, type TrustProxy } from '../shared/request'
 import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
 import type { BatchEnricher } from './enrich'
 import type { EnrichedBatch } from './batch'
 import { SpillLog, type SpilledBatch } from './spill'
 import { BatchCounter, type BatchProbe } from './batch-counter'
-
-/** The raw facts of one counted redirect; nothing here is parsed on the hot path. */
-export type RawClick = {
-  ts: number
-  linkId: string
-  ownerId: string
-  domain: string
-  ip: string
-  ua: string
-  referer: string
-  /** The query string of the short URL, without '?', for UTM values. */
-  query: string
-}
-
-/** The raw facts of a request, read the same way by every route that counts a click. */
-export function rawClickOf(
-  req: Request, server: RequestServer, trustProxy: TrustProxy,
-  link: { id: string; ownerId: string }, domain: string, query: string,
-): RawClick {
-  const h = req.headers
-  return {
-    ts: Date.now(), linkId: link.id, ownerId: link.ownerId, domain,
-    ip: clientIp(trustProxy, req, server), ua: h.get('user-agent') ?? '', referer: h.get('referer') ?? '', query,
-  }
-}
+import type { RawClick } from './raw-click'
 
 export interface ClickSink {
   /** False when pushed clicks are dropped: callers then need not build them. */

@@ -4,7 +4,8 @@
 import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../shared/log'
-import { batchOf, type ClickRow, type EnrichedBatch } from './batch'
+import { batchOf, type EnrichedBatch } from './batch'
+import type { ClickRow } from './click-row'
 
 /** In memory; on disk one JSON line with the TabSeparated text as a string. */
 export type SpilledBatch = EnrichedBatch & {

@@ -2,7 +2,7 @@
 // route answers the same index.html) and its content-hashed files under /assets.
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { callerOperation, publicOperation } from '../docs/security'
 import { mediaAnswer, redirectAnswer } from '../docs/document'

@@ -11,7 +11,7 @@ import { domains, links, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { randomBase62 } from '../shared/ids'
-import { present } from '../links/service'
+import { present } from '../links/present'
 import { findOwnDomain } from './service'
 
 type Moved = { from: string; row: LinkRow }

@@ -3,13 +3,12 @@ import { timingSafeEqual } from 'node:crypto'
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import { authenticate } from '../auth/service'
-import { authContext } from '../auth/context'
 import { runTasks, TASKS, type Task } from './tasks'
 
 export async function runCron(deps: Deps, query: { secret?: string; task?: Task | 'all' }, headers: Headers) {
   if (!(query.secret && sameSecret(query.secret, deps.config.cronSecret))) {
     if (query.secret) throw new AppError('UNAUTHORIZED', 'The cron secret is wrong')
-    const caller = await authenticate(deps, authContext(deps).callers, headers)
+    const caller = await authenticate(deps, deps.callers, headers)
     if (caller.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'Only administrators may run scheduled tasks')
   }
   const task = query.task ?? 'all'

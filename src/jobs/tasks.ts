@@ -6,9 +6,9 @@ import { events, links, usagePeriods, users } from '../db/schema'
 import { rowsOf } from '../db/client'
 import { ADVISORY_LOCKS } from '../db/advisory-locks'
 import { recordEvents } from '../events/outbox'
-import { linkEvent } from '../links/service'
+import { linkEvent } from '../links/present'
 import { currentPeriod } from '../plans/period'
-import { mailerFor, type Mail } from '../mail/mailer'
+import type { Mail } from '../mail/mailer'
 
 export const TASKS = ['renew', 'weekly', 'expire'] as const
 export type Task = (typeof TASKS)[number]
@@ -55,7 +55,7 @@ export async function weeklyReports(deps: Deps): Promise<{ reports: number }> {
   const now = deps.now()
   const weekAgo = new Date(now.getTime() - 7 * 86_400_000)
   const week = isoWeek(now)
-  const mailer = mailerFor(deps.config, deps.log)
+  const mailer = deps.mailer
   return deps.db.transaction(async (tx) => {
     const [{ locked }] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${ADVISORY_LOCKS.weeklyReports}) as locked`))
     if (!locked) return []

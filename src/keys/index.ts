@@ -1,7 +1,7 @@
 // Routes of the API keys API: each handler is one call into the service.
 import { Elysia } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { docs } from './docs'
 import { createKey, deleteKey, keyUsage, listKeys, regenerateKey, revokeAllKeys } from './service'

@@ -2,7 +2,7 @@
 import type { Tx } from '../db/client'
 import { apiKeys } from '../db/schema'
 import { newId, randomBase62, sha256Hex } from '../shared/ids'
-import { API_KEY_PREFIX } from '../auth/service'
+import { API_KEY_PREFIX } from '../auth/caller'
 
 export const generateApiKey = () => API_KEY_PREFIX + randomBase62(40)
 

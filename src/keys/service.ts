@@ -7,7 +7,6 @@ import { apiKeys, apiKeyUsage } from '../db/schema'
 import { AppError } from '../errors'
 import { lockAccount } from '../db/client'
 import type { Caller } from '../auth/caller'
-import { authContext } from '../auth/context'
 import { sha256Hex } from '../shared/ids'
 import { generateApiKey, insertApiKey, keyPreview } from './secret'
 import { toKey, toKeyWithSecret } from './model'
@@ -28,7 +27,7 @@ export async function createKey(deps: Deps, caller: Caller, name: string) {
 }
 
 export async function listKeys(deps: Deps, caller: Caller) {
-  await authContext(deps).keyUsage.flush() // so that lastUsedAt includes this instance's recent use
+  await deps.keyUsage.flush() // so that lastUsedAt includes this instance's recent use
   const rows = await deps.db.select().from(apiKeys).where(eq(apiKeys.userId, caller.userId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
   return { success: true as const, data: rows.map(toKey) }
 }
@@ -37,7 +36,7 @@ export async function deleteKey(deps: Deps, caller: Caller, id: string) {
   const [row] = await deps.db.delete(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, caller.userId)))
     .returning({ keyHash: apiKeys.keyHash })
   if (!row) throw new AppError('NOT_FOUND', 'API key not found', { id })
-  authContext(deps).callers.evictKey(row.keyHash)
+  deps.callers.evictKey(row.keyHash)
   return { success: true as const, data: null, message: 'API key revoked' }
 }
 
@@ -53,7 +52,7 @@ export const revokeKeysOf = (tx: Tx, userId: string) =>
   tx.delete(apiKeys).where(eq(apiKeys.userId, userId)).returning({ keyHash: apiKeys.keyHash })
 
 export function evictKeys(deps: Deps, revoked: { keyHash: string }[]) {
-  const { callers } = authContext(deps)
+  const { callers } = deps
   for (const { keyHash } of revoked) callers.evictKey(keyHash)
 }
 
@@ -67,14 +66,14 @@ export async function regenerateKey(deps: Deps, caller: Caller, id: string) {
       .where(eq(apiKeys.id, id)).returning()
     return { old, row }
   })
-  authContext(deps).callers.evictKey(old.keyHash)
+  deps.callers.evictKey(old.keyHash)
   return { success: true as const, data: toKeyWithSecret(row, key) }
 }
 
 export async function keyUsage(deps: Deps, caller: Caller, id: string) {
   const [key] = await deps.db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.id, id), eq(apiKeys.userId, caller.userId)))
   if (!key) throw new AppError('NOT_FOUND', 'API key not found', { id })
-  await authContext(deps).keyUsage.flush()
+  await deps.keyUsage.flush()
   const today = Date.UTC(...ymd(deps.now()))
   const first = new Date(today - (USAGE_DAYS - 1) * 86_400_000).toISOString().slice(0, 10)
   const rows = await deps.db.select({ day: apiKeyUsage.day, requests: apiKeyUsage.requests }).from(apiKeyUsage)

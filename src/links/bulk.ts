@@ -7,7 +7,8 @@ import { links, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import { recordEvents } from '../events/outbox'
 import { createBody, type Link } from './model'
-import { createLink, linkEvent, removeLinks } from './service'
+import { createLink, removeLinks } from './service'
+import { linkEvent } from './present'
 
 export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   if (items.length > caller.plan.bulkLimit)

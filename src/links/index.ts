@@ -1,11 +1,12 @@
 // Routes of the links API: each handler is one call into the service.
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { docs } from './docs'
 import { bulkAction, bulkCreate } from './bulk'
-import { createLink, deleteLink, findOwnLink, listLinks, present, updateLink } from './service'
+import { createLink, deleteLink, findOwnLink, listLinks, updateLink } from './service'
+import { present } from './present'
 import { bulkActionBody, bulkBody, createBody, listQuery, responses, updateBody } from './model'
 import { linkAnalytics } from './link-breakdown'
 

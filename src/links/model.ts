@@ -93,30 +93,3 @@ export const responses = {
     errors: t.Array(t.Object({ shortCode: t.String(), error: t.String() })),
   })),
 }
-
-/** Picks the API fields one by one: no column leaks. */
-export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): Link {
-  const isActive = row.status === 'ACTIVE'
-  const path = row.kind === 'url' ? row.slug : `l/${row.slug}`
-  return {
-    id: row.id,
-    shortCode: row.slug,
-    slug: row.slug,
-    shortUrl: `${shortUrlBase(row.domain)}/${path}`,
-    domain: row.domain || new URL(shortUrlBase('')).host,
-    kind: row.kind,
-    originalUrl: row.originalUrl,
-    payload: (row.payload as Record<string, unknown> | null) ?? null,
-    title: row.title,
-    summary: row.summary,
-    status: row.status,
-    isActive,
-    singleUse: row.singleUse,
-    clicks: row.clicks,
-    usedCount: row.clicks,
-    expiresAt: row.expiresAt?.toISOString() ?? null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-    source: row.source,
-  }
-}

@@ -15,23 +15,11 @@ import { checkDestination, type DestinationPolicy } from './destination'
 import { canonicalHost, isLoopbackHost } from './own-hosts'
 import { resolveExpiry } from './expiry'
 import { checkPayload } from './payload'
-import { toLink, type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
+import { type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
 import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analytics-deletions'
+import { linkEvent, present } from './present'
 
 type Source = LinkRow['source']
-
-/** The origin of a link's short URL: BASE_URL, or its custom domain with BASE_URL's scheme. */
-export const shortUrlBaseOf = (baseUrl: string) => (domain: string) =>
-  domain ? `${new URL(baseUrl).protocol}//${domain}` : baseUrl
-
-export const shortUrlBase = (deps: Deps) => shortUrlBaseOf(deps.config.baseUrl)
-
-export const present = (deps: Deps, row: LinkRow) => toLink(effective(row, deps.now()), shortUrlBase(deps))
-
-/** A link past its expiry shows as EXPIRED even before the expire job has marked it. */
-function effective(row: LinkRow, now: Date): LinkRow {
-  return row.status === 'ACTIVE' && row.expiresAt && row.expiresAt <= now ? { ...row, status: 'EXPIRED' } : row
-}
 
 export function destinationPolicy(deps: Deps): DestinationPolicy {
   const shortHost = canonicalHost(deps.config.shortHost)
@@ -98,15 +86,6 @@ async function ownedVerifiedDomain(deps: Deps, caller: Caller, hostname: string)
   if (!row) throw new AppError('VALIDATION_ERROR', `The domain ${host} is not one of yours`, { field: 'domain' })
   if (!row.isVerified) throw new AppError('VALIDATION_ERROR', `The domain ${host} is not verified yet`, { field: 'domain' })
   return host
-}
-
-export function linkEvent(deps: Deps, type: EventType, row: LinkRow, extra: Record<string, unknown>) {
-  const link = present(deps, row)
-  return {
-    userId: row.userId,
-    type,
-    data: { id: row.id, shortCode: link.shortCode, shortUrl: link.shortUrl, originalUrl: link.originalUrl, ...extra },
-  }
 }
 
 /** By id, or by slug (the default domain's first). Another account's link is "not found". */

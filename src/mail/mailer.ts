@@ -13,6 +13,8 @@ export type Mailer = {
   send(mail: Mail): void
   /** Resolves when every message handed to send() so far was delivered or failed. */
   idle(): Promise<void>
+  /** Releases the SMTP transport; mails in flight still finish. */
+  close(): void
 }
 
 export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'> & Partial<Pick<Config, 'mailLogContent'>>, log: Logger): Mailer {
@@ -34,14 +36,8 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom'> & Part
     async idle() {
       await Promise.all([...inFlight])
     },
+    close() {
+      transport?.close()
+    },
   }
-}
-
-const mailers = new WeakMap<object, Mailer>()
-
-/** One mailer (one SMTP pool) per configuration. */
-export function mailerFor(config: Config, log: Logger): Mailer {
-  let m = mailers.get(config)
-  if (!m) mailers.set(config, (m = createMailer(config, log)))
-  return m
 }

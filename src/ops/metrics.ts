@@ -2,20 +2,9 @@
 import type { Deps } from '../deps'
 import type { Check } from './checks'
 
-export const counters = {
-  redirects: 0,
-  redirectMisses: 0,
-  redirectSlowPath: 0,
-  webhookAttempts: 0,
-  webhookAttemptsFailed: 0,
-  /** link.clicked events over the per-batch bound, not written. */
-  clickEventsSkipped: 0,
-  /** Cache misses refused because their client was past its allowance of unknown slugs. */
-  redirectMissesLimited: 0,
-}
-
 export function metricsText(deps: Deps, dependencies: Record<string, Check> = {}): string {
   const mem = process.memoryUsage()
+  const counters = deps.metrics
   const lines = [
     '# TYPE kurz_redirects_total counter', `kurz_redirects_total ${counters.redirects}`,
     '# TYPE kurz_redirect_not_found_total counter', `kurz_redirect_not_found_total ${counters.redirectMisses}`,

@@ -1,7 +1,7 @@
 // The small pages a browser gets where an API client gets JSON: a short URL that leads nowhere
 // (404 unknown or disabled, 410 expired or used up) and the front page. Each page is rendered
 // once, at start; only the 404 and 410 answers look at Accept, never a redirect.
-import { errorBody } from '../errors'
+import { errorResponse } from '../errors'
 import { acceptsHtml, escapeHtml, htmlHeaders, styleOnlyPolicy } from '../shared/html'
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:0;padding:24px;background:#f5f5f5;color:#111}
@@ -10,7 +10,6 @@ h1{font-size:1.4rem;margin:0 0 12px}p{line-height:1.5;margin:0 0 12px}.code{font
 
 const HEADERS = htmlHeaders(styleOnlyPolicy(STYLE))
 // The same URL answers HTML or JSON by Accept: caches must keep the two apart.
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', vary: 'Accept' }
 
 type Notice = { title: string; paragraphs: string[]; links?: [href: string, text: string][]; code?: string }
 
@@ -48,6 +47,6 @@ const ERRORS = {
 export function linkUnavailable(req: Request, state: 'missing' | 'gone'): Response {
   const { status, code, message } = ERRORS[state]
   if (acceptsHtml(req)) return new Response(PAGES[state], { status, headers: { ...HEADERS, vary: 'Accept' } })
-  return new Response(JSON.stringify(errorBody(code, message)), { status, headers: JSON_HEADERS })
+  return errorResponse(status, code, message, {}, { vary: 'Accept' })
 }
 

@@ -1,7 +1,7 @@
 // GET /api/v1/links/{idOrSlug}/qr: one call into the service.
 import { Elysia, t } from 'elysia'
 import type { Deps } from '../deps'
-import type { AuthPlugin } from '../app'
+import type { AuthPlugin } from '../auth/plugin'
 import { authErrors, errorsOf } from '../shared/error-schemas'
 import { callerOperation } from '../docs/security'
 import { mediaAnswer } from '../docs/document'

@@ -1,7 +1,8 @@
 // The QR code of a link's short URL (typed links: of their /l/ page), for the link's owner.
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
-import { findOwnLink, present } from '../links/service'
+import { findOwnLink } from '../links/service'
+import { present } from '../links/present'
 import { qrImage, type QrFormat } from './render'
 
 export const QR_SIZE = { min: 64, max: 2048, default: 256 }

@@ -1,6 +1,8 @@
 // Which Host headers are verified custom domains: each has its own slug namespace.
 import { eq } from 'drizzle-orm'
-import type { Deps } from '../deps'
+import type { Db } from '../db/client'
+import type { Bus } from '../shared/redis'
+import type { Logger } from '../shared/log'
 import { domains } from '../db/schema'
 
 const CHANNEL = 'domains'
@@ -8,7 +10,7 @@ const CHANNEL = 'domains'
 export class DomainNamespaces {
   private hosts = new Set<string>()
 
-  constructor(private readonly deps: Pick<Deps, 'db' | 'bus' | 'log'>) {
+  constructor(private readonly deps: { db: Db; bus: Bus; log: Logger }) {
     deps.bus.subscribe(CHANNEL, () => void this.reload())
     deps.bus.onReconnect(() => void this.reload())
   }

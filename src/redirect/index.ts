@@ -1,7 +1,6 @@
 // GET|HEAD /{slug}: the hot path. An LRU hit answers synchronously: no parsing, no I/O, no await.
 // What a visit decides, and in which order, is in visit.ts; this file reads the request and redirects.
 import type { Deps } from '../deps'
-import { counters } from '../ops/metrics'
 import { SLUG_PATTERN } from '../links/slug'
 import type { DomainNamespaces } from './domains'
 import { hostOf, type RequestServer } from '../shared/request'
@@ -22,7 +21,7 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
   const land: Landing = (_req, link, location, domain, slug) => {
     // Typed links live on their tracked page, which counts the visit itself.
     if (location === null) return new Response(null, { status, headers: { location: typedPage(domain, slug) } })
-    if (!link.singleUse) counters.redirects++
+    if (!link.singleUse) deps.metrics.redirects++
     return new Response(null, { status, headers: { location } })
   }
 

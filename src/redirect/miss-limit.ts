@@ -7,7 +7,6 @@
 // put a Redis round trip on every cache miss, and would fail when Redis does.
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
-import { counters } from '../ops/metrics'
 import { type Cached, MISS, cacheKey } from './link-entry'
 import { resolveSlow } from './resolve'
 
@@ -88,7 +87,7 @@ export async function resolveLimited(deps: Deps, address: string, domain: string
   if (retryAfter > 0) {
     const shared = await deps.linkCache.getShared(cacheKey(domain, slug))
     if (shared !== undefined) return shared
-    counters.redirectMissesLimited++
+    deps.metrics.redirectMissesLimited++
     throw new AppError('RATE_LIMIT_EXCEEDED', `Too many unknown links: ${misses.limit} a minute; retry in ${retryAfter} s`,
       { retryAfter, limit: misses.limit })
   }

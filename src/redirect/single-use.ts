@@ -4,19 +4,15 @@ import { and, eq, gt, isNull, or } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { links } from '../db/schema'
 import { recordEvents } from '../events/outbox'
-import { linkEvent } from '../links/service'
-import { Enricher } from '../clicks/enrich'
+import { linkEvent } from '../links/present'
 import { visitorOf } from '../clicks/click-facts'
-import type { RawClick } from '../clicks/sink'
+import type { RawClick } from '../clicks/raw-click'
 
-// link.used names the visitor's country and device, as link.clicked does, so a single-use click is enriched here
-// too, by an Enricher built at the first one: it holds the geo files, no cost where none is used up.
-const enrichers = new WeakMap<Deps['config'], Enricher>()
+// link.used names the visitor's country and device, as link.clicked does, so a single-use click is
+// enriched here too, by the app's enricher built at the first one (it holds the geo files).
 function visitor(deps: Deps, click: RawClick): { country: string; device: string } {
   try {
-    let enricher = enrichers.get(deps.config)
-    if (!enricher) enrichers.set(deps.config, enricher = new Enricher(deps.config.visitorSalt, deps.config.geoipDb))
-    return visitorOf(enricher.enrich(click))
+    return visitorOf(deps.singleUseEnricher.get().enrich(click))
   } catch (e) {
     // (a GEOIP_DB file gone since the start): the event says less, the visitor is still served
     deps.log.warn('could not describe the visitor of a single-use link', { error: String(e) })

@@ -11,9 +11,8 @@
 //   6. the route lands the visitor: a redirect, or the page.
 // A cache hit on a plain link goes through all of it without a promise or an allocation of its own.
 import type { Deps } from '../deps'
-import { AppError, errorBody } from '../errors'
-import { counters } from '../ops/metrics'
-import { rawClickOf } from '../clicks/sink'
+import { AppError, errorResponse } from '../errors'
+import { rawClickOf } from '../clicks/raw-click'
 import { linkUnavailable } from '../pages/notice'
 import { clientIp, countsAsClick, type RequestServer } from '../shared/request'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './link-entry'
@@ -34,16 +33,14 @@ export type Landing = (req: Request, link: LinkEntry, location: string | null, d
 
 export type Visit = Response | Promise<Response>
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' }
-const unavailable = () => new Response(JSON.stringify(errorBody('SERVICE_UNAVAILABLE', 'Try again shortly')), { status: 503, headers: JSON_HEADERS })
-const limited = (e: AppError) => new Response(JSON.stringify(errorBody(e.code, e.message, e.details)),
-  { status: e.status, headers: { ...JSON_HEADERS, 'retry-after': String(e.details.retryAfter) } })
+const unavailable = () => errorResponse(503, 'SERVICE_UNAVAILABLE', 'Try again shortly')
+const limited = (e: AppError) => errorResponse(e.status, e.code, e.message, e.details, { 'retry-after': String(e.details.retryAfter) })
 
 /** A visit to (domain, slug), with the query string of the short URL ('' for none). */
 export function visit(deps: Deps, req: Request, server: RequestServer, domain: string, slug: string, query: string, arrival: Arrival, land: Landing): Visit {
   const hit = deps.linkCache.peek(cacheKey(domain, slug))
   if (hit !== undefined) return serve(deps, hit, req, server, domain, slug, query, arrival, land)
-  if (arrival === 'redirect') counters.redirectSlowPath++
+  if (arrival === 'redirect') deps.metrics.redirectSlowPath++
   // Only here, past the cache, is the client's address read: misses are limited per address.
   return resolveLimited(deps, clientIp(deps.config.trustProxy, req, server), domain, slug).then(
     (entry) => serve(deps, entry, req, server, domain, slug, query, arrival, land),
@@ -58,7 +55,7 @@ export function visit(deps: Deps, req: Request, server: RequestServer, domain: s
 function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, domain: string, slug: string, query: string, arrival: Arrival, land: Landing): Visit {
   const state = stateOf(entry)
   if (state !== 'live') {
-    if (state === 'missing' && arrival === 'redirect') counters.redirectMisses++
+    if (state === 'missing' && arrival === 'redirect') deps.metrics.redirectMisses++
     return linkUnavailable(req, state)
   }
   const link = entry as LinkEntry

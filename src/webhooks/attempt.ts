@@ -4,7 +4,6 @@ import { and, eq, isNull, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Tx } from '../db/client'
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from '../db/schema'
-import { counters } from '../ops/metrics'
 import { signDelivery } from './sign'
 import { postWebhook, type SendResult } from './send'
 import { openSecret } from '../shared/secret-box'
@@ -60,8 +59,8 @@ export const failureOf = (r: SendResult) => r.error ?? `the endpoint answered HT
 export async function recordAttempt(deps: Deps, d: Claimed, result: SendResult, opts: { retry: boolean }): Promise<WebhookDeliveryRow | null> {
   const now = deps.now()
   const ok = succeeded(result)
-  counters.webhookAttempts++
-  if (!ok) counters.webhookAttemptsFailed++
+  deps.metrics.webhookAttempts++
+  if (!ok) deps.metrics.webhookAttemptsFailed++
   const delay = opts.retry && !ok ? RETRY_DELAYS_S[d.attemptCount] : undefined
   const w = webhookDeliveries
   const [row] = await deps.db.update(w).set({

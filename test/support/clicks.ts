@@ -1,5 +1,5 @@
 // Helpers for the click-plane tests: user agents, raw clicks, and counting rows in ClickHouse.
-import type { RawClick } from '../../src/clicks/sink'
+import type { RawClick } from '../../src/clicks/raw-click'
 import { rows, type ClickHouse } from '../../src/clicks/client'
 
 export const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'

@@ -114,7 +114,11 @@ describe('fuzzing the API from its OpenAPI document', () => {
     const byKey = new Map(ops.map((o) => [`${o.method} ${o.path}`, o.op]))
     // Static paths first: /openapi.json is not a slug.
     const matching = [...ops].sort((a, b) => a.path.split('{').length - b.path.split('{').length)
-    const opOf = (req: FuzzRequest) => matching.find((o) => o.method === req.method && new RegExp(`^${o.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(req.path.split('?')[0]))?.op
+    // A path template as a pattern: {param} is one segment, a trailing * anything (/app/*).
+    const patternOf = (path: string) => new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\{\w+\}/g, '[^/]+')}$`)
+    // (as the URL parser reads it: /. is /, /a/.. is /)
+    const pathOf = (req: FuzzRequest) => new URL(`http://kurz.test${req.path}`).pathname
+    const opOf = (req: FuzzRequest) => matching.find((o) => o.method === req.method && patternOf(o.path).test(pathOf(req)))?.op
     const failures: Failure[] = []
     const statuses = new Map<number, number>()
     const timing = new Map<string, number>()

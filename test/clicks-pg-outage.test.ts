@@ -38,7 +38,8 @@ run('PostgreSQL cut under load, SIGKILL during the outage, restart: at most one 
       ADMIN_EMAIL: 'admin@kurz.test', ADMIN_PASSWORD: 'admin-password-123', ADMIN_API_KEY: key, CRON_INTERNAL: 'false',
       CLICK_FLUSH_MS: String(FLUSH_MS), DATABASE_URL: url.toString(), DB_STATEMENT_TIMEOUT_MS: '2000', DB_CONNECT_TIMEOUT_MS: '1000',
     },
-    stdout: process.env.PG_OUTAGE_LOG ? Bun.file(process.env.PG_OUTAGE_LOG + (logs++)) : 'ignore', stderr: 'pipe',
+    // Each server's log is kept, and printed when the test fails.
+    stdout: Bun.file(join(dataDir, `server-${logs++}.log`)), stderr: 'pipe',
   })
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers } })
@@ -115,6 +116,8 @@ run('PostgreSQL cut under load, SIGKILL during the outage, restart: at most one 
   try {
     const stored = await countClicks(ch, `link_id = '${linkId}'`)
     console.log(`[pg-outage] stored ${stored} (lost ${answered - stored}), links.clicks ${clicks}`)
+    const ok = stored === await distinctEvents(ch) && stored >= mustBeStored && clicks === stored
+    if (!ok) for (let i = 0; i < logs; i++) console.log(`[pg-outage] server ${i}'s log, last lines:\n${(await Bun.file(join(dataDir, `server-${i}.log`)).text()).split('\n').slice(-40).join('\n')}`)
     expect(stored).toBe(await distinctEvents(ch))
     expect(stored).toBeGreaterThanOrEqual(mustBeStored)
     expect(clicks).toBe(stored)

@@ -1,4 +1,4 @@
-// Figures → the one table, with each target of issue 5 judged from this run.
+// Figures → the one table, with each performance target judged from this run.
 import { fmt, printTable, type Row } from './table'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the figures are plain JSON from phases.ts */

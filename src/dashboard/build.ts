@@ -1,43 +1,40 @@
 // Builds the dashboard (web/) with Bun's bundler, once per process, into memory: content-hashed
-// file names under /assets/ and an index.html that names them. Nothing is written to disk, so a
-// read-only image works and a stale build can never be served. The first caller starts the build
+// file names under /assets/ and an index.html that names them. The files pass through a temporary
+// directory only, so a stale build can never be served. The first caller starts the build
 // (createApp does, at start-up); every later caller awaits the same promise.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import tailwind from 'bun-plugin-tailwind'
 
 export type Asset = { body: ArrayBuffer; type: string }
 export type Bundle = { index: string; assets: Map<string, Asset>; initialJsGzipBytes: number }
+type Output = { name: string; kind: string; type: string }
 
-const WEB = join(import.meta.dir, '../../web')
 let building: Promise<Bundle> | null = null
 
 export const dashboardBundle = (): Promise<Bundle> => (building ??= build())
 
+/** Bundles in a process of its own (bundle-web.ts), then keeps its files in memory and drops the directory. */
 async function build(): Promise<Bundle> {
-  const result = await Bun.build({
-    entrypoints: [join(WEB, 'main.tsx')],
-    target: 'browser',
-    minify: true,
-    splitting: false,
-    sourcemap: 'none',
-    publicPath: '/assets/',
-    naming: { entry: '[name]-[hash].[ext]', chunk: '[name]-[hash].[ext]', asset: '[name]-[hash].[ext]' },
-    define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [tailwind],
-  })
-  if (!result.success) throw new Error(`dashboard build failed: ${result.logs.map(String).join('\n')}`)
-  const assets = new Map<string, Asset>()
-  let script = '', style = '', initialJsGzipBytes = 0
-  for (const out of result.outputs) {
-    const name = out.path.replace(/^.*[\\/]/, '')
-    const body = await out.arrayBuffer()
-    assets.set(name, { body, type: out.type })
-    if (out.kind === 'entry-point' && name.endsWith('.js')) {
-      script = name
-      initialJsGzipBytes = Bun.gzipSync(body).byteLength
-    } else if (name.endsWith('.css')) style = name
+  const outdir = mkdtempSync(join(tmpdir(), 'kurz-dashboard-'))
+  try {
+    const bundler = Bun.spawn([process.execPath, join(import.meta.dir, 'bundle-web.ts'), outdir], { stdout: 'ignore', stderr: 'pipe' })
+    if (await bundler.exited !== 0) throw new Error(`dashboard build failed: ${await new Response(bundler.stderr).text()}`)
+    const outputs = JSON.parse(await Bun.file(join(outdir, 'manifest.json')).text()) as Output[]
+    const assets = new Map<string, Asset>()
+    let script = '', style = '', initialJsGzipBytes = 0
+    for (const out of outputs) {
+      const body = await Bun.file(join(outdir, out.name)).arrayBuffer()
+      assets.set(out.name, { body, type: out.type })
+      if (out.kind === 'entry-point' && out.name.endsWith('.js')) {
+        script = out.name
+        initialJsGzipBytes = Bun.gzipSync(body).byteLength
+      } else if (out.name.endsWith('.css')) style = out.name
+    }
+    return { index: indexHtml(script, style), assets, initialJsGzipBytes }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true })
   }
-  return { index: indexHtml(script, style), assets, initialJsGzipBytes }
 }
 
 function indexHtml(script: string, style: string): string {

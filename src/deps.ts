@@ -19,6 +19,9 @@ import { lazy, type Lazy } from './shared/lazy'
 import { backgroundIdle } from './accounts/background'
 import { sealStoredSecrets } from './db/seal-secrets'
 import { ownAddresses } from './links/own-hosts'
+import { type MissLimiter, missLimiterFor } from './redirect/miss-limit'
+import { KnownAddresses } from './accounts/known-addresses'
+
 
 export type Deps = {
   config: Config
@@ -46,6 +49,10 @@ export type Deps = {
   singleUseEnricher: Lazy<Enricher>
   /** The counters /metrics shows, this app's own. */
   metrics: Counters
+  /** Unknown-slug look-ups per client address; null when the limit is off. */
+  missLimiter: MissLimiter | null
+  /** Addresses that signed in to an account, which its login lock lets through. */
+  knownAddresses: KnownAddresses
   log: Logger
   now: () => Date
   /** Set on SIGTERM: /ready answers 503 while in-flight work finishes. */
@@ -100,6 +107,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     mailer: createMailer(config, log),
     singleUseEnricher: lazy(() => new Enricher(config.visitorSalt, config.geoipDb)),
     metrics,
+    missLimiter: missLimiterFor(config.redirectMissLimitPerMinute),
+    knownAddresses: new KnownAddresses(redis?.command ?? null, config.redisPrefix),
     log,
     now: overrides.now ?? (() => new Date()),
     lifecycle: { stopping: false },

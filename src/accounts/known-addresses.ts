@@ -2,9 +2,8 @@
 // process without it or while it fails. Keys are hashes: no email or IP is readable in Redis.
 import type Redis from 'ioredis'
 import { LRUCache } from 'lru-cache'
-import { isIPv6 } from 'node:net'
-import type { Deps } from '../deps'
 import { sha256Hex } from '../shared/ids'
+import { groupOf } from '../shared/request'
 
 const TTL_MS = 30 * 86_400_000
 
@@ -42,19 +41,6 @@ const usable = (ip: string) => ip !== '' && ip !== 'unknown'
  */
 export function networkOf(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
-  if (mapped) return mapped[1]
-  if (!isIPv6(ip)) return ip
-  const [head, tail = ''] = ip.toLowerCase().split('::')
-  const left = head ? head.split(':') : []
-  const right = ip.includes('::') && tail ? tail.split(':') : []
-  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`
+  return mapped ? mapped[1] : groupOf(ip)
 }
 
-const stores = new WeakMap<Deps, KnownAddresses>()
-
-export function knownAddresses(deps: Deps): KnownAddresses {
-  let store = stores.get(deps)
-  if (!store) stores.set(deps, (store = new KnownAddresses(deps.redis?.command ?? null, deps.config.redisPrefix)))
-  return store
-}

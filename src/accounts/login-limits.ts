@@ -5,7 +5,6 @@
 import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import type { Verdict } from '../auth/rate-limit'
-import { knownAddresses } from './known-addresses'
 
 const WINDOW_MS = 15 * 60_000
 const HOUR = 3_600_000
@@ -32,7 +31,7 @@ export async function checkLoginAttempt(deps: Deps, ip: string, email: string): 
     { key: `login:ip:${ip}`, limit: LOGIN_LIMITS.perIp, windowMs: WINDOW_MS },
     { key: `login:email:${email}`, limit: LOGIN_LIMITS.perEmail, windowMs: WINDOW_MS },
   ])
-  const emailRefused = !byEmail.allowed && !(await knownAddresses(deps).has(email, ip))
+  const emailRefused = !byEmail.allowed && !(await deps.knownAddresses.has(email, ip))
   throwIfRefused(emailRefused ? [byIp, byEmail] : [byIp], 'login attempts')
 }
 

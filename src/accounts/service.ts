@@ -9,7 +9,6 @@ import { AppError } from '../errors'
 import { newId } from '../shared/ids'
 import { consumeEmailToken, issueEmailToken } from './email-tokens'
 import { checkLoginAttempt, checkRegisterAttempt, firstThisHour } from './login-limits'
-import { knownAddresses } from './known-addresses'
 import { acceptTotp } from './two-factor'
 import { toSessionUser, toUser, type LoginInput, type RegisterInput } from './model'
 import { takenMail, verifyMail } from './mails'
@@ -69,7 +68,7 @@ export async function login(deps: Deps, input: LoginInput, ip: string) {
     if (!input.code) throw new AppError('NEEDS_2FA', 'This account uses two-factor authentication: send `code`', { error: 'needs_2fa' })
     await acceptTotp(deps, row, input.code)
   }
-  await knownAddresses(deps).remember(email, ip)
+  await deps.knownAddresses.remember(email, ip)
   const token = await deps.tokens.sign(row.id, row.role, deps.now().getTime())
   const user = toSessionUser(row)
   return { success: true as const, data: { token, user }, token, user }

@@ -13,14 +13,12 @@ import { dashboardBundle } from './build'
 import { assetHeaders, pageHeaders, SECURITY_HEADERS } from './headers'
 import { errorBody } from '../errors'
 
-type Server = Parameters<typeof signIn>[2]['server']
-
 export function dashboardPlugin(deps: Deps, auth: AuthPlugin) {
   // Started now (at start-up), awaited by the first page or asset asked for.
   dashboardBundle().catch((error) => deps.log.error('dashboard build failed', { error: String(error) }))
   return new Elysia({ name: 'kurz.dashboard' })
     .use(auth)
-    .post('/api/auth/session', ({ body, request, server, set }) => signIn(deps, body, { request, server: server as Server, set }), {
+    .post('/api/auth/session', ({ body, request, server, set }) => signIn(deps, body, { request, server, set }), {
       body: loginBody,
       response: { 200: sessionResponses.user, ...errorsOf(400, 401, 403, 429, 503) },
       detail: { tags: ['Accounts'], ...publicOperation('Sign in the dashboard',

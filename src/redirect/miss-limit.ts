@@ -9,10 +9,14 @@ import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import { type Cached, MISS, cacheKey } from './link-entry'
 import { resolveSlow } from './resolve'
+import { groupOf } from '../shared/request'
 
 /** Addresses tracked in one window at most: memory stays bounded; those past it are not limited. */
 const MAX_TRACKED = 100_000
 const MINUTE = 60_000
+
+/** The instance's miss limiter; null when REDIRECT_MISS_LIMIT_PER_MINUTE is 0. */
+export const missLimiterFor = (limitPerMinute: number) => (limitPerMinute > 0 ? new MissLimiter(limitPerMinute) : null)
 
 export class MissLimiter {
   private window = -1
@@ -47,32 +51,6 @@ export class MissLimiter {
   }
 }
 
-/**
- * IPv6 clients count per /64: a host is usually given a whole /64 and may pick any address in it.
- * IPv4 addresses (mapped ones too) count each on their own.
- */
-export function groupOf(address: string): string {
-  if (address.indexOf(':') === -1 || address.indexOf('.') !== -1) return address
-  const bare = address.split('%')[0].toLowerCase()
-  const [head, tail] = bare.split('::')
-  const first = head ? head.split(':') : []
-  const last = tail === undefined || tail === '' ? [] : tail.split(':')
-  const parts = tail === undefined ? first : [...first, ...Array(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last]
-  return `${parts.slice(0, 4).map((p) => parseInt(p, 16).toString(16)).join(':')}::/64`
-}
-
-const limiters = new WeakMap<Deps, MissLimiter | null>()
-
-/** The instance's miss limiter; null when REDIRECT_MISS_LIMIT_PER_MINUTE is 0. */
-export function missLimiterOf(deps: Deps): MissLimiter | null {
-  let limiter = limiters.get(deps)
-  if (limiter === undefined) {
-    const limit = deps.config.redirectMissLimitPerMinute
-    limiter = limit > 0 ? new MissLimiter(limit) : null
-    limiters.set(deps, limiter)
-  }
-  return limiter
-}
 
 /**
  * resolveSlow within the client's allowance of misses. Over it, the shared cache may still answer
@@ -80,7 +58,7 @@ export function missLimiterOf(deps: Deps): MissLimiter | null {
  * An unknown address (no socket: in-process calls) is not limited.
  */
 export async function resolveLimited(deps: Deps, address: string, domain: string, slug: string): Promise<Cached> {
-  const misses = missLimiterOf(deps)
+  const misses = deps.missLimiter
   if (!misses || !address) return resolveSlow(deps.db, deps.linkCache, domain, slug)
   const now = deps.now().getTime()
   const retryAfter = misses.acquire(address, now)

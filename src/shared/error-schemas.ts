@@ -8,12 +8,8 @@ export const errorEnvelope = t.Object({
   timestamp: t.String(),
 }, { description: 'The error envelope' })
 
-export const errorSchemas = {
-  400: errorEnvelope, 401: errorEnvelope, 402: errorEnvelope, 403: errorEnvelope,
-  404: errorEnvelope, 409: errorEnvelope, 410: errorEnvelope, 429: errorEnvelope, 503: errorEnvelope,
-}
-
-type ErrorStatus = keyof typeof errorSchemas
+/** The error statuses a route may declare (500 never: see errorsOf). */
+type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 410 | 429 | 503
 
 /**
  * The error answers of one route. The rule every route follows: it lists the statuses that its own

@@ -84,3 +84,17 @@ function trustedList(cidrs: readonly string[]): BlockList {
 }
 
 const isTrusted = (list: BlockList, address: string) => list.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4')
+
+/**
+ * IPv6 clients count per /64: a host is usually given a whole /64 and may pick any address in it.
+ * IPv4 addresses (mapped ones too) count each on their own.
+ */
+export function groupOf(address: string): string {
+  if (address.indexOf(':') === -1 || address.indexOf('.') !== -1) return address
+  const bare = address.split('%')[0].toLowerCase()
+  const [head, tail] = bare.split('::')
+  const first = head ? head.split(':') : []
+  const last = tail === undefined || tail === '' ? [] : tail.split(':')
+  const parts = tail === undefined ? first : [...first, ...Array(Math.max(0, 8 - first.length - last.length)).fill('0'), ...last]
+  return `${parts.slice(0, 4).map((p) => parseInt(p, 16).toString(16)).join(':')}::/64`
+}

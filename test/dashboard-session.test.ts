@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { BASE_URL, createHarness, engines, redisUrl, type Harness } from './support/harness'
 import { newUser } from './support/accounts'
 import { hotp, totpStep } from '../src/accounts/totp'
+import { SESSION_RATE_LIMIT_PER_MINUTE } from '../src/auth/plugin'
 
 setDefaultTimeout(60_000)
 
@@ -124,6 +125,17 @@ describe.each(engines)('dashboard session on %s', (engine) => {
     const ok = await signIn(u.email, u.password, { code: hotp(secret, step + 1) })
     expect(ok.status).toBe(200)
     expect((await call('GET', '/api/v1/me', { cookie: ok.cookie })).status).toBe(200)
+  })
+
+  test('a person in the dashboard on the Free plan is not held to the 30 a minute of its keys', async () => {
+    const u = await newUser(h)
+    const { cookie } = await signIn(u.email, u.password)
+    const session = await Promise.all(Array.from({ length: 40 }, () => call('GET', '/api/v1/me', { cookie })))
+    expect(session.map((r) => r.status)).toEqual(Array(40).fill(200))
+    expect(session[0].headers.get('x-ratelimit-limit')).toBe(String(SESSION_RATE_LIMIT_PER_MINUTE))
+    // The same account's bearer JWT keeps the plan's limit, untouched by the session's requests.
+    const bearer = await Promise.all(Array.from({ length: 31 }, () => call('GET', '/api/v1/me', { authorization: `Bearer ${u.jwt}` })))
+    expect(bearer.filter((r) => r.status === 429).length).toBe(1)
   })
 })
 

@@ -65,11 +65,20 @@ export function authPlugin(deps: Deps) {
     })
 }
 
+/**
+ * A person in the dashboard: one page asks for several things at once, so the session has a
+ * bucket of its own of at least this many requests a minute, outside the account's ceiling on
+ * its keys (which bounds what many keys together may do, not one person clicking).
+ */
+export const SESSION_RATE_LIMIT_PER_MINUTE = 300
+
 /** The caller's own limit and its account's ceiling, counted together; {userId} keeps both in one Redis Cluster slot. */
-const rulesOf = (caller: Caller) => [
-  { bucket: `api:{${caller.userId}}:${caller.keyId ? `k:${caller.keyId}` : 'jwt'}`, limit: caller.plan.rateLimitPerMinute },
-  { bucket: `api:{${caller.userId}}:all`, limit: caller.plan.accountRateLimitPerMinute },
-]
+const rulesOf = (caller: Caller) => caller.session
+  ? [{ bucket: `api:{${caller.userId}}:session`, limit: Math.max(caller.plan.rateLimitPerMinute, SESSION_RATE_LIMIT_PER_MINUTE) }]
+  : [
+    { bucket: `api:{${caller.userId}}:${caller.keyId ? `k:${caller.keyId}` : 'jwt'}`, limit: caller.plan.rateLimitPerMinute },
+    { bucket: `api:{${caller.userId}}:all`, limit: caller.plan.accountRateLimitPerMinute },
+  ]
 
 const limited = (retryAfter: number, limit: number, scope = '') =>
   new AppError('RATE_LIMIT_EXCEEDED', `Too many requests${scope}: ${limit} a minute; retry in ${retryAfter} s`, { retryAfter, limit })

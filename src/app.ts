@@ -19,6 +19,7 @@ import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
 import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
+import { IMPORT_ROUTE, importsPlugin } from './imports'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 
@@ -44,7 +45,7 @@ export function createApp(deps: Deps) {
       // So that browser code can read the rate-limit headers that every /api/v1 answer carries.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
-    .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
+    .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk', IMPORT_ROUTE], [IMPORT_ROUTE]))
     .use(docsPlugin(() => routesOf()))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
@@ -56,6 +57,7 @@ export function createApp(deps: Deps) {
     .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
+    .use(importsPlugin(deps, auth))
     .use(cronPlugin(deps))
     .use(dashboardPlugin(deps, auth))
   routesOf = () => app.routes

@@ -11,7 +11,7 @@ const tsz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date'
 export const roleEnum = pgEnum('role', ['USER', 'ADMIN'])
 export const linkStatusEnum = pgEnum('link_status', ['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
 export const linkKindEnum = pgEnum('link_kind', ['url', 'wifi', 'vcard', 'text'])
-export const linkSourceEnum = pgEnum('link_source', ['API', 'DASHBOARD', 'BULK'])
+export const linkSourceEnum = pgEnum('link_source', ['API', 'DASHBOARD', 'BULK', 'IMPORT'])
 
 export const users = pgTable('users', {
   id: text('id').primaryKey(),
@@ -218,3 +218,30 @@ export const oneOffRuns = pgTable('one_off_runs', {
   name: text('name').primaryKey(),
   doneAt: timestamp('done_at', { withTimezone: true }).notNull().defaultNow(),
 })
+
+export const importStatusEnum = pgEnum('import_status', ['QUEUED', 'RUNNING', 'DONE', 'FAILED'])
+
+/**
+ * A file of links being imported: its rows, parsed when it was uploaded, are worked through in
+ * chunks by whichever instance holds the lease; `position` is the next row, so a restart resumes.
+ */
+export const imports = pgTable('imports', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  format: text('format').notNull(),
+  dryRun: boolean('dry_run').notNull().default(false),
+  status: importStatusEnum('status').notNull().default('QUEUED'),
+  rows: jsonb('rows').notNull(),
+  total: integer('total').notNull(),
+  position: integer('position').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  skipped: integer('skipped').notNull().default(0),
+  failed: integer('failed').notNull().default(0),
+  /** The failed rows: { row, code, reason }, the first 1,000. */
+  errors: jsonb('errors').notNull().default(sql`'[]'::jsonb`),
+  leaseUntil: tsz('lease_until'),
+  error: text('error'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  finishedAt: tsz('finished_at'),
+}, (t) => [index('imports_user_idx').on(t.userId, t.createdAt), index('imports_pending_idx').on(t.status, t.leaseUntil)])

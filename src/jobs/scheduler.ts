@@ -3,8 +3,11 @@
 import type { Deps } from '../deps'
 import { expireLinks, renewPeriods, weeklyReports } from './tasks'
 import { runAnalyticsDeletions } from './analytics-deletions'
+import { kick } from '../imports/service'
 
-const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000, analyticsDeletions: 15_000 }
+// Imports start at once on the instance that takes the upload; the sweep picks up those that an
+// instance left behind when it stopped.
+const EVERY = { expire: 30_000, renew: 3_600_000, weekly: 3_600_000, analyticsDeletions: 15_000, imports: 30_000 }
 
 /** Starts the timers; returns a stop function that waits for the runs under way (they use the database). */
 export function startScheduler(deps: Deps): () => Promise<void> {
@@ -19,9 +22,11 @@ export function startScheduler(deps: Deps): () => Promise<void> {
     setInterval(run('renew', () => renewPeriods(deps)), EVERY.renew),
     setInterval(run('weekly', () => weeklyReports(deps)), EVERY.weekly),
     setInterval(run('analytics-deletions', () => runAnalyticsDeletions(deps)), EVERY.analyticsDeletions),
+    setInterval(run('imports', () => kick(deps)), EVERY.imports),
   ]
   for (const t of timers) t.unref()
   void run('expire', () => expireLinks(deps))()
+  void run('imports', () => kick(deps))()
   return async () => {
     timers.forEach(clearInterval)
     await Promise.all(underWay)

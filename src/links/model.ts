@@ -63,7 +63,7 @@ export const link = t.Object({
   expiresAt: t.Nullable(t.String()),
   createdAt: t.String(),
   updatedAt: t.String(),
-  source: oneOf(['API', 'DASHBOARD', 'BULK']),
+  source: oneOf(['API', 'DASHBOARD', 'BULK', 'IMPORT']),
 })
 export type Link = Static<typeof link>
 

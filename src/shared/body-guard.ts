@@ -18,8 +18,9 @@ const isJson = (contentType: string) => {
 /**
  * `bulkRoutes` (as `METHOD path`) take up to maxBulkBodyBytes, every other route maxBodyBytes:
  * bodies are read before the caller is known, so only the bulk route may cost its large bound.
+ * `fileRoutes` take a file as the body (CSV or JSON text, unparsed): their handlers see `{ file }`.
  */
-export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes: readonly string[]) {
+export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes: readonly string[], fileRoutes: readonly string[] = []) {
   let jsonRoutes: Set<string> | null = null
   const takesJson = (method: string, route: string) =>
     (jsonRoutes ??= new Set(routes().filter((r) => r.hooks?.body).map((r) => `${r.method} ${r.path}`))).has(`${method} ${route}`)
@@ -40,6 +41,11 @@ export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes:
       // (undefined: Elysia's own parser then sees the empty body, as before)
       if (!request.body) return json ? undefined : {}
       const text = await readBoundedText(request, boundOf(request.method, route))
+      if (fileRoutes.includes(`${request.method} ${route}`)) {
+        if (!isFile(contentType))
+          throw new AppError('VALIDATION_ERROR', 'The file must be sent as text/csv or application/json', { field: 'body', in: 'headers' })
+        return { file: text }
+      }
       // A route without a body schema ignores its body; it is read (bounded) and dropped.
       if (!json) return {}
       if (text.trim() === '') return {}
@@ -47,6 +53,11 @@ export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes:
         throw new AppError('VALIDATION_ERROR', 'The request body was not read as JSON: Content-Type must be application/json', { field: 'body', in: 'headers' })
       return parseJsonBody(text, limits.maxJsonDepth)
     })
+}
+
+const isFile = (contentType: string) => {
+  const type = contentType.split(';')[0].trim().toLowerCase()
+  return isJson(type) || type === 'text/csv' || type === 'text/plain'
 }
 
 function headerBytes(headers: Headers): number {

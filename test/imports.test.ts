@@ -71,7 +71,7 @@ describe.each(engines)('imports on %s', (engine) => {
       if (r.body.data.status === 'DONE' || r.body.data.status === 'FAILED') return r.body.data
       await Bun.sleep(25)
     }
-    throw new Error('the import did not finish')
+    throw new Error(`the import did not finish: ${JSON.stringify((await h.api('GET', `/api/v1/imports/${id}`, { key })).body.data)}`)
   }
 
   const ownLinks = (userId: string) => h.deps.db.select().from(links).where(eq(links.userId, userId))
@@ -145,6 +145,16 @@ describe.each(engines)('imports on %s', (engine) => {
     expect(done.errors.map((e: { row: number }) => e.row)).toEqual([2, 3])
     const kurz = await finished(u.key, (await upload(u.key, sample('kurz.json'), '', JSON_TYPE)).body.data.id)
     expect(kurz).toMatchObject({ format: 'kurz', created: 2 })
+  })
+
+  test('a file of 250 rows is worked through chunk by chunk to its last row', async () => {
+    const u = await createUser(h, { plan: 'Business' })
+    const file = `url,slug\n${Array.from({ length: 250 }, (_, i) => `https://example.com/p/${i},many-${engine}-${i}`).join('\n')}\n`
+    const done = await finished(u.key, (await upload(u.key, file)).body.data.id)
+    expect(done).toMatchObject({ status: 'DONE', total: 250, done: 250, created: 250, failed: 0 })
+    const slugs = new Set((await ownLinks(u.id)).map((l) => l.slug))
+    expect(slugs.size).toBe(250)
+    expect(slugs.has(`many-${engine}-0`) && slugs.has(`many-${engine}-99`) && slugs.has(`many-${engine}-100`) && slugs.has(`many-${engine}-249`)).toBe(true)
   })
 
   test('an import left running by a stopped instance is resumed where it stopped', async () => {

@@ -91,7 +91,12 @@ export function kick(deps: Deps): Promise<void> {
   if (under) return under
   const run = (async () => {
     try {
-      for (let n = 0; n < 1000; n++) if (!(await runNextChunk(deps))) break
+      let held: string | undefined
+      for (;;) {
+        const worked = await runNextChunk(deps, held)
+        if (!worked) break
+        held = worked.finished ? undefined : worked.id
+      }
     } catch (e) {
       deps.log.warn('import run failed; another try follows', { error: String(e) })
     } finally {
@@ -103,25 +108,31 @@ export function kick(deps: Deps): Promise<void> {
 }
 
 /**
- * Claims one import (queued, or running under a lapsed lease) with SKIP LOCKED, works one chunk
- * of its rows and saves the progress with a renewed lease. False when nothing was waiting.
+ * Claims one import (the one this instance holds, else a queued one, else one running under a
+ * lapsed lease) with SKIP LOCKED, works one chunk of its rows and saves the progress with a
+ * renewed lease. Null when nothing was waiting.
  */
-export async function runNextChunk(deps: Deps): Promise<boolean> {
+export async function runNextChunk(deps: Deps, held?: string): Promise<{ id: string; finished: boolean } | null> {
   const now = deps.now()
   const [job] = await deps.db.update(imports)
     .set({ status: 'RUNNING', leaseUntil: new Date(now.getTime() + LEASE_MS), updatedAt: now })
-    .where(eq(imports.id, sql`(select id from ${imports} where ${or(eq(imports.status, 'QUEUED'),
-      and(eq(imports.status, 'RUNNING'), or(isNull(imports.leaseUntil), lt(imports.leaseUntil, now))))} order by ${imports.createdAt} limit 1 for update skip locked)`))
-    .returning()
-  if (!job) return false
+    .where(eq(imports.id, sql`(select id from ${imports} where ${or(held ? and(eq(imports.id, held), eq(imports.status, 'RUNNING')) : undefined, eq(imports.status, 'QUEUED'),
+      and(eq(imports.status, 'RUNNING'), or(isNull(imports.leaseUntil), lt(imports.leaseUntil, now))))} order by ${held ? sql`${imports.id} = ${held} desc, ` : sql``}${imports.createdAt} limit 1 for update skip locked)`))
+    .returning({
+      id: imports.id, userId: imports.userId, dryRun: imports.dryRun, total: imports.total, position: imports.position,
+      created: imports.created, errorCount: sql<number>`jsonb_array_length(${imports.errors})`,
+      // Only this chunk's rows: a large file is not read whole for every chunk.
+      rows: sql<ImportRow[]>`jsonb_path_query_array(${imports.rows}, ('$[' || ${imports.position} || ' to ' || (${imports.position} + ${CHUNK - 1}) || ']')::jsonpath)`,
+    })
+  if (!job) return null
   let caller: Caller
   try {
     caller = callerOf(deps, await deps.callers.user(job.userId), null)
   } catch (e) {
-    await finish(deps, job.id, 'FAILED', e instanceof AppError ? e.message : 'The account could not be read')
-    return true
+    await fail(deps, job.id, e instanceof AppError ? e.message : 'The account could not be read')
+    return { id: job.id, finished: true }
   }
-  const rows = (job.rows as ImportRow[]).slice(job.position, job.position + CHUNK)
+  const rows = job.rows
   const outcome = { created: 0, skipped: 0, failed: [] as RowError[] }
   // A dry run takes no quota: it counts what it would create (its `created` so far included).
   const quota = job.dryRun
@@ -134,7 +145,7 @@ export async function runNextChunk(deps: Deps): Promise<boolean> {
     else outcome.failed.push({ row: row.row, ...result })
   }
   const position = job.position + rows.length
-  const kept = Math.max(0, MAX_ERRORS - (job.errors as RowError[]).length)
+  const kept = Math.max(0, MAX_ERRORS - job.errorCount)
   await deps.db.update(imports).set({
     position,
     created: sql`${imports.created} + ${outcome.created}`,
@@ -146,11 +157,11 @@ export async function runNextChunk(deps: Deps): Promise<boolean> {
     finishedAt: position >= job.total ? deps.now() : null,
     updatedAt: deps.now(),
   }).where(eq(imports.id, job.id))
-  return true
+  return { id: job.id, finished: position >= job.total }
 }
 
-async function finish(deps: Deps, id: string, status: 'DONE' | 'FAILED', error: string | null) {
-  await deps.db.update(imports).set({ status, error, leaseUntil: null, finishedAt: deps.now(), updatedAt: deps.now() }).where(eq(imports.id, id))
+async function fail(deps: Deps, id: string, error: string) {
+  await deps.db.update(imports).set({ status: 'FAILED', error, leaseUntil: null, finishedAt: deps.now(), updatedAt: deps.now() }).where(eq(imports.id, id))
 }
 
 type RowResult = 'created' | 'skipped' | { code: string; reason: string }

@@ -20,6 +20,7 @@ import { cronPlugin } from './jobs/index'
 import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
 import { IMPORT_ROUTE, importsPlugin } from './imports'
+import { previousProviderPlugin } from './previous'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 
@@ -58,6 +59,7 @@ export function createApp(deps: Deps) {
     .use(qrPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(importsPlugin(deps, auth))
+    .use(previousProviderPlugin(deps, auth))
     .use(cronPlugin(deps))
     .use(dashboardPlugin(deps, auth))
   routesOf = () => app.routes

@@ -60,6 +60,14 @@ export type Config = Readonly<{
     /** How often an instance looks for new events and due deliveries. */
     pollMs: number
   }
+  /** Asking a custom domain's previous shortener for slugs Kurz does not know (migration). */
+  previousProvider: {
+    /** Also ask http:// URLs and private, loopback and link-local addresses (tests, intranets). */
+    allowPrivate: boolean
+    timeoutMs: number
+    /** Questions per domain and minute, on every instance together: enumeration is not bounced onto the old service. */
+    limitPerMinute: number
+  }
   smtpUrl: string | null
   mailFrom: string
   /** Requests per hour that the unauthenticated account routes accept (argon2 and mail cost). */
@@ -166,6 +174,11 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 5000, 100, 60_000),
       pollMs: read.int('WEBHOOK_POLL_MS', 1000, 10, 60_000),
+    },
+    previousProvider: {
+      allowPrivate: read.bool('PREVIOUS_PROVIDER_ALLOW_PRIVATE', false),
+      timeoutMs: read.int('PREVIOUS_PROVIDER_TIMEOUT_MS', 2000, 100, 30_000),
+      limitPerMinute: read.int('PREVIOUS_PROVIDER_LIMIT_PER_MINUTE', 60, 1, 1_000_000),
     },
     smtpUrl: read.optionalUrl('SMTP_URL', ['smtp:', 'smtps:']),
     mailFrom: read.str('MAIL_FROM', 'Kurz <no-reply@localhost>'),

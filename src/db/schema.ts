@@ -245,3 +245,18 @@ export const imports = pgTable('imports', {
   updatedAt: updatedAt(),
   finishedAt: tsz('finished_at'),
 }, (t) => [index('imports_user_idx').on(t.userId, t.createdAt), index('imports_pending_idx').on(t.status, t.leaseUntil)])
+
+export const previousProviderEnum = pgEnum('previous_provider', ['bitly', 'yourls', 'shlink', 'kutt'])
+
+/**
+ * A custom domain's previous shortener: a slug unknown on the domain is asked of it (once) while
+ * links move over. `token` is sealed (secret-box) like every other secret at rest.
+ */
+export const previousProviders = pgTable('previous_providers', {
+  domainId: text('domain_id').primaryKey().references(() => domains.id, { onDelete: 'cascade' }),
+  provider: previousProviderEnum('provider').notNull(),
+  apiUrl: text('api_url').notNull(),
+  token: text('token').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})

@@ -14,5 +14,8 @@ export function createCounters() {
     clickEventsSkipped: 0,
     /** Cache misses refused because their client was past its allowance of unknown slugs. */
     redirectMissesLimited: 0,
+    /** Unknown slugs asked of a custom domain's previous shortener, and those past its per-domain bound. */
+    previousProviderAsked: 0,
+    previousProviderLimited: 0,
   }
 }

@@ -12,6 +12,8 @@ export function metricsText(deps: Deps, dependencies: Record<string, Check> = {}
     '# TYPE kurz_webhook_attempts_total counter', `kurz_webhook_attempts_total ${counters.webhookAttempts}`,
     '# TYPE kurz_webhook_attempts_failed_total counter', `kurz_webhook_attempts_failed_total ${counters.webhookAttemptsFailed}`,
     '# TYPE kurz_redirect_miss_limited_total counter', `kurz_redirect_miss_limited_total ${counters.redirectMissesLimited}`,
+    '# TYPE kurz_previous_provider_asked_total counter', `kurz_previous_provider_asked_total ${counters.previousProviderAsked}`,
+    '# TYPE kurz_previous_provider_limited_total counter', `kurz_previous_provider_limited_total ${counters.previousProviderLimited}`,
     '# TYPE kurz_click_events_skipped_total counter', `kurz_click_events_skipped_total ${counters.clickEventsSkipped}`,
     '# TYPE kurz_link_cache_entries gauge', `kurz_link_cache_entries ${deps.linkCache.size}`,
     '# TYPE kurz_link_cache_hot_entries gauge', `kurz_link_cache_hot_entries ${deps.linkCache.hotSize}`,

@@ -3,12 +3,13 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../db/client'
 import type { Bus } from '../shared/redis'
 import type { Logger } from '../shared/log'
-import { domains } from '../db/schema'
+import { domains, previousProviders } from '../db/schema'
 
 const CHANNEL = 'domains'
 
 export class DomainNamespaces {
   private hosts = new Set<string>()
+  private previous = new Set<string>()
 
   constructor(private readonly deps: { db: Db; bus: Bus; log: Logger }) {
     deps.bus.subscribe(CHANNEL, () => void this.reload())
@@ -25,16 +26,23 @@ export class DomainNamespaces {
     return this.hosts.size !== 0 && this.hosts.has(host) ? host : ''
   }
 
+  /** True when the host's unknown slugs are asked of its previous shortener (migration). */
+  hasPreviousProvider(host: string): boolean {
+    return this.previous.size !== 0 && this.previous.has(host)
+  }
+
   async reload() {
     try {
-      const rows = await this.deps.db.select({ hostname: domains.hostname }).from(domains).where(eq(domains.isVerified, true))
+      const rows = await this.deps.db.select({ hostname: domains.hostname, previous: previousProviders.domainId }).from(domains)
+        .leftJoin(previousProviders, eq(previousProviders.domainId, domains.id)).where(eq(domains.isVerified, true))
       this.hosts = new Set(rows.map((r) => r.hostname))
+      this.previous = new Set(rows.filter((r) => r.previous !== null).map((r) => r.hostname))
     } catch (e) {
       this.deps.log.warn('could not load custom domains; keeping the previous set', { error: String(e) })
     }
   }
 
-  /** Call after a domain is verified or deleted. */
+  /** Call after a domain is verified or deleted, or its previous provider set or removed. */
   changed() {
     this.deps.bus.publish(CHANNEL, 'reload')
   }

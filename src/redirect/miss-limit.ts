@@ -9,6 +9,7 @@ import type { Deps } from '../deps'
 import { AppError } from '../errors'
 import { type Cached, MISS, cacheKey } from './link-entry'
 import { resolveSlow } from './resolve'
+import { resolveWithPrevious } from '../previous/service'
 import { groupOf } from '../shared/request'
 
 /** Addresses tracked in one window at most: memory stays bounded; those past it are not limited. */
@@ -59,7 +60,10 @@ export class MissLimiter {
  */
 export async function resolveLimited(deps: Deps, address: string, domain: string, slug: string): Promise<Cached> {
   const misses = deps.missLimiter
-  if (!misses || !address) return resolveSlow(deps.db, deps.linkCache, domain, slug)
+  const resolve = domain !== '' && deps.domains.hasPreviousProvider(domain)
+    ? () => resolveWithPrevious(deps, domain, slug)
+    : () => resolveSlow(deps.db, deps.linkCache, domain, slug)
+  if (!misses || !address) return resolve()
   const now = deps.now().getTime()
   const retryAfter = misses.acquire(address, now)
   if (retryAfter > 0) {
@@ -69,7 +73,7 @@ export async function resolveLimited(deps: Deps, address: string, domain: string
     throw new AppError('RATE_LIMIT_EXCEEDED', `Too many unknown links: ${misses.limit} a minute; retry in ${retryAfter} s`,
       { retryAfter, limit: misses.limit })
   }
-  const entry = await resolveSlow(deps.db, deps.linkCache, domain, slug).catch((error) => {
+  const entry = await resolve().catch((error) => {
     misses.release(address, now)
     throw error
   })

@@ -5,7 +5,8 @@ import { links } from '../db/schema'
 import type { LinkCache } from './cache'
 import { MISS, type Cached, cacheKey, toLinkEntry } from './link-entry'
 
-export async function resolveSlow(db: Db, cache: LinkCache, domain: string, slug: string): Promise<Cached> {
+/** `cacheMiss` false: an unknown slug is not remembered (its domain's previous provider may know it). */
+export async function resolveSlow(db: Db, cache: LinkCache, domain: string, slug: string, cacheMiss = true): Promise<Cached> {
   const key = cacheKey(domain, slug)
   const startedAt = cache.startFill()
   const shared = await cache.getShared(key)
@@ -15,6 +16,7 @@ export async function resolveSlow(db: Db, cache: LinkCache, domain: string, slug
   }
   const rows = await lookupFor(db).execute({ domain, slug })
   const value: Cached = rows[0] ? toLinkEntry(rows[0]) : MISS
+  if (value === MISS && !cacheMiss) return value
   cache.fillLocal(key, value, startedAt)
   cache.fillShared(key, value)
   return value

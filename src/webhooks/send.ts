@@ -22,7 +22,7 @@ const MAX_RESPONSE_HEAD = 16 * 1024
 const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 /** Failures to connect, before a byte is sent: the next address may answer. */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT'])
+export const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EAFNOSUPPORT'])
 /** No such name, or no record of that type: an empty answer, not a failure. */
 const EMPTY_ANSWERS = new Set(['ENODATA', 'ENOTFOUND', 'NXDOMAIN'])
 
@@ -92,7 +92,7 @@ async function deliver(target: URL, headers: Record<string, string>, body: strin
 }
 
 /** Runs `work` against a deadline; whatever it leaves running is told to stop through the signal. */
-async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const aborter = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   const deadline = new Promise<never>((_, reject) => {
@@ -106,13 +106,13 @@ async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promis
   }
 }
 
-function internalAddress(host: string, addresses: string[]): string | null {
+export function internalAddress(host: string, addresses: string[]): string | null {
   const internal = addresses.find((address) => !isPublicAddress(address))
   // (Without the address: an error must not map the deployment's internal names for a caller.)
   return internal ? `${host} resolves to an address that is not public` : null
 }
 
-async function resolveAll(host: string, opts: SendOptions, signal: AbortSignal): Promise<string[]> {
+export async function resolveAll(host: string, opts: SendOptions, signal: AbortSignal): Promise<string[]> {
   if (!opts.dnsServers.length) return (await lookup(host, { all: true })).map((a) => a.address)
   const resolver = new Resolver({ timeout: opts.timeoutMs, tries: 1 })
   resolver.setServers([...opts.dnsServers])
@@ -142,15 +142,20 @@ function requestHead(target: URL, headers: Record<string, string>, body: string)
   ].join('\r\n') + '\r\n\r\n'
 }
 
+/** A socket to exactly `address`, for the URL's port; TLS checks the certificate against the URL's host name. */
+export function dial(target: URL, address: string): Socket {
+  const host = bareHost(target)
+  const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80)
+  // servername makes TLS check the certificate against the hostname, not the address we dialled.
+  return target.protocol === 'https:'
+    ? connectTls({ host: address, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: true })
+    : connectTcp({ host: address, port })
+}
+
 /** Sends the request to `address` and settles with the final status code; the socket is always destroyed. */
 function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
-    const host = bareHost(target)
-    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80)
-    // servername makes TLS check the certificate against the hostname, not the address we dialled.
-    const socket: Socket = target.protocol === 'https:'
-      ? connectTls({ host: address, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: true })
-      : connectTcp({ host: address, port })
+    const socket = dial(target, address)
     const settle = (outcome: () => void) => {
       signal.removeEventListener('abort', onAbort)
       socket.destroy()
@@ -193,11 +198,11 @@ function finalStatus(head: string): number | null {
   }
 }
 
-function bareHost(url: URL): string {
+export function bareHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, '$1')
 }
 
-function errorCode(e: unknown): string | undefined {
+export function errorCode(e: unknown): string | undefined {
   return (e as { code?: string } | null)?.code
 }
 

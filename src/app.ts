@@ -25,6 +25,9 @@ import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 
 
+/** The routes whose body is a file (CSV or JSON text, read up to the bulk bound), not a JSON object. */
+const FILE_ROUTES = [IMPORT_ROUTE]
+
 export function createApp(deps: Deps) {
   const auth = authPlugin(deps)
   // The methods each path answers, read from the finished app on the first unrouted request.
@@ -32,8 +35,9 @@ export function createApp(deps: Deps) {
   let routesOf = (): readonly { method: string; path: string; hooks?: { body?: unknown } }[] => []
   const app = new Elysia({ name: 'kurz' })
     .onError({ as: 'global' }, (failed) => handleError(deps.log, (path) => (allowOf ??= allowedMethods(routesOf()))(path), failed))
-    .onTransform({ as: 'global' }, ({ params, query, body, request }) => {
-      if (isNonObjectBody(body, request.headers.get('content-type')))
+    .onTransform({ as: 'global' }, ({ params, query, body, request, route }) => {
+      // (A file route's body is the file's text, by design.)
+      if (isNonObjectBody(body, request.headers.get('content-type')) && !FILE_ROUTES.includes(`${request.method} ${route}`))
         throw new AppError('VALIDATION_ERROR', 'The request body must be a JSON object', { field: 'body' })
       const field = nulField(params, '') ?? nulField(query, '') ?? nulField(body, '')
       if (field !== null) throw new AppError('VALIDATION_ERROR', `${field || 'body'} must not contain NUL characters`, { field: field || 'body' })
@@ -46,7 +50,7 @@ export function createApp(deps: Deps) {
       // So that browser code can read the rate-limit headers that every /api/v1 answer carries.
       exposeHeaders: ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'],
     }))
-    .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk', IMPORT_ROUTE], [IMPORT_ROUTE]))
+    .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk', ...FILE_ROUTES], FILE_ROUTES))
     .use(docsPlugin(() => routesOf()))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))

@@ -14,7 +14,7 @@ export function importsPlugin(deps: Deps, auth: AuthPlugin) {
   return new Elysia({ name: 'kurz.imports', prefix: '/api/v1/imports', detail: { tags: ['Imports'] } })
     .use(auth)
     .post('', ({ body, query, caller, status }) =>
-      startImport(deps, caller, body.file, { ...query, dryRun: query.dryRun === 'true' }).then((data) => status(202, { success: true as const, data })),
+      startImport(deps, caller, body, { ...query, dryRun: query.dryRun === 'true' }).then((data) => status(202, { success: true as const, data })),
       { auth: true, body: fileBody, query: importQuery, response: { 202: responses.one, ...authErrors, ...errorsOf(400, 503) }, detail: docs.start })
     .get('', ({ query, caller }) => listImports(deps, caller, query),
       { auth: true, query: listQuery, response: { 200: responses.list, ...authErrors, ...errorsOf(400, 503) }, detail: docs.list })

@@ -16,8 +16,8 @@ export type ListImportsQuery = Static<typeof listQuery>
 
 export const idParams = t.Object({ id: t.String({ maxLength: 64 }) })
 
-/** The file itself is the body (CSV or JSON text); the body guard hands it over as `file`. */
-export const fileBody = t.Object({ file: t.String() })
+/** The file itself is the body (CSV or JSON text), handed over unparsed by the body guard. */
+export const fileBody = t.String({ description: 'The file: CSV (text/csv) or JSON (application/json)' })
 
 const rowError = t.Object({ row: t.Number(), code: t.String(), reason: t.String() })
 

@@ -18,7 +18,7 @@ const isJson = (contentType: string) => {
 /**
  * `bulkRoutes` (as `METHOD path`) take up to maxBulkBodyBytes, every other route maxBodyBytes:
  * bodies are read before the caller is known, so only the bulk route may cost its large bound.
- * `fileRoutes` take a file as the body (CSV or JSON text, unparsed): their handlers see `{ file }`.
+ * `fileRoutes` take a file as the body (CSV or JSON text, unparsed): their handlers see the text.
  */
 export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes: readonly string[], fileRoutes: readonly string[] = []) {
   let jsonRoutes: Set<string> | null = null
@@ -44,7 +44,7 @@ export function bodyGuard(limits: RequestLimits, routes: BodyRoutes, bulkRoutes:
       if (fileRoutes.includes(`${request.method} ${route}`)) {
         if (!isFile(contentType))
           throw new AppError('VALIDATION_ERROR', 'The file must be sent as text/csv or application/json', { field: 'body', in: 'headers' })
-        return { file: text }
+        return text
       }
       // A route without a body schema ignores its body; it is read (bounded) and dropped.
       if (!json) return {}

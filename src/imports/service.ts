@@ -9,7 +9,7 @@ import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { callerOf } from '../auth/service'
 import { domains, imports, links } from '../db/schema'
-import { AppError } from '../errors'
+import { AppError, isUnavailable } from '../errors'
 import { newId } from '../shared/ids'
 import { paging, pageOf } from '../shared/envelope'
 import { createLink, destinationPolicy } from '../links/service'
@@ -192,11 +192,15 @@ async function importRow(deps: Deps, caller: Caller, row: ImportRow, dryRun: boo
     }, 'IMPORT')
     return 'created'
   } catch (e) {
-    if (e instanceof AppError && e.code !== 'INTERNAL' && e.status < 500) {
+    if (e instanceof AppError && e.status < 500) {
       const field = typeof e.details?.field === 'string' ? `${e.details.field}: ` : ''
       return { code: e.code, reason: `${field}${e.message}` }
     }
-    throw e
+    // A store that does not answer: the chunk is tried again later, from its first row.
+    if (isUnavailable(e) || (e instanceof AppError && e.code === 'SERVICE_UNAVAILABLE')) throw e
+    // Anything else is this row's own fault (a bug); it must not hold the rest of the file up.
+    deps.log.error('an import row failed unexpectedly', { row: row.row, error: String(e) })
+    return { code: 'INTERNAL', reason: 'This row could not be imported' }
   }
 }
 

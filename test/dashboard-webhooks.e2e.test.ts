@@ -51,8 +51,22 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
   const cookie = () => b.cookieHeader()
   const hooks = async () => (await b.h.api('GET', '/api/v1/webhooks', { key: null, headers: { cookie: await cookie() } })).body.data
 
-  test('with no webhook the page says so and shows how to verify a signature', async () => {
+  test('when the list cannot be read the page says so in words, and trying again works', async () => {
+    const list = `${b.base}/api/v1/webhooks`
+    await page().route(list, (route) => route.fulfill({
+      status: 503, contentType: 'application/json',
+      body: JSON.stringify({ success: false, error: { code: 'SERVICE_UNAVAILABLE', message: 'A storage dependency is unavailable; try again shortly' } }),
+    }))
     await b.nav('Webhooks')
+    await page().getByRole('alert').getByText('A storage dependency is unavailable; try again shortly').waitFor()
+    expect(await page().content()).not.toContain('SERVICE_UNAVAILABLE')
+    await b.shot('hooks-00-error')
+    await b.expectAccessible('webhooks (error)')
+    await page().unroute(list)
+    await page().getByRole('button', { name: 'Try again' }).click()
+  })
+
+  test('with no webhook the page says so and shows how to verify a signature', async () => {
     await page().getByText('No webhooks yet').waitFor()
     await page().getByRole('heading', { name: 'Verify signatures' }).waitFor()
     expect(await page().getByLabel('Signature check in TypeScript for Node.js').textContent()).toContain("headers['webhook-signature']")
@@ -188,16 +202,38 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
     await shown.getByRole('button', { name: 'I have saved it' }).click()
   })
 
+  test('deliveries are paged ten at a time', async () => {
+    // Nine more tests, sent from the page's own origin as the dashboard sends them.
+    const id = (await hooks())[0].id
+    const statuses = await page().evaluate(async (url) => {
+      const out: number[] = []
+      for (let i = 0; i < 9; i++) out.push((await fetch(url, { method: 'POST' })).status)
+      return out
+    }, `${b.base}/api/v1/webhooks/${id}/test`)
+    expect(statuses).toEqual(Array(9).fill(200))
+    const deliveries = page().getByRole('region', { name: 'Deliveries' })
+    await deliveries.getByLabel('Status').selectOption('')
+    await deliveries.getByText('12 deliveries · page 1 of 2').waitFor()
+    expect(await deliveries.getByRole('listitem').count()).toBe(10)
+    await deliveries.getByRole('button', { name: 'Next' }).click()
+    await deliveries.getByText('12 deliveries · page 2 of 2').waitFor()
+    expect(await deliveries.getByRole('listitem').count()).toBe(2)
+    await b.shot('hooks-13-deliveries-page-2')
+    await b.expectAccessible('webhooks (deliveries, page 2)')
+    await deliveries.getByRole('button', { name: 'Previous' }).click()
+    await deliveries.getByText('12 deliveries · page 1 of 2').waitFor()
+  })
+
   test('at 360 px and in dark mode the page fits the screen and stays accessible', async () => {
     await page().setViewportSize({ width: 360, height: 740 })
     await page().emulateMedia({ colorScheme: 'dark' })
     await page().reload()
     await page().getByRole('heading', { name: receiver.url }).waitFor()
     await page().getByRole('button', { name: 'Deliveries' }).click()
-    await page().getByRole('region', { name: 'Deliveries' }).getByText('3 deliveries').waitFor()
+    await page().getByRole('region', { name: 'Deliveries' }).getByText('12 deliveries').waitFor()
     const overflow = await page().evaluate(() => { const el = (globalThis as any).document.documentElement; return el.scrollWidth - el.clientWidth as number })
     expect(overflow).toBeLessThanOrEqual(0)
-    await b.shot('hooks-13-360-dark')
+    await b.shot('hooks-14-360-dark')
     await b.expectAccessible('webhooks (360 px, dark)')
     await page().emulateMedia({ colorScheme: 'light' })
     await page().setViewportSize({ width: 1280, height: 800 })
@@ -207,7 +243,7 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
     await page().getByRole('button', { name: 'Delete' }).click()
     const dialog = page().getByRole('dialog', { name: 'Delete this webhook?' })
     await dialog.waitFor()
-    await b.shot('hooks-14-delete-dialog')
+    await b.shot('hooks-15-delete-dialog')
     await b.expectAccessible('webhooks (delete dialog)')
     await dialog.getByRole('button', { name: 'Delete webhook' }).click()
     await page().getByText('No webhooks yet').waitFor()

@@ -239,9 +239,18 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
     await page().setViewportSize({ width: 1280, height: 800 })
   })
 
-  test('deleting asks first, then the webhook is gone', async () => {
-    await page().getByRole('button', { name: 'Delete' }).click()
+  test('deleting asks first (by keyboard too: focus goes into the dialog and back), then the webhook is gone', async () => {
+    const remove = page().getByRole('button', { name: 'Delete', exact: true })
     const dialog = page().getByRole('dialog', { name: 'Delete this webhook?' })
+    await remove.focus()
+    await page().keyboard.press('Enter')
+    await dialog.waitFor()
+    expect(await page().evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Cancel')
+    await page().keyboard.press('Escape')
+    await dialog.waitFor({ state: 'hidden' })
+    expect(await remove.evaluate((el) => el === (globalThis as any).document.activeElement)).toBe(true)
+    expect(await hooks()).toHaveLength(1)
+    await remove.click()
     await dialog.waitFor()
     await b.shot('hooks-15-delete-dialog')
     await b.expectAccessible('webhooks (delete dialog)')

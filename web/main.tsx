@@ -13,6 +13,7 @@ import { Overview } from './overview'
 import { Links } from './links'
 import { Account } from './account'
 import { Imports } from './imports'
+import { Webhooks } from './webhooks'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -48,6 +49,7 @@ function Page({ path }: { path: string }) {
   if (path === '/app/links') return <Links />
   if (path === '/app/account') return <Account />
   if (path === '/app/import') return <Imports />
+  if (path === '/app/webhooks') return <Webhooks />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

@@ -15,6 +15,7 @@ import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
 import { isNonObjectBody } from './shared/json-body'
 import { qrPlugin } from './qr/index'
+import { historyPlugin } from './history/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
 import { allowedMethods } from './shared/allowed-methods'
@@ -55,6 +56,7 @@ export function createApp(deps: Deps) {
     .use(domainsPlugin(deps, auth))
     .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
+    .use(historyPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))
     .use(dashboardPlugin(deps, auth))

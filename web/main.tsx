@@ -12,6 +12,7 @@ import { NAV, Shell } from './shell'
 import { Overview } from './overview'
 import { Links } from './links'
 import { Account } from './account'
+import { LinkDetail } from './link-detail'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -46,6 +47,7 @@ function Page({ path }: { path: string }) {
   if (path === '/app') return <Overview />
   if (path === '/app/links') return <Links />
   if (path === '/app/account') return <Account />
+  if (path.startsWith('/app/links/')) return <LinkDetail slug={decodeURIComponent(path.slice('/app/links/'.length))} />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

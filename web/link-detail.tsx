@@ -71,7 +71,7 @@ function Fields({ link }: { link: LinkData }) {
     ['Made in', title(link.source)],
   ]
   return (
-    <Card title="Link">
+    <Card title="Link" className="min-w-0">
       <div className="mb-4 flex min-w-0 items-center gap-2 rounded-lg bg-zinc-50 px-3 py-2 dark:bg-zinc-950">
         <a href={link.shortUrl} className="min-w-0 truncate font-medium text-indigo-700 hover:underline dark:text-indigo-400" target="_blank" rel="noreferrer">{link.shortUrl}</a>
         <CopyShortUrl text={link.shortUrl} />
@@ -115,7 +115,7 @@ function Qr({ slug }: { slug: string }) {
   const src = (format: 'svg' | 'png', size = 512) => `/api/v1/links/${encodeURIComponent(slug)}/qr?format=${format}&size=${size}`
   const button = 'inline-flex items-center gap-1.5 rounded-lg border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800'
   return (
-    <Card title="QR code">
+    <Card title="QR code" className="min-w-0">
       <div className="flex flex-col items-center gap-3">
         {failed ? <ErrorState error={null} retry={() => setFailed(false)} />
           : <img src={src('svg', 256)} alt={`QR code of the short URL of ${slug}`} width={192} height={192} onError={() => setFailed(true)}

@@ -9,7 +9,7 @@ import { Link } from './router'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
 
 const dateTime = (iso: string | Date) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-const title = (s: string) => s[0] + s.slice(1).toLowerCase()
+const title = (s: string) => s[0].toUpperCase() + s.slice(1).toLowerCase()
 
 export function LinkDetail({ slug }: { slug: string }) {
   const [range, setRange] = useState<Range>('7d')

@@ -18,6 +18,9 @@ const py = (lat: number) => ((TOP - lat) / (TOP - BOTTOM)) * H
 /** alpha-2 → ISO numeric, as world-atlas names its countries. */
 const NUMERIC = new Map((codes as string[][]).map(([a2, , num]) => [a2, num]))
 
+// (class names written out whole, so that Tailwind finds them)
+const LEGEND = ['bg-indigo-600/25 dark:bg-indigo-400/25', 'bg-indigo-600/50 dark:bg-indigo-400/50', 'bg-indigo-600/75 dark:bg-indigo-400/75', 'bg-indigo-600 dark:bg-indigo-400']
+
 type Ring = number[][]
 
 /** A ring as path data; a ring crossing the antimeridian is unwrapped (the far side is clipped). */
@@ -70,6 +73,13 @@ export default function WorldMap({ countries }: { countries: { name: string; cli
             : <path key={s.id || s.d.slice(0, 12)} d={s.d} className="fill-zinc-200 stroke-white dark:fill-zinc-800 dark:stroke-zinc-900" strokeWidth={0.5} />
         })}
       </svg>
+      {max > 1 ? (
+        <figcaption aria-hidden className="mt-2 flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400">
+          <span>1</span>
+          {LEGEND.map((c) => <span key={c} className={`h-2.5 w-6 rounded-sm ${c}`} />)}
+          <span>{fmt(max)} clicks</span>
+        </figcaption>
+      ) : null}
     </figure>
   )
 }

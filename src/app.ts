@@ -15,6 +15,7 @@ import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
 import { isNonObjectBody } from './shared/json-body'
 import { qrPlugin } from './qr/index'
+import { historyPlugin } from './history/index'
 import { typedPagePlugin } from './typed/index'
 import { cronPlugin } from './jobs/index'
 import { allowedMethods } from './shared/allowed-methods'
@@ -61,6 +62,7 @@ export function createApp(deps: Deps) {
     .use(domainsPlugin(deps, auth))
     .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))
+    .use(historyPlugin(deps, auth))
     .use(typedPagePlugin(deps))
     .use(importsPlugin(deps, auth))
     .use(previousProviderPlugin(deps, auth))

@@ -14,6 +14,7 @@ import { Links } from './links'
 import { Account } from './account'
 import { Imports } from './imports'
 import { Webhooks } from './webhooks'
+import { LinkDetail } from './link-detail'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -50,6 +51,7 @@ function Page({ path }: { path: string }) {
   if (path === '/app/account') return <Account />
   if (path === '/app/import') return <Imports />
   if (path === '/app/webhooks') return <Webhooks />
+  if (path.startsWith('/app/links/')) return <LinkDetail slug={decodeURIComponent(path.slice('/app/links/'.length))} />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

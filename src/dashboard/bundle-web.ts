@@ -14,7 +14,8 @@ const result = await Bun.build({
   outdir,
   target: 'browser',
   minify: true,
-  splitting: false,
+  // The world map's geometry is a chunk of its own, loaded by import() when a map is first shown.
+  splitting: true,
   sourcemap: 'none',
   publicPath: '/assets/',
   naming: { entry: '[name]-[hash].[ext]', chunk: '[name]-[hash].[ext]', asset: '[name]-[hash].[ext]' },

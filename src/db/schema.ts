@@ -130,6 +130,8 @@ export const events = pgTable('events', {
   index('events_undispatched_idx').on(t.createdAt).where(sql`dispatched_at is null`),
   // For pruning what was dispatched long ago.
   index('events_dispatched_idx').on(t.dispatchedAt),
+  // For a link's status history: one account's events of one type, in time order.
+  index('events_user_type_idx').on(t.userId, t.type, t.createdAt),
 ])
 
 export const deliveryStatusEnum = pgEnum('delivery_status', ['PENDING', 'SUCCESS', 'FAILED'])

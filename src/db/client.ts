@@ -61,7 +61,11 @@ async function openPglite(dir: string | null): Promise<Database> {
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   if (dir) mkdirSync(dir, { recursive: true })
-  const client = dir ? new PGlite(dir) : new PGlite()
+  // PostgreSQL's default 128 MB of shared buffers is most of what the embedded default holds at
+  // idle (RSS 311 MB with it, 193 MB with 16 MB); its pages stay in the OS's file cache anyway, and
+  // a site that outgrows this runs PostgreSQL.
+  const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
+  const client = dir ? new PGlite(dir, options) : new PGlite(options)
   const pdb = drizzle(client, { schema })
   await migrate(pdb, { migrationsFolder: MIGRATIONS })
   return {

@@ -8,6 +8,7 @@ import { events, webhookDeliveries, webhookEndpoints } from '../db/schema'
 import { newId } from '../shared/ids'
 import { claim, recordAttempt, sendSigned, type Claimed } from './attempt'
 import { payloadOf } from './payload'
+import { outboxWrites } from '../events/outbox'
 
 const EVENTS_PER_PASS = 200
 /** Attempts under way at once in an instance. */
@@ -61,6 +62,11 @@ export class WebhookDispatcher {
    */
   async drain(): Promise<void> {
     while (this.underWay.size || this.claiming.size) await Promise.allSettled([...this.underWay, ...this.claiming])
+  }
+
+  /** Attempts under way or claims in flight. */
+  get busy(): boolean {
+    return this.underWay.size !== 0 || this.claiming.size !== 0
   }
 
   async stop(): Promise<void> {
@@ -171,6 +177,8 @@ async function attemptClaimed(deps: Deps, d: Claimed) {
 /** Delivered or abandoned deliveries, and dispatched events, are kept this long. */
 export const HISTORY_MS = 30 * 86_400_000
 const PRUNE_EVERY_MS = 3_600_000
+/** The idle pace's ceiling. */
+const IDLE_POLL_MAX_MS = 10_000
 
 export async function pruneWebhookHistory(deps: Deps): Promise<void> {
   const before = new Date(deps.now().getTime() - HISTORY_MS)
@@ -178,26 +186,56 @@ export async function pruneWebhookHistory(deps: Deps): Promise<void> {
   await deps.db.delete(events).where(lt(events.dispatchedAt, before))
 }
 
-/** Ticks every WEBHOOK_POLL_MS; returns a stop function that waits for the attempts under way. */
+/**
+ * Looks every WEBHOOK_POLL_MS while there is work, and ten times less often (at most every 10 s)
+ * after three looks found none: an idle instance then costs almost nothing. Events written in this
+ * process bring the quick pace back at once; a retry that falls due while idle waits at most the
+ * idle interval. Returns a stop function that waits for the attempts under way.
+ */
 export function startWebhookDispatcher(deps: Deps): () => Promise<void> {
   const dispatcher = new WebhookDispatcher(deps)
+  const quickMs = deps.config.webhooks.pollMs
+  const idleMs = Math.max(quickMs, Math.min(IDLE_POLL_MAX_MS, quickMs * 10))
   let ticking: Promise<unknown> | null = null
   let prunedAt = 0
+  let emptyLooks = 0
+  let stopped = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let dueAt = 0
   const tick = async () => {
-    await dispatcher.tick()
+    const attempts = dispatcher.attempts
+    const fanned = await dispatcher.tick()
+    emptyLooks = fanned > 0 || dispatcher.attempts !== attempts || dispatcher.busy ? 0 : emptyLooks + 1
     if (deps.now().getTime() - prunedAt < PRUNE_EVERY_MS) return
     prunedAt = deps.now().getTime()
     await pruneWebhookHistory(deps)
   }
-  const timer = setInterval(() => {
-    if (ticking) return
+  const schedule = (ms: number) => {
+    clearTimeout(timer)
+    dueAt = Date.now() + ms
+    timer = setTimeout(look, ms)
+    timer.unref()
+  }
+  const look = () => {
+    if (stopped) return
+    if (ticking) return schedule(quickMs)
     ticking = tick()
       .catch((e) => deps.log.warn('webhook dispatch failed', { error: String(e) }))
-      .finally(() => { ticking = null })
-  }, deps.config.webhooks.pollMs)
-  timer.unref()
+      .finally(() => {
+        ticking = null
+        schedule(emptyLooks >= 3 ? idleMs : quickMs)
+      })
+  }
+  const wake = () => {
+    emptyLooks = 0
+    if (!ticking && dueAt - Date.now() > quickMs) schedule(quickMs)
+  }
+  outboxWrites.addEventListener('written', wake)
+  schedule(quickMs)
   return async () => {
-    clearInterval(timer)
+    stopped = true
+    outboxWrites.removeEventListener('written', wake)
+    clearTimeout(timer)
     await ticking
     await dispatcher.stop()
   }

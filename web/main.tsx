@@ -12,6 +12,8 @@ import { NAV, Shell } from './shell'
 import { Overview } from './overview'
 import { Links } from './links'
 import { Account } from './account'
+import { Keys } from './keys'
+import { Domains } from './domains'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -46,6 +48,8 @@ function Page({ path }: { path: string }) {
   if (path === '/app') return <Overview />
   if (path === '/app/links') return <Links />
   if (path === '/app/account') return <Account />
+  if (path === '/app/keys') return <Keys />
+  if (path === '/app/domains') return <Domains />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

@@ -34,7 +34,7 @@ export function Dialog({ open, title, children, actions, busy, onClose }: Dialog
       onClick={(e) => { if (e.target === ref.current && !busy) onClose() }}
       className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
       {open ? (
-        <div className="p-5">
+        <div className="p-5 [overflow-wrap:anywhere]">
           <h2 id={titleId} className="text-base font-semibold">{title}</h2>
           <div id={bodyId} className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">{children}</div>
           <div className="mt-5 flex flex-wrap justify-end gap-2">{actions}</div>

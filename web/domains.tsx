@@ -181,7 +181,7 @@ function Record({ name, value }: { name: string; value: string }) {
 function VerifyFailed({ error }: { error: unknown }) {
   const found = error instanceof NotVerified ? error.found : null
   return (
-    <div className="mt-3 flex flex-col gap-2">
+    <div className="mt-3 flex flex-col gap-2 [overflow-wrap:anywhere]">
       <ErrorState error={error} />
       {found ? (
         <div className="rounded-lg border border-zinc-200 p-3 text-sm dark:border-zinc-800">
@@ -211,7 +211,7 @@ function DeletedPanel({ result, onDone }: { result: Deleted; onDone: () => void 
   return (
     <section aria-labelledby="deleted-title" role="status" className="mb-4 rounded-xl border border-emerald-200 bg-emerald-50 p-4 sm:p-5 dark:border-emerald-900 dark:bg-emerald-950/50">
       <div className="flex items-start justify-between gap-2">
-        <h2 id="deleted-title" className="text-sm font-semibold text-zinc-900 dark:text-zinc-50">
+        <h2 id="deleted-title" className="min-w-0 text-sm font-semibold [overflow-wrap:anywhere] text-zinc-900 dark:text-zinc-50">
           {result.hostname} deleted: {fmt(result.movedLinks)} {result.movedLinks === 1 ? 'link' : 'links'} moved to the default domain
         </h2>
         <button type="button" onClick={onDone} aria-label="Dismiss" className="rounded p-1 text-zinc-600 hover:bg-emerald-100 dark:text-zinc-300 dark:hover:bg-emerald-900"><X className="size-4" aria-hidden /></button>

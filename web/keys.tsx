@@ -56,7 +56,7 @@ export function Keys() {
       {creating ? <CreateKey onCreated={(name, key) => { setCreating(false); setNotice(null); setShown({ title: `Your new key “${name}”`, key }) }} onCancel={() => setCreating(false)} /> : null}
       <Card>
         <p className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
-          Send a key as <Code>Authorization: Bearer sk_live_…</Code> or <Code>X-Api-Key</Code>. Each key has its own rate limit.
+          Send a key as <Code className="whitespace-nowrap">Authorization: Bearer sk_live_…</Code> or <Code className="whitespace-nowrap">X-Api-Key</Code>. Each key has its own rate limit.
         </p>
         {q.isPending ? <Loading label="Loading keys…" /> : q.isError ? <ErrorState error={q.error} retry={() => q.refetch()} />
           : keys.length === 0 ? <Empty title="No API keys yet">Create one with “New key” to call the API from your code.</Empty>
@@ -128,9 +128,10 @@ function KeyItem({ k, onRegenerate, onDelete }: { k: Key; onRegenerate: () => vo
     <li className="py-3 first:pt-0 last:pb-0">
       <div className="flex flex-col gap-3 lg:flex-row lg:items-center lg:justify-between">
         <div className="min-w-0">
-          <div className="flex flex-wrap items-center gap-2">
-            <KeyRound className="size-4 shrink-0 text-zinc-500" aria-hidden />
-            <h3 className="font-medium break-all text-zinc-900 dark:text-zinc-50">{k.name}</h3>
+          <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <h3 className="flex min-w-0 items-center gap-2 font-medium text-zinc-900 [overflow-wrap:anywhere] dark:text-zinc-50">
+              <KeyRound className="size-4 shrink-0 text-zinc-500" aria-hidden />{k.name}
+            </h3>
             <Code>{k.keyPreview.replace('...', '…')}</Code>
           </div>
           <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
@@ -152,7 +153,8 @@ function KeyItem({ k, onRegenerate, onDelete }: { k: Key; onRegenerate: () => vo
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })
 
-/** Requests a day over the last 30 days (UTC days, zero-filled by the API) and their total. */
+/** Requests a day over the last 30 days (UTC days, zero-filled by the API) and their total. A day
+ * arrives as "YYYY-MM-DD" or, parsed by Eden, as a Date at UTC midnight: either reads the same. */
 function Usage({ id, name }: { id: string; name: string }) {
   const q = useQuery({ queryKey: [...KEYS, id, 'usage'], queryFn: () => unwrap(api.v1.keys({ id }).usage.get()) })
   if (q.isPending) return <Loading label="Loading usage…" />
@@ -160,7 +162,7 @@ function Usage({ id, name }: { id: string; name: string }) {
   const { days, total } = q.data.data
   const max = Math.max(1, ...days.map((d) => d.requests))
   const busiest = days.reduce((a, d) => (d.requests > a.requests ? d : a), days[0])
-  const day = (date: string) => dayFormat.format(new Date(`${date}T00:00:00Z`))
+  const day = (date: string | Date) => dayFormat.format(new Date(date))
   const summary = total === 0 ? `${name}: no requests in the last 30 days`
     : `${name}: ${fmt(total)} requests in the last 30 days, most on ${day(busiest.date)} (${fmt(busiest.requests)})`
   return (
@@ -169,7 +171,7 @@ function Usage({ id, name }: { id: string; name: string }) {
       <svg role="img" aria-label={summary} viewBox={`0 0 ${days.length * 10} 40`} preserveAspectRatio="none" className="mt-2 h-14 w-full">
         {days.map((d, i) => {
           const h = d.requests ? Math.max(2, (d.requests / max) * 40) : 1
-          return <rect key={d.date} x={i * 10 + 1} y={40 - h} width={8} height={h} rx={1}
+          return <rect key={i} x={i * 10 + 1} y={40 - h} width={8} height={h} rx={1}
             className={d.requests ? 'fill-indigo-600 dark:fill-indigo-400' : 'fill-zinc-200 dark:fill-zinc-700'}><title>{`${day(d.date)}: ${fmt(d.requests)}`}</title></rect>
         })}
       </svg>

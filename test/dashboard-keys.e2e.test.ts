@@ -181,6 +181,26 @@ describe.skipIf(!hasChromium)('API keys and domains pages in Chromium', () => {
       await b.expectAccessible('domains (empty)')
     })
 
+    test('while the list loads it says so; a failure says what happened, with a retry', async () => {
+      let release = () => {}
+      const held = new Promise<void>((resolve) => { release = resolve })
+      await page().route('**/api/v1/domains', async (r) => {
+        await held
+        await r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ success: false, data: null, error: { code: 'SERVICE_UNAVAILABLE', message: 'Storage did not answer; try again shortly' } }) })
+      })
+      await page().reload()
+      await page().getByRole('status').getByText('Loading domains…').waitFor()
+      await b.shot('domains-01-loading')
+      await b.expectAccessible('domains (loading)')
+      release()
+      await page().getByRole('alert').getByText('Storage did not answer; try again shortly').waitFor({ timeout: 20_000 })
+      await b.shot('domains-01-error')
+      await b.expectAccessible('domains (error)')
+      await page().unroute('**/api/v1/domains')
+      await page().getByRole('button', { name: 'Try again' }).click()
+      await page().getByText('No custom domains yet').waitFor()
+    })
+
     test('a bad hostname is named next to its field', async () => {
       await page().getByRole('button', { name: 'Add domain' }).click()
       await page().getByLabel('Hostname').fill('not a host!')

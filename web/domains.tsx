@@ -1,13 +1,14 @@
 // Custom domains: add one, the exact TXT record to publish, verify (with what DNS answered when
 // the record is not there yet), and delete with the links it renamed listed.
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { CheckCircle2, Clock, Globe, Plus, ShieldCheck, Trash2, X } from 'lucide-react'
-import { api, ApiError, fieldError, fmt, formError, unwrap } from './api'
+import { api, ApiError, fmt, unwrap } from './api'
 import { ConfirmDialog } from './confirm'
 import { Code, CopyButton } from './copy'
+import { OneFieldForm } from './one-field-form'
 import { When } from './time'
-import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader } from './ui'
+import { Button, Card, Empty, ErrorState, Loading, PageHeader } from './ui'
 
 type Domain = NonNullable<Awaited<ReturnType<typeof api.v1.domains.get>>['data']>['data'][number]
 type Deleted = NonNullable<Awaited<ReturnType<ReturnType<typeof api.v1.domains>['delete']>>['data']> & { hostname: string }
@@ -91,23 +92,11 @@ function AddDomain({ onAdded, onCancel }: { onAdded: () => void; onCancel: () =>
       onAdded()
     },
   })
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault()
-    add.mutate(String(new FormData(e.currentTarget).get('hostname') ?? '').trim())
-  }
   return (
-    <Card title="Add a domain" className="mb-4">
-      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
-        <Field label="Hostname" name="hostname" maxLength={253} autoFocus placeholder="go.example.com" autoCapitalize="none" spellCheck={false}
-          hint="A domain or subdomain you control, without https:// or a path. Paid plans only."
-          error={fieldError(add.error, 'hostname')} />
-        {formError(add.error, ['hostname']) ? <ErrorState error={add.error} /> : null}
-        <div className="flex gap-2">
-          <Button type="submit" disabled={add.isPending}>{add.isPending ? 'Adding…' : 'Add domain'}</Button>
-          <Button type="button" variant="ghost" onClick={onCancel}>Cancel</Button>
-        </div>
-      </form>
-    </Card>
+    <OneFieldForm title="Add a domain" submitLabel="Add domain" pendingLabel="Adding…" pending={add.isPending} error={add.error}
+      onSubmit={(hostname) => add.mutate(hostname)} onCancel={onCancel}
+      field={{ label: 'Hostname', name: 'hostname', maxLength: 253, placeholder: 'go.example.com', autoCapitalize: 'none', spellCheck: false,
+        hint: 'A domain or subdomain you control, without https:// or a path. Paid plans only.' }} />
   )
 }
 

@@ -1,13 +1,14 @@
 // API keys: create (the key shown once), the masked list with last use, per-key usage over 30 days,
 // regenerate and delete with confirmation, and revoking every key at once.
-import { useState, type FormEvent } from 'react'
+import { useState } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { BarChart3, KeyRound, Plus, RefreshCw, ShieldAlert, Trash2 } from 'lucide-react'
-import { api, fieldError, fmt, formError, unwrap } from './api'
+import { api, fmt, unwrap } from './api'
 import { ConfirmDialog, DangerButton } from './confirm'
 import { Code, SecretOnce } from './copy'
+import { OneFieldForm } from './one-field-form'
 import { When } from './time'
-import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader } from './ui'
+import { Button, Card, Empty, ErrorState, Loading, PageHeader } from './ui'
 
 type Key = NonNullable<Awaited<ReturnType<typeof api.v1.keys.get>>['data']>['data'][number]
 type Shown = { title: string; key: string }
@@ -29,6 +30,7 @@ export function Keys() {
     await client.invalidateQueries({ queryKey: KEYS })
   }
   const act = useMutation({
+    gcTime: 0,
     mutationFn: async (a: NonNullable<Ask>) => {
       if (a.kind === 'regenerate') {
         const r = await unwrap(api.v1.keys({ id: a.key.id }).regenerate.post())
@@ -73,7 +75,7 @@ export function Keys() {
               <h2 className="flex items-center gap-2 text-sm font-semibold text-red-800 dark:text-red-300"><ShieldAlert className="size-4" aria-hidden />Revoke every key</h2>
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">If a key may have leaked and you do not know which: every key stops working at once. Your dashboard session stays.</p>
             </div>
-            <DangerButton onClick={() => open({ kind: 'revoke-all' })}>Revoke all keys</DangerButton>
+            <DangerButton className="shrink-0 whitespace-nowrap" onClick={() => open({ kind: 'revoke-all' })}>Revoke all keys</DangerButton>
           </div>
         </Card>
       ) : null}
@@ -87,7 +89,7 @@ export function Keys() {
       </ConfirmDialog>
       <ConfirmDialog open={ask?.kind === 'revoke-all'} title="Revoke all API keys?"
         confirmLabel="Revoke all keys" danger pending={act.isPending} error={act.error} onClose={() => setAsk(null)} onConfirm={() => ask && act.mutate(ask)}>
-        All {fmt(keys.length)} {keys.length === 1 ? 'key stops' : 'keys stop'} working at once, on every server. This cannot be undone.
+        {keys.length === 1 ? 'Your one key stops' : `All ${fmt(keys.length)} keys stop`} working at once, on every server. This cannot be undone.
       </ConfirmDialog>
     </>
   )
@@ -96,28 +98,18 @@ export function Keys() {
 function CreateKey({ onCreated, onCancel }: { onCreated: (name: string, key: string) => void; onCancel: () => void }) {
   const client = useQueryClient()
   const create = useMutation({
+    // The answer holds the key: not kept in the mutation cache once the form is gone.
+    gcTime: 0,
     mutationFn: (name: string) => unwrap(api.v1.keys.post({ name })),
     onSuccess: async (r) => {
       onCreated(r.data.name, r.data.key)
       await client.invalidateQueries({ queryKey: KEYS })
     },
   })
-  const submit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault()
-    create.mutate(String(new FormData(e.currentTarget).get('name') ?? '').trim())
-  }
   return (
-    <Card title="New API key" className="mb-4">
-      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
-        <Field label="Name" name="name" maxLength={100} autoFocus placeholder="e.g. Production server"
-          hint="To tell your keys apart: where or by what it is used." error={fieldError(create.error, 'name')} />
-        {formError(create.error, ['name']) ? <ErrorState error={create.error} /> : null}
-        <div className="flex gap-2">
-          <Button type="submit" disabled={create.isPending}>{create.isPending ? 'Creating…' : 'Create key'}</Button>
-          <Button type="button" variant="ghost" onClick={onCancel}>Cancel</Button>
-        </div>
-      </form>
-    </Card>
+    <OneFieldForm title="New API key" submitLabel="Create key" pendingLabel="Creating…" pending={create.isPending} error={create.error}
+      onSubmit={(name) => create.mutate(name)} onCancel={onCancel}
+      field={{ label: 'Name', name: 'name', maxLength: 100, placeholder: 'e.g. Production server', hint: 'To tell your keys apart: where or by what it is used.' }} />
   )
 }
 

@@ -116,7 +116,7 @@ function DomainItem({ d, onDelete }: { d: Domain; onDelete: () => void }) {
             <p className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-zinc-600 dark:text-zinc-400">
               <Status verified={d.isVerified} />
               <span>Added <When iso={d.createdAt} mode="date" /></span>
-              {d.verifiedAt ? <span>· verified <When iso={d.verifiedAt} /></span> : null}
+              {d.verifiedAt ? <><span aria-hidden>·</span><span>verified <When iso={d.verifiedAt} /></span></> : null}
             </p>
           </div>
           <div className="flex flex-wrap gap-2">

@@ -15,6 +15,8 @@ import { Account } from './account'
 import { Imports } from './imports'
 import { Webhooks } from './webhooks'
 import { LinkDetail } from './link-detail'
+import { Keys } from './keys'
+import { Domains } from './domains'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -52,6 +54,8 @@ function Page({ path }: { path: string }) {
   if (path === '/app/import') return <Imports />
   if (path === '/app/webhooks') return <Webhooks />
   if (path.startsWith('/app/links/')) return <LinkDetail slug={decodeURIComponent(path.slice('/app/links/'.length))} />
+  if (path === '/app/keys') return <Keys />
+  if (path === '/app/domains') return <Domains />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

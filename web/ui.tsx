@@ -59,7 +59,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
   return (
     <div role="alert" className="flex items-start gap-3 rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
       <AlertCircle className="mt-0.5 size-4 shrink-0" aria-hidden />
-      <div className="flex-1">{message}</div>
+      <div className="min-w-0 flex-1 [overflow-wrap:anywhere]">{message}</div>
       {retry ? <button type="button" onClick={retry} className="font-medium underline">Try again</button> : null}
     </div>
   )

@@ -7,7 +7,7 @@ import { Check, Copy, KeyRound, ListChecks, Pencil, Plus, Power, RotateCw, Send,
 import type { EventType } from '../src/events/outbox'
 import { api, ApiError, fieldError, fmt, formError, unwrap } from './api'
 import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader, cx } from './ui'
-import { ConfirmDialog, DangerButton } from './hook-dialog'
+import { ConfirmDialog, DangerButton } from './confirm'
 import { VERIFY_SNIPPET } from './webhook-snippet'
 
 /** Every event the API sends, in words (a Record: the compiler refuses a missing or unknown one). */

@@ -13,12 +13,19 @@ export function Dialog({ open, title, onClose, children, footer, wide }: {
   const titleId = useId()
   const close = useRef(onClose)
   close.current = onClose
+  // What had the focus before opening, read while rendering: a field's autoFocus inside moves it on commit.
+  const opener = useRef<HTMLElement | null>(null)
+  if (!open) opener.current = null
+  else if (!opener.current) opener.current = document.activeElement as HTMLElement | null
   useEffect(() => {
     if (!open) return
-    const before = document.activeElement as HTMLElement | null
+    const before = opener.current
     const el = panel.current
-    const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>(FOCUSABLE)
-    ;(first ?? el)?.focus()
+    if (!el?.contains(document.activeElement)) {
+      const first = el?.querySelector<HTMLElement>('[data-autofocus]') ?? el?.querySelector<HTMLElement>(`[data-dialog-body] :is(${FOCUSABLE})`)
+        ?? el?.querySelector<HTMLElement>(FOCUSABLE)
+      ;(first ?? el)?.focus()
+    }
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') { e.preventDefault(); close.current(); return }
       if (e.key !== 'Tab' || !el) return
@@ -45,7 +52,7 @@ export function Dialog({ open, title, onClose, children, footer, wide }: {
             <X className="size-4" aria-hidden />
           </button>
         </div>
-        <div className="text-sm text-zinc-700 dark:text-zinc-300">{children}</div>
+        <div data-dialog-body className="text-sm text-zinc-700 dark:text-zinc-300">{children}</div>
         {footer ? <div className="mt-5 flex flex-wrap justify-end gap-2">{footer}</div> : null}
       </div>
     </div>

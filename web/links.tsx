@@ -50,9 +50,10 @@ export function Links() {
     onSuccess: async (result, { action, links }) => {
       setPending(null)
       setSelected(new Map())
-      setOutcome(result)
       if (action === 'DELETE' && q.data && links.length >= q.data.data.content.length && page > 0) setPage(page - 1)
+      // The summary is announced once the table shows what it says.
       await refreshLinks(client)
+      setOutcome(result)
     },
   })
   const toggle = (l: LinkItem, on: boolean) => setSelected((s) => { const n = new Map(s); if (on) n.set(l.slug, l); else n.delete(l.slug); return n })

@@ -14,6 +14,8 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   if (items.length > caller.plan.bulkLimit)
     throw new AppError('VALIDATION_ERROR', `The ${caller.plan.name} plan creates at most ${caller.plan.bulkLimit} links per bulk request`,
       { field: 'links', limit: caller.plan.bulkLimit })
+  // Links made in the dashboard (a session, not a key) are the dashboard's, one at a time or many.
+  const source = caller.session ? 'DASHBOARD' : 'BULK'
   const created: Link[] = []
   const failed: { index: number; error: string; code: string }[] = []
   for (const [index, item] of items.entries()) {
@@ -24,7 +26,7 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
       continue
     }
     try {
-      created.push((await createLink(deps, caller, item, 'BULK')).data)
+      created.push((await createLink(deps, caller, item, source)).data)
     } catch (e) {
       if (!(e instanceof AppError) || e.code === 'INTERNAL') throw e
       failed.push({ index, code: e.code, error: e.message })

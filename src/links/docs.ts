@@ -2,9 +2,12 @@
 import { callerOperation as op } from '../docs/security'
 
 const EXPIRY = 'Plan limits: `expiresIn` is clamped to the plan\'s longest expiry; `never` needs a plan that has it (403 FORBIDDEN).'
-const UPDATE = 'Changes any of `originalUrl` (alias `url`), `title`, `expiresIn`, `singleUse` and `status` (ACTIVE or DISABLED) '
-  + 'of one of the caller\'s links; fields left out are kept. A new destination reaches every redirecting instance within a second. '
-  + `${EXPIRY} Errors: 400 VALIDATION_ERROR or INVALID_URL; 404 LINK_NOT_FOUND.`
+const UPDATE = 'Changes any of `originalUrl` (alias `url`), `customSlug` (alias `slug`), `title`, `payload` (typed links), `expiresIn`, '
+  + '`singleUse`, `domain` (a verified domain of the caller; null or empty for the default) and `status` (ACTIVE or DISABLED) '
+  + 'of one of the caller\'s links; fields left out are kept. A new destination reaches every redirecting instance within a second; '
+  + 'after a new slug or domain the old short URL answers 404. '
+  + `${EXPIRY} Typed-link payloads and custom domains need a plan that has them (403 FORBIDDEN). Errors: 400 VALIDATION_ERROR, `
+  + 'INVALID_URL or INVALID_SLUG; 404 LINK_NOT_FOUND; 409 SLUG_ALREADY_EXISTS on that domain.'
 
 export const docs = {
   create: op('Create a link',

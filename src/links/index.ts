@@ -28,9 +28,9 @@ export function linksPlugin(deps: Deps, auth: AuthPlugin) {
       return { success: true as const, data: { ...present(deps, row), analytics: await linkAnalytics(deps, row) } }
     }, { auth: true, params: idParam, response: { 200: responses.detail, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.get })
     .patch('/:idOrSlug', ({ params, body, caller }) => updateLink(deps, caller, params.idOrSlug, body),
-      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 403, 404, 503) }, detail: docs.patch })
+      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 403, 404, 409, 503) }, detail: docs.patch })
     .put('/:idOrSlug', ({ params, body, caller }) => updateLink(deps, caller, params.idOrSlug, body),
-      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 403, 404, 503) }, detail: docs.put })
+      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 403, 404, 409, 503) }, detail: docs.put })
     .delete('/:idOrSlug', ({ params, caller }) => deleteLink(deps, caller, params.idOrSlug),
       { auth: true, params: idParam, response: { 200: responses.deleted, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.delete })
 }

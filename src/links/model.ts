@@ -24,9 +24,13 @@ export type CreateLinkInput = Static<typeof createBody>
 export const updateBody = t.Object({
   originalUrl: t.Optional(t.String()),
   url: t.Optional(t.String()),
+  customSlug: t.Optional(t.String()),
+  slug: t.Optional(t.String()),
   title: t.Optional(t.Nullable(t.String({ maxLength: 200 }))),
+  payload: t.Optional(t.Record(t.String(), t.Unknown())),
   expiresIn: t.Optional(t.Nullable(t.String())),
   singleUse: t.Optional(t.Boolean()),
+  domain: t.Optional(t.Nullable(t.String())),
   status: t.Optional(oneOf(['ACTIVE', 'DISABLED'])),
 })
 export type UpdateLinkInput = Static<typeof updateBody>

@@ -72,7 +72,7 @@ async function insertLink(tx: Tx, values: typeof links.$inferInsert, generated: 
     const slug = generated && attempt > 0 ? generateSlug(7 + Math.floor(attempt / 3)) : values.slug
     const [row] = await tx.insert(links).values({ ...values, slug }).onConflictDoNothing().returning()
     if (row) return row
-    if (!generated) throw new AppError('SLUG_ALREADY_EXISTS', `The slug "${slug}" is already taken`, { field: 'slug', slug })
+    if (!generated) throw slugTaken(slug)
   }
   throw new AppError('INTERNAL', 'Could not find a free slug')
 }
@@ -156,6 +156,17 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
     if (current.kind !== 'url') throw new AppError('VALIDATION_ERROR', `A ${current.kind} link has no originalUrl`, { field: 'originalUrl' })
     changes.originalUrl = checkDestination(rawUrl, destinationPolicy(deps))
   }
+  if (input.payload !== undefined) {
+    if (current.kind === 'url') throw new AppError('VALIDATION_ERROR', 'A url link has no payload', { field: 'payload' })
+    if (!caller.plan.typedLinks) throw new AppError('FORBIDDEN', `${current.kind} links need a paid plan`, { field: 'payload' })
+    changes.payload = checkPayload(current.kind, input.payload)
+  }
+  const newSlug = input.customSlug ?? input.slug
+  if (newSlug !== undefined && newSlug !== current.slug) changes.slug = checkCustomSlug(newSlug)
+  if (input.domain !== undefined) {
+    const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
+    if (domain !== current.domain) changes.domain = domain
+  }
   if (input.title !== undefined) changes.title = input.title
   if (input.singleUse !== undefined) changes.singleUse = input.singleUse
   if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
@@ -166,15 +177,32 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
   // Re-activating an expired or used link with a new expiry makes it active again.
   if (input.status === undefined && changes.expiresAt !== undefined && current.status === 'EXPIRED') changes.status = 'ACTIVE'
 
+  const moved = changes.slug !== undefined || changes.domain !== undefined
   const row = await deps.db.transaction(async (tx) => {
+    if (moved) await slugFree(tx, changes.domain ?? current.domain, changes.slug ?? current.slug)
     const [row] = await tx.update(links).set(changes).where(eq(links.id, current.id)).returning()
+      .catch((e) => { throw isUniqueViolation(e) ? slugTaken(changes.slug ?? current.slug) : e })
     if (!row) throw new AppError('LINK_NOT_FOUND', 'Link not found')
     if (row.status === 'DISABLED' && current.status !== 'DISABLED')
       await recordEvents(tx, [linkEvent(deps, 'link.disabled', row, { reason: 'manual', disabledAt: now.toISOString() })])
     return row
   })
   await deps.linkCache.refresh(row)
+  // The old short URL stops answering at once on every instance.
+  if (moved) await deps.linkCache.forget(current.domain, current.slug)
   return { success: true as const, data: present(deps, row) }
+}
+
+const slugTaken = (slug: string) => new AppError('SLUG_ALREADY_EXISTS', `The slug "${slug}" is already taken`, { field: 'slug', slug })
+
+async function slugFree(tx: Tx, domain: string, slug: string) {
+  const [taken] = await tx.select({ id: links.id }).from(links).where(and(eq(links.domain, domain), eq(links.slug, slug))).limit(1)
+  if (taken) throw slugTaken(slug)
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (x: unknown) => (x && typeof x === 'object' && 'code' in x ? (x as { code: unknown }).code : undefined)
+  return code(e) === '23505' || code((e as { cause?: unknown })?.cause) === '23505'
 }
 
 export async function deleteLink(deps: Deps, caller: Caller, idOrSlug: string) {

@@ -33,6 +33,8 @@ describe.skipIf(!hasChromium)('dashboard links page in Chromium', () => {
     await b.signUp(email, password)
     // A paid plan: its request rate leaves room for a test's many calls.
     const [user] = await b.h.deps.db.update(users).set({ plan: 'Pro' }).where(eq(users.email, email)).returning()
+    // Signing in cached the account (on the Free plan) for every instance: as the admin API does.
+    b.h.deps.callers.evictUser(user.id)
     key = (await insertApiKey(b.h.deps.db, user.id, 'e2e')).key
     await make('edit-me', 'Before edit')
     await openLinks()

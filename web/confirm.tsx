@@ -8,21 +8,27 @@ type DialogProps = {
   open: boolean
   title: string
   children: ReactNode
-  /** The buttons, at the bottom. */
-  actions: ReactNode
+  /** The buttons, at the bottom (a form inside brings its own). */
+  actions?: ReactNode
+  /** Room for a form. */
+  wide?: boolean
   /** While true, neither Escape nor the backdrop closes the dialog. */
   busy?: boolean
   onClose: () => void
 }
 
-export function Dialog({ open, title, children, actions, busy, onClose }: DialogProps) {
+export function Dialog({ open, title, children, actions, wide, busy, onClose }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
   const bodyId = useId()
   useEffect(() => {
     const d = ref.current
     if (!d) return
-    if (open && !d.open) d.showModal()
+    if (open && !d.open) {
+      d.showModal()
+      // showModal focuses the first control; a field marked data-autofocus asks for the focus instead.
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus()
+    }
     if (!open && d.open) d.close()
   }, [open])
   // Closed by the browser itself (Escape pressed twice without a click in between): say so.
@@ -32,12 +38,13 @@ export function Dialog({ open, title, children, actions, busy, onClose }: Dialog
       onCancel={(e) => { e.preventDefault(); if (!busy) onClose() }}
       onClose={closed}
       onClick={(e) => { if (e.target === ref.current && !busy) onClose() }}
-      className="m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
+      className={cx('m-auto max-h-[90vh] w-[calc(100%-2rem)] overflow-y-auto rounded-xl border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/60 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100',
+        wide ? 'max-w-2xl' : 'max-w-md')}>
       {open ? (
         <div className="p-5 [overflow-wrap:anywhere]">
           <h2 id={titleId} className="text-base font-semibold">{title}</h2>
           <div id={bodyId} className="mt-2 text-sm text-zinc-700 dark:text-zinc-300">{children}</div>
-          <div className="mt-5 flex flex-wrap justify-end gap-2">{actions}</div>
+          {actions ? <div className="mt-5 flex flex-wrap justify-end gap-2">{actions}</div> : null}
         </div>
       ) : null}
     </dialog>

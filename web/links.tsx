@@ -6,7 +6,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Ban, Check, CircleCheck, Copy, Pencil, Plus, Search, Trash2, Upload } from 'lucide-react'
 import { ApiError, api, fieldError, fmt, formError, unwrap } from './api'
 import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader, cx } from './ui'
-import { Confirm, Dialog } from './dialog'
+import { ConfirmDialog, Dialog } from './confirm'
 import { Link as RouteLink } from './router'
 import { BulkCreate, refreshLinks } from './links-bulk'
 
@@ -107,13 +107,13 @@ export function Links() {
       <Dialog open={editing !== null} title={editing ? `Edit ${editing.slug}` : ''} onClose={() => setEditing(null)} wide>
         {editing ? <LinkForm link={editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-      <Confirm open={pending !== null} title={pending ? confirmTitle(pending) : ''} confirmLabel={pending ? title(pending.action) : ''}
-        danger={pending?.action === 'DELETE'} busy={act.isPending} onClose={() => setPending(null)} onConfirm={() => pending && act.mutate(pending)}>
+      <ConfirmDialog open={pending !== null} title={pending ? confirmTitle(pending) : ''} confirmLabel={pending ? title(pending.action) : ''}
+        danger={pending?.action === 'DELETE'} pending={act.isPending} onClose={() => setPending(null)} onConfirm={() => pending && act.mutate(pending)}>
         {pending ? <>
           <p>{confirmText(pending)}</p>
           {act.error ? <div className="mt-3"><ErrorState error={act.error} /></div> : null}
         </> : null}
-      </Confirm>
+      </ConfirmDialog>
     </>
   )
 }
@@ -322,9 +322,9 @@ function LinkForm({ link, onDone }: { link?: LinkItem; onDone: () => void }) {
       </Select>
       {kind === 'url'
         ? <Field className="sm:col-span-2" label="Destination URL" name="url" type="url" required placeholder="https://example.com/page"
-            defaultValue={link?.originalUrl ?? ''} autoFocus={!link} error={urlError} />
+            defaultValue={link?.originalUrl ?? ''} autoFocus={!link} data-autofocus={link ? undefined : ''} error={urlError} />
         : payloadFields.map((p) => <PayloadInput key={`${kind}-${p.name}`} field={p} value={payload[p.name]} error={err(`payload.${p.name}`) ?? (p.required ? err('payload') : null)} />)}
-      <Field label={link ? 'Slug' : 'Custom slug'} name="slug" defaultValue={link?.slug ?? ''} autoFocus={!!link}
+      <Field label={link ? 'Slug' : 'Custom slug'} name="slug" defaultValue={link?.slug ?? ''} autoFocus={!!link} data-autofocus={link ? '' : undefined}
         hint={link ? 'Changing it retires the old short URL.' : 'Optional. Letters, digits, - and _.'} error={err('slug', 'customSlug')} />
       <Field label="Title" name="title" hint="Optional." maxLength={200} defaultValue={link?.title ?? ''} error={err('title')} />
       <Select label="Expires" name="expiresIn" defaultValue="" error={err('expiresIn')}

@@ -21,6 +21,9 @@ import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
+import { tagsPlugin } from './tags/index'
+import { utmPlugin } from './utm/index'
+import { abPlugin } from './ab/index'
 
 
 export function createApp(deps: Deps) {
@@ -58,6 +61,9 @@ export function createApp(deps: Deps) {
     .use(typedPagePlugin(deps))
     .use(cronPlugin(deps))
     .use(dashboardPlugin(deps, auth))
+    .use(tagsPlugin(deps, auth))
+    .use(utmPlugin(deps, auth))
+    .use(abPlugin(deps, auth))
   routesOf = () => app.routes
   return app
 }

@@ -54,7 +54,8 @@ export function decide(deps: Deps, req: Request, server: RequestServer, target: 
   }
   chosen ??= target
   if (c.utmNames === null) return { target: chosen, query, clickQuery: query, variant }
-  const own = query && query.includes('utm_') ? dropNames(query, c.utmNames) : query
+  // Every name is decoded before it is compared: utm%5Fsource is utm_source.
+  const own = query ? dropNames(query, c.utmNames) : query
   let utmTarget = c.utmTargets.get(chosen)
   if (utmTarget === undefined) c.utmTargets.set(chosen, (utmTarget = withUtm(chosen, c.utmQuery)))
   return { target: utmTarget, query: own, clickQuery: own ? `${c.utmQuery}&${own}` : c.utmQuery, variant }

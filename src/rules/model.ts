@@ -15,7 +15,7 @@ export const condition = t.Object({
   at: t.Optional(t.String({ description: 'ISO 8601 instant, for `after` (at or after it) and `before` (strictly before it)' })),
   param: t.Optional(t.String({ minLength: 1, maxLength: 100, description: 'The query parameter of the short URL, for `query`' })),
   equals: t.Optional(t.String({ maxLength: 500, description: 'For `query`: the value it must have; left out, the parameter need only be present' })),
-}, { examples: [{ type: 'os', values: ['iOS'] }] })
+}, { additionalProperties: false, examples: [{ type: 'os', values: ['iOS'] }] })
 export type Condition = Static<typeof condition>
 
 export const rule = t.Object({
@@ -52,6 +52,8 @@ export const utm = t.Object({
   source: t.Optional(utmValue), medium: t.Optional(utmValue), campaign: t.Optional(utmValue),
   term: t.Optional(utmValue), content: t.Optional(utmValue),
 }, {
+  additionalProperties: false,
+  minProperties: 1,
   description: 'Appended to every destination as utm_*; a visitor\'s own utm_* values for these keys are dropped, the link\'s win',
   examples: [{ source: 'newsletter', medium: 'email', campaign: 'spring' }],
 })

@@ -66,7 +66,7 @@ function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, d
   let clickQuery = query
   let variant: string | undefined
   if (link.smart !== null && target !== null) {
-    const d = decide(deps, req, server, target, link.smart, query, link.id)
+    const d = decide(deps, req, server, link, target, link.smart, query, link.id)
     target = d.target
     query = d.query
     clickQuery = d.clickQuery

@@ -30,13 +30,19 @@ type Compiled = {
 /** What the visit does: where it goes, the query passed on, the click's query (for its UTM) and variant. */
 export type Decision = { target: string; query: string; clickQuery: string; variant: string | undefined }
 
-// Entries are read from the arena as new objects: the compiled form is kept per text.
+// A hot link's entry is one object (the cache's hot tier): its compiled form is kept per object.
+// Entries decoded from the arena are new objects each time: theirs is kept per text.
+const byEntry = new WeakMap<object, Compiled>()
 const compiled = new LRUCache<string, Compiled>({ max: 10_000 })
 const agents = new LRUCache<string, ReturnType<typeof parseAgent>>({ max: 10_000 })
 
-export function decide(deps: Deps, req: Request, server: RequestServer, target: string, text: string, query: string, linkId: string): Decision {
-  let c = compiled.get(text)
-  if (c === undefined) compiled.set(text, (c = compile(text)))
+export function decide(deps: Deps, req: Request, server: RequestServer, entry: object, target: string, text: string, query: string, linkId: string): Decision {
+  let c = byEntry.get(entry)
+  if (c === undefined) {
+    c = compiled.get(text)
+    if (c === undefined) compiled.set(text, (c = compile(text)))
+    byEntry.set(entry, c)
+  }
   const facts: Facts = { deps, req, server, query }
   let chosen: string | null = null
   let variant: string | undefined
@@ -99,19 +105,39 @@ function testOf(c: Condition): Test {
       return (f) => { const p = paramsOf(f); return equals === undefined ? p.has(param!) : p.get(param!) === equals }
     }
     case 'ip': {
-      const list = new BlockList()
+      // IPv4 blocks as (network, mask) pairs compared as integers; IPv6 (and IPv4-mapped) through a BlockList.
+      const v4: [number, number][] = []
+      const v6 = new BlockList()
       for (const v of c.values ?? []) {
         const [addr, bits] = v.split('/') as [string, string | undefined]
-        const type = isIP(addr) === 6 ? 'ipv6' : 'ipv4'
-        list.addSubnet(addr, bits === undefined ? (type === 'ipv6' ? 128 : 32) : Number(bits), type)
+        if (isIP(addr) === 4) {
+          const mask = bits === undefined || bits === '32' ? 0xffffffff : Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0
+          v4.push([(ipv4Number(addr) & mask) >>> 0, mask])
+          v6.addSubnet(addr, bits === undefined ? 32 : Number(bits), 'ipv4')
+        } else v6.addSubnet(addr, bits === undefined ? 128 : Number(bits), 'ipv6')
       }
       return (f) => {
         const ip = ipOf(f)
-        const v = isIP(ip)
-        return v !== 0 && list.check(ip, v === 6 ? 'ipv6' : 'ipv4')
+        const n = ipv4Number(ip)
+        if (n !== -1) return v4.some(([net, mask]) => ((n & mask) >>> 0) === net)
+        return isIP(ip) === 6 && v6.check(ip, 'ipv6')
       }
     }
   }
+}
+
+/** A dotted IPv4 address as an unsigned integer; -1 for anything else. */
+function ipv4Number(ip: string): number {
+  const parts = ip.split('.')
+  if (parts.length !== 4) return -1
+  let n = 0
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return -1
+    const b = Number(p)
+    if (b > 255) return -1
+    n = n * 256 + b
+  }
+  return n
 }
 
 const ipOf = (f: Facts) => (f.ip ??= clientIp(f.deps.config.trustProxy, f.req, f.server))

@@ -24,6 +24,9 @@ import { IMPORT_ROUTE, importsPlugin } from './imports'
 import { previousProviderPlugin } from './previous'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
+import { tagsPlugin } from './tags/index'
+import { utmPlugin } from './utm/index'
+import { abPlugin } from './ab/index'
 
 
 /** The routes whose body is a file (CSV or JSON text, read up to the bulk bound), not a JSON object. */
@@ -68,6 +71,9 @@ export function createApp(deps: Deps) {
     .use(previousProviderPlugin(deps, auth))
     .use(cronPlugin(deps))
     .use(dashboardPlugin(deps, auth))
+    .use(tagsPlugin(deps, auth))
+    .use(utmPlugin(deps, auth))
+    .use(abPlugin(deps, auth))
   routesOf = () => app.routes
   return app
 }

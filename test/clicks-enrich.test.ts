@@ -40,8 +40,8 @@ describe('enrichment', () => {
 
   test('UTM values come from the short URL query string', () => {
     expect(utmValues('utm_source=news&utm_medium=email&utm_campaign=spring%20sale&x=1'))
-      .toEqual({ source: 'news', medium: 'email', campaign: 'spring sale' })
-    expect(utmValues('a=1')).toEqual({ source: '', medium: '', campaign: '' })
+      .toEqual({ source: 'news', medium: 'email', campaign: 'spring sale', term: '', content: '' })
+    expect(utmValues('a=1')).toEqual({ source: '', medium: '', campaign: '', term: '', content: '' })
   })
 
   test('the visitor hash is stable for a visitor and day, differs by day and salt, and hides the IP', () => {

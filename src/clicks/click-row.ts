@@ -20,4 +20,8 @@ export type ClickRow = {
   is_bot: 0 | 1
   bot_reason: string
   visitor_hash: number
+  utm_term?: string
+  utm_content?: string
+  /** The A/B test's variant (A-D) the visitor was sent to; '' (or left out) for none. */
+  variant?: string
 }

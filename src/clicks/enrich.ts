@@ -78,6 +78,9 @@ export class Enricher implements BatchEnricher {
       is_bot: agent.isBot,
       bot_reason: agent.botReason,
       visitor_hash: this.visitorHash(c.ip, c.ua, c.ts),
+      utm_term: utm.term,
+      utm_content: utm.content,
+      variant: c.variant ?? '',
     }
   }
 
@@ -88,6 +91,11 @@ export class Enricher implements BatchEnricher {
       this.agents.set(ua, a)
     }
     return a
+  }
+
+  /** The country and city of an address, for routing rules that read them (the same look-up as a click's). */
+  locate(ip: string): Place {
+    return this.place(ip)
   }
 
   /** The place in the first file that can hold the address and has a record for it. */
@@ -159,9 +167,9 @@ export function referrerHost(referer: string): string {
   return host.startsWith('www.') ? host.slice(4) : host
 }
 
-export function utmValues(query: string): { source: string; medium: string; campaign: string } {
-  if (!query.includes('utm_')) return { source: '', medium: '', campaign: '' }
+export function utmValues(query: string): { source: string; medium: string; campaign: string; term: string; content: string } {
+  if (!query.includes('utm_')) return { source: '', medium: '', campaign: '', term: '', content: '' }
   const p = new URLSearchParams(query)
   const v = (k: string) => (p.get(k) ?? '').slice(0, 200)
-  return { source: v('utm_source'), medium: v('utm_medium'), campaign: v('utm_campaign') }
+  return { source: v('utm_source'), medium: v('utm_medium'), campaign: v('utm_campaign'), term: v('utm_term'), content: v('utm_content') }
 }

@@ -13,6 +13,8 @@ export type RawClick = {
   referer: string
   /** The query string of the short URL, without '?', for UTM values. */
   query: string
+  /** The A/B test's variant the visitor was sent to, when the link has a test. */
+  variant?: string
 }
 
 /** The raw facts of a request, read the same way by every route that counts a click. */

@@ -89,8 +89,17 @@ export const links = pgTable('links', {
   source: linkSourceEnum('source').notNull().default('API'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  /** Routing rules (src/rules/model.ts), in order; null for none. */
+  rules: jsonb('rules'),
+  /** The A/B test's variants (src/rules/model.ts); null for none. */
+  abTest: jsonb('ab_test'),
+  /** UTM values appended to every destination of the link; null for none. */
+  utm: jsonb('utm'),
+  /** Ids of the account's tags on this link (src/tags); a tag's deletion removes its id here. */
+  tagIds: text('tag_ids').array().notNull().default(sql`'{}'::text[]`),
 }, (t) => [
   uniqueIndex('links_domain_slug_key').on(t.domain, t.slug),
+  index('links_tag_ids_idx').using('gin', t.tagIds),
   // The list's order (newest first, id as the tie-break) read straight off the index.
   index('links_user_created_idx').on(t.userId, t.createdAt, t.id),
   index('links_expiry_idx').on(t.expiresAt).where(sql`status = 'ACTIVE' and expires_at is not null`),
@@ -262,3 +271,23 @@ export const previousProviders = pgTable('previous_providers', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })
+/** Tags of an account: a name (unique per account) and a colour; links hold their ids in links.tag_ids. */
+export const tags = pgTable('tags', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  color: text('color').notNull(),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('tags_user_name_key').on(t.userId, t.name)])
+export type TagRow = typeof tags.$inferSelect
+
+/** Reusable UTM values of an account, applied to links by the client. */
+export const utmTemplates = pgTable('utm_templates', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  utm: jsonb('utm').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex('utm_templates_user_name_key').on(t.userId, t.name)])
+export type UtmTemplateRow = typeof utmTemplates.$inferSelect

@@ -3,6 +3,16 @@ import { t, type Static } from 'elysia'
 import { oneOf } from '../shared/schema'
 import type { LinkRow } from '../db/schema'
 import { ok, page, pagingQuery } from '../shared/envelope'
+import { abTest, rules, utm } from '../rules/model'
+import { tagIds } from '../tags/model'
+
+/** The smart-link fields a link is created or updated with; null removes one. */
+const smartFields = {
+  rules: t.Optional(t.Nullable(rules)),
+  abTest: t.Optional(t.Nullable(abTest)),
+  utm: t.Optional(t.Nullable(utm)),
+  tagIds: t.Optional(tagIds),
+}
 
 const kind = oneOf(['url', 'wifi', 'vcard', 'text'])
 const status = oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
@@ -18,6 +28,7 @@ export const createBody = t.Object({
   expiresIn: t.Optional(t.Nullable(t.String())),
   singleUse: t.Optional(t.Boolean()),
   domain: t.Optional(t.Nullable(t.String())),
+  ...smartFields,
 })
 export type CreateLinkInput = Static<typeof createBody>
 
@@ -32,6 +43,7 @@ export const updateBody = t.Object({
   singleUse: t.Optional(t.Boolean()),
   domain: t.Optional(t.Nullable(t.String())),
   status: t.Optional(oneOf(['ACTIVE', 'DISABLED'])),
+  ...smartFields,
 })
 export type UpdateLinkInput = Static<typeof updateBody>
 
@@ -39,6 +51,8 @@ export const listQuery = t.Object({
   ...pagingQuery,
   search: t.Optional(t.String({ maxLength: 500 })),
   status: t.Optional(oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED', 'ALL'])),
+  tags: t.Optional(t.String({ maxLength: 2000, description: 'Comma-separated tag ids: only links with these tags', examples: ['tag_0a1b2c,tag_3d4e5f'] })),
+  tagMode: t.Optional(oneOf(['any', 'all'], { description: '`any` (default): at least one of `tags`; `all`: every one' })),
 })
 export type ListLinksQuery = Static<typeof listQuery>
 
@@ -68,6 +82,10 @@ export const link = t.Object({
   createdAt: t.String(),
   updatedAt: t.String(),
   source: oneOf(['API', 'DASHBOARD', 'BULK', 'IMPORT']),
+  rules: t.Nullable(rules),
+  abTest: t.Nullable(abTest),
+  utm: t.Nullable(utm),
+  tagIds: t.Array(t.String(), { description: 'Ids of the link\'s tags (GET /api/v1/tags)' }),
 })
 export type Link = Static<typeof link>
 

@@ -55,5 +55,9 @@ export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): 
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     source: row.source,
+    rules: (row.rules as Link['rules']) ?? null,
+    abTest: (row.abTest as Link['abTest']) ?? null,
+    utm: (row.utm as Link['utm']) ?? null,
+    tagIds: row.tagIds ?? [],
   }
 }

@@ -18,6 +18,8 @@ import { checkPayload } from './payload'
 import { type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
 import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analytics-deletions'
 import { linkEvent, present } from './present'
+import { smartColumns } from '../rules/write'
+import { tagFilter } from '../tags/service'
 
 type Source = LinkRow['source']
 
@@ -46,13 +48,14 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const slug = customSlug ? checkCustomSlug(customSlug) : null
   const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
+  const smart = await smartColumns(deps, caller, input, kind)
 
   const { row, linksUsed } = await deps.db.transaction(async (tx) => {
     const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
     const row = await insertLink(tx, {
       id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
       title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
-      createdAt: now, updatedAt: now,
+      createdAt: now, updatedAt: now, ...smart,
     }, slug === null)
     await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
     return { row, linksUsed }
@@ -101,7 +104,7 @@ export async function findOwnLink(deps: Deps, caller: Caller, idOrSlug: string, 
 export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuery) {
   const p = paging(query)
   const now = deps.now()
-  const unfiltered = (query.status ?? 'ALL') === 'ALL' && !query.search?.trim()
+  const unfiltered = (query.status ?? 'ALL') === 'ALL' && !query.search?.trim() && !query.tags?.trim()
   const [rows, total] = await Promise.all([
     listPage(deps, caller.userId, query, now),
     unfiltered ? accountLinkCount(deps, caller.userId) : countLinks(deps, listFilter(caller.userId, query, now)),
@@ -110,7 +113,7 @@ export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuer
 }
 
 const listFilter = (userId: string, query: ListLinksQuery, now: Date) =>
-  and(eq(links.userId, userId), statusFilter(query.status ?? 'ALL', now), searchFilter(query.search))
+  and(eq(links.userId, userId), statusFilter(query.status ?? 'ALL', now), searchFilter(query.search), tagFilter(query.tags, query.tagMode))
 
 /** One page of the list, newest first: read off links_user_created_idx (user_id, created_at, id). */
 export function listPage(deps: Deps, userId: string, query: ListLinksQuery, now = deps.now()) {
@@ -171,6 +174,7 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
   if (input.singleUse !== undefined) changes.singleUse = input.singleUse
   if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   if (input.status !== undefined) changes.status = input.status
+  Object.assign(changes, await smartColumns(deps, caller, input, current.kind))
   const expiresAt = changes.expiresAt !== undefined ? changes.expiresAt : current.expiresAt
   if (input.status === 'ACTIVE' && expiresAt && expiresAt <= now)
     throw new AppError('VALIDATION_ERROR', 'The link has expired: give a new expiresIn to activate it', { field: 'expiresIn' })

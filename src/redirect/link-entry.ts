@@ -2,6 +2,8 @@
 // arena), its cache key, and the rules that read it. Every field here is read on a visit; the
 // rest of a link (payload, title, tags) stays in PostgreSQL. To add a field, see entry-codec.ts.
 
+import { smartTextOf } from '../rules/entry'
+
 export type LinkEntry = {
   id: string
   ownerId: string
@@ -12,6 +14,8 @@ export type LinkEntry = {
   expiresAt: number
   singleUse: boolean
   kind: 'url' | 'wifi' | 'vcard' | 'text'
+  /** Routing rules, A/B test and UTM values as one text (src/rules/entry.ts); null for a link with none. */
+  smart: string | null
 }
 
 /** A cached "no such link", so that enumeration never reaches Postgres. */
@@ -22,6 +26,7 @@ export type Cached = LinkEntry | typeof MISS
 export type LinkEntryRow = {
   id: string; userId: string; originalUrl: string | null; status: LinkEntry['status']
   expiresAt: Date | null; singleUse: boolean; kind: LinkEntry['kind']
+  rules?: unknown; abTest?: unknown; utm?: unknown
 }
 
 export const cacheKey = (domain: string, slug: string) => `${domain}/${slug}`
@@ -45,5 +50,6 @@ export function toLinkEntry(row: LinkEntryRow): LinkEntry {
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : 0,
     singleUse: row.singleUse,
     kind: row.kind,
+    smart: smartTextOf(row),
   }
 }

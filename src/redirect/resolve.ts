@@ -32,6 +32,7 @@ function prepareLookup(db: Db) {
     .select({
       id: links.id, userId: links.userId, originalUrl: links.originalUrl, status: links.status,
       expiresAt: links.expiresAt, singleUse: links.singleUse, kind: links.kind,
+      rules: links.rules, abTest: links.abTest, utm: links.utm,
     })
     .from(links)
     .where(and(eq(links.domain, sql.placeholder('domain')), eq(links.slug, sql.placeholder('slug'))))

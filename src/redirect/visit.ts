@@ -18,6 +18,7 @@ import { clientIp, countsAsClick, type RequestServer } from '../shared/request'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './link-entry'
 import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
+import { decide } from '../rules/evaluate'
 
 /**
  * Where the visitor arrives: `redirect` (/{slug}; a typed link only leads to its page, which
@@ -60,11 +61,23 @@ function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, d
   }
   const link = entry as LinkEntry
   // (link rules decide here)
-  const location = link.target === null ? null : query ? withQuery(link.target, query) : link.target
+  // Routing rules, A/B test and UTM: only a link that has them reads more of the request.
+  let target = link.target
+  let clickQuery = query
+  let variant: string | undefined
+  if (link.smart !== null && target !== null) {
+    const d = decide(deps, req, server, link, target, link.smart, query, link.id)
+    target = d.target
+    query = d.query
+    clickQuery = d.clickQuery
+    variant = d.variant
+  }
+  const location = target === null ? null : query ? withQuery(target, query) : target
   if (arrival === 'download' || (location === null && arrival === 'redirect')) return land(req, link, location, domain, slug)
   if (link.singleUse) {
     if (!countsAsClick(req)) return land(req, link, location, domain, slug)
-    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, query)
+    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery)
+    if (variant !== undefined) click.variant = variant
     return consumeSingleUse(deps, link.id, click).then((won) => {
       if (!won) return linkUnavailable(req, 'gone')
       if (deps.clicks.records) deps.clicks.push(click)
@@ -72,7 +85,11 @@ function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, d
     })
   }
   // With CLICKS_RECORD=false nothing reads the click: its headers and address are not read either.
-  if (deps.clicks.records && countsAsClick(req)) deps.clicks.push(rawClickOf(req, server, deps.config.trustProxy, link, domain, query))
+  if (deps.clicks.records && countsAsClick(req)) {
+    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery)
+    if (variant !== undefined) click.variant = variant
+    deps.clicks.push(click)
+  }
   return land(req, link, location, domain, slug)
 }
 

@@ -15,7 +15,7 @@ export function randomBase62(length: number): string {
   return out
 }
 
-export type IdPrefix = 'lnk' | 'usr' | 'key' | 'dom' | 'whk' | 'dlv' | 'evt' | 'req' | 'imp'
+export type IdPrefix = 'lnk' | 'usr' | 'key' | 'dom' | 'whk' | 'dlv' | 'evt' | 'req' | 'imp' | 'tag' | 'utm'
 
 export const newId = (prefix: IdPrefix) => `${prefix}_${randomBase62(20)}`
 

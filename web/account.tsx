@@ -27,7 +27,7 @@ function AccountBody({ me }: { me: Me }) {
   const { plan, usage } = me
   const until = new Date(usage.periodEnd).toLocaleDateString()
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <Card title="Profile">
         <dl className="grid grid-cols-[7rem_minmax(0,1fr)] gap-y-2 text-sm">
           <dt className={muted}>Name</dt><dd>{me.name ?? '—'}</dd>

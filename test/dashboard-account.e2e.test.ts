@@ -186,9 +186,9 @@ describe.skipIf(!hasChromium)('dashboard account pages in Chromium', () => {
       await page.goto(`${b.base}${path}`)
       await page.getByRole('heading', { name: name === 'admin' ? 'Users' : 'Plans' }).waitFor()
       await b.shot(`account-13-${name}-360`)
-      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => !e.closest('nav, [role=region]') && e.getBoundingClientRect().right > 361).slice(0, 5).map((e) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`))
+      const wide = await page.evaluate(() => [...(globalThis as any).document.querySelectorAll('body *')].filter((e: any) => !e.closest('nav, [role=region]') && e.getBoundingClientRect().right > 361).slice(0, 5).map((e: any) => `${e.tagName}.${String(e.className).slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`))
       expect({ name, wide }).toEqual({ name, wide: [] })
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+      expect(await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth as number)).toBeLessThanOrEqual(360)
     }
     await page.setViewportSize({ width: 1280, height: 800 })
   })

@@ -117,9 +117,9 @@ function UserRow({ user, self, plans }: { user: AdminUser; self: boolean; plans:
       <ConfirmDialog open={confirming} title={user.blocked ? 'Unblock this account?' : 'Block this account?'}
         confirmLabel={user.blocked ? 'Unblock' : 'Block'} busy={update.isPending} error={update.error}
         onConfirm={() => update.mutate({ blocked: !user.blocked })} onClose={() => setConfirming(false)}>
-        <p className="break-all">{user.blocked
-          ? `${user.email} can sign in and use their API keys again.`
-          : `${user.email} can no longer sign in, and their API keys and sessions are refused.`}</p>
+        <p><span className="break-all font-medium">{user.email}</span>{user.blocked
+          ? ' can sign in and use their API keys again.'
+          : ' can no longer sign in, and their API keys and sessions are refused.'}</p>
       </ConfirmDialog>
     </li>
   )

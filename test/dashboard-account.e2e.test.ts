@@ -193,6 +193,18 @@ describe.skipIf(!hasChromium)('dashboard account pages in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 800 })
   })
 
+  test('in dark mode the account and admin pages pass axe', async () => {
+    const { page } = b
+    await page.emulateMedia({ colorScheme: 'dark' })
+    for (const [path, heading] of [['/app/account', 'Plans'], ['/app/admin', 'Users']] as const) {
+      await page.goto(`${b.base}${path}`)
+      await page.getByRole('heading', { name: heading }).waitFor()
+      await b.shot(`account-14-dark-${heading.toLowerCase()}`)
+      await b.expectAccessible(`${path} (dark)`)
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+  })
+
   test('no page threw an error along the way', () => {
     expect(b.pageErrors).toEqual([])
   })

@@ -5,7 +5,7 @@ import { MISS, type Cached, type LinkEntry } from '../src/redirect/link-entry'
 
 const link = (over: Partial<LinkEntry> = {}): LinkEntry => ({
   id: 'lnk_0001', ownerId: 'usr_0001', target: 'https://example.com/a', status: 'ACTIVE',
-  expiresAt: 0, singleUse: false, kind: 'url', ...over,
+  expiresAt: 0, singleUse: false, kind: 'url', smart: null, ...over,
 })
 
 function arena(max: number, ttlMs = 0) {

@@ -5,7 +5,7 @@ import { fromSharedText, toSharedText } from '../src/redirect/entry-codec'
 import { createBus, type Bus } from '../src/shared/redis'
 
 const entry = (id: string, target: string | null = `https://example.com/${id}`): LinkEntry => ({
-  id, ownerId: 'usr_1', target, status: 'ACTIVE', expiresAt: 0, singleUse: false, kind: target === null ? 'text' : 'url',
+  id, ownerId: 'usr_1', target, status: 'ACTIVE', expiresAt: 0, singleUse: false, kind: target === null ? 'text' : 'url', smart: null,
 })
 
 /** An in-process bus whose reconnect the test can trigger. */

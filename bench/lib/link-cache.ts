@@ -18,7 +18,7 @@ export function fillLinkCache(cache: LinkCache, count: number) {
   for (let i = 1; i <= count; i++) {
     const entry: LinkEntry = {
       id: `lnk_${String(i).padStart(22, '0')}`, ownerId: 'usr_0123456789abcdefghijkl', target: targetOf(i),
-      status: 'ACTIVE', expiresAt: 0, singleUse: false, kind: 'url',
+      status: 'ACTIVE', expiresAt: 0, singleUse: false, kind: 'url', smart: null,
     }
     cache.fillLocal(benchKey(i), JSON.parse(JSON.stringify(entry)) as LinkEntry, cache.startFill())
   }

@@ -28,6 +28,7 @@ export const COLUMN_TYPES = {
   event_id: 'UUID', ts: "DateTime64(3, 'UTC')", owner_id: 'String', link_id: 'String', domain: 'String',
   country: 'String', city: 'String', device: 'String', browser: 'String', os: 'String', referrer_host: 'String',
   utm_source: 'String', utm_medium: 'String', utm_campaign: 'String', is_bot: 'UInt8', bot_reason: 'String', visitor_hash: 'UInt64',
+  trigger: 'String',
 } as const satisfies Record<keyof ClickRow, string>
 
 export const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[]
@@ -39,7 +40,8 @@ export function toTsv(rows: ClickRow[]): string {
   let out = ''
   for (const r of rows) {
     for (let i = 0; i < COLUMNS.length; i++) {
-      const v = r[COLUMNS[i]]
+      // (only trigger may be absent: a row spilled before it existed)
+      const v = r[COLUMNS[i]] ?? 'link'
       out += (i ? '\t' : '') + (typeof v === 'string' ? tsvEscape(v) : i === 1 ? (v / 1000).toFixed(3) : String(v))
     }
     out += '\n'

@@ -20,4 +20,6 @@ export type ClickRow = {
   is_bot: 0 | 1
   bot_reason: string
   visitor_hash: number
+  /** 'qr' for a click through a link's QR code (its marker in the query), else 'link'; absent in rows spilled before it existed. */
+  trigger?: 'qr' | 'link'
 }

@@ -10,6 +10,7 @@ import { isbotMatch } from 'isbot'
 import type { RawClick } from './raw-click'
 import { batchOf, type EnrichedBatch } from './batch'
 import type { ClickRow } from './click-row'
+import { triggerOf } from '../qr/marker'
 
 /** Turns raw clicks into a batch ready for ClickHouse and the counters. */
 export interface BatchEnricher {
@@ -78,6 +79,7 @@ export class Enricher implements BatchEnricher {
       is_bot: agent.isBot,
       bot_reason: agent.botReason,
       visitor_hash: this.visitorHash(c.ip, c.ua, c.ts),
+      trigger: triggerOf(c.query),
     }
   }
 

@@ -3,6 +3,7 @@ import { t, type Static } from 'elysia'
 import { oneOf } from '../shared/schema'
 import type { LinkRow } from '../db/schema'
 import { ok, page, pagingQuery } from '../shared/envelope'
+import { smartInputFields, smartLinkFields } from './smart-fields'
 
 const kind = oneOf(['url', 'wifi', 'vcard', 'text'])
 const status = oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
@@ -18,6 +19,7 @@ export const createBody = t.Object({
   expiresIn: t.Optional(t.Nullable(t.String())),
   singleUse: t.Optional(t.Boolean()),
   domain: t.Optional(t.Nullable(t.String())),
+  ...smartInputFields,
 })
 export type CreateLinkInput = Static<typeof createBody>
 
@@ -28,6 +30,7 @@ export const updateBody = t.Object({
   expiresIn: t.Optional(t.Nullable(t.String())),
   singleUse: t.Optional(t.Boolean()),
   status: t.Optional(oneOf(['ACTIVE', 'DISABLED'])),
+  ...smartInputFields,
 })
 export type UpdateLinkInput = Static<typeof updateBody>
 
@@ -64,6 +67,7 @@ export const link = t.Object({
   createdAt: t.String(),
   updatedAt: t.String(),
   source: oneOf(['API', 'DASHBOARD', 'BULK']),
+  ...smartLinkFields,
 })
 export type Link = Static<typeof link>
 

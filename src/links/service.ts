@@ -18,6 +18,7 @@ import { checkPayload } from './payload'
 import { type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
 import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analytics-deletions'
 import { linkEvent, present } from './present'
+import { smartChanges } from './smart-fields'
 
 type Source = LinkRow['source']
 
@@ -46,13 +47,14 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const slug = customSlug ? checkCustomSlug(customSlug) : null
   const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
+  const smart = await smartChanges(deps, input, kind)
 
   const { row, linksUsed } = await deps.db.transaction(async (tx) => {
     const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
     const row = await insertLink(tx, {
       id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
       title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
-      createdAt: now, updatedAt: now,
+      createdAt: now, updatedAt: now, ...smart,
     }, slug === null)
     await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
     return { row, linksUsed }
@@ -160,6 +162,7 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
   if (input.singleUse !== undefined) changes.singleUse = input.singleUse
   if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   if (input.status !== undefined) changes.status = input.status
+  Object.assign(changes, await smartChanges(deps, input, current.kind))
   const expiresAt = changes.expiresAt !== undefined ? changes.expiresAt : current.expiresAt
   if (input.status === 'ACTIVE' && expiresAt && expiresAt <= now)
     throw new AppError('VALIDATION_ERROR', 'The link has expired: give a new expiresIn to activate it', { field: 'expiresIn' })

@@ -9,6 +9,8 @@ const CHANNEL = 'domains'
 
 export class DomainNamespaces {
   private hosts = new Set<string>()
+  /** Verified domains that set an expiredUrl or notFoundUrl (smart links), by hostname. */
+  private fallbacks = new Map<string, { expiredUrl: string | null; notFoundUrl: string | null }>()
 
   constructor(private readonly deps: { db: Db; bus: Bus; log: Logger }) {
     deps.bus.subscribe(CHANNEL, () => void this.reload())
@@ -25,10 +27,19 @@ export class DomainNamespaces {
     return this.hosts.size !== 0 && this.hosts.has(host) ? host : ''
   }
 
+  /** Where a custom domain sends visitors of a `gone` (expiredUrl) or `missing` (notFoundUrl) slug; null for the 410/404. */
+  fallbackOf(namespace: string, state: 'gone' | 'missing'): string | null {
+    const f = this.fallbacks.size === 0 || namespace === '' ? undefined : this.fallbacks.get(namespace)
+    return f === undefined ? null : state === 'gone' ? f.expiredUrl : f.notFoundUrl
+  }
+
   async reload() {
     try {
-      const rows = await this.deps.db.select({ hostname: domains.hostname }).from(domains).where(eq(domains.isVerified, true))
+      const rows = await this.deps.db.select({ hostname: domains.hostname, expiredUrl: domains.expiredUrl, notFoundUrl: domains.notFoundUrl })
+        .from(domains).where(eq(domains.isVerified, true))
       this.hosts = new Set(rows.map((r) => r.hostname))
+      this.fallbacks = new Map(rows.filter((r) => r.expiredUrl !== null || r.notFoundUrl !== null)
+        .map((r) => [r.hostname, { expiredUrl: r.expiredUrl, notFoundUrl: r.notFoundUrl }]))
     } catch (e) {
       this.deps.log.warn('could not load custom domains; keeping the previous set', { error: String(e) })
     }

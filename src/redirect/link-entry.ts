@@ -2,6 +2,8 @@
 // arena), its cache key, and the rules that read it. Every field here is read on a visit; the
 // rest of a link (payload, title, tags) stays in PostgreSQL. To add a field, see entry-codec.ts.
 
+import { type SmartEntry, type SmartEntryRow, smartEntryOf } from './smart-entry'
+
 export type LinkEntry = {
   id: string
   ownerId: string
@@ -12,6 +14,8 @@ export type LinkEntry = {
   expiresAt: number
   singleUse: boolean
   kind: 'url' | 'wifi' | 'vcard' | 'text'
+  /** Password, click limit, fallback, previews (smart-entry.ts); null on a plain link, the one test its visit pays. */
+  smart: SmartEntry | null
 }
 
 /** A cached "no such link", so that enumeration never reaches Postgres. */
@@ -22,7 +26,7 @@ export type Cached = LinkEntry | typeof MISS
 export type LinkEntryRow = {
   id: string; userId: string; originalUrl: string | null; status: LinkEntry['status']
   expiresAt: Date | null; singleUse: boolean; kind: LinkEntry['kind']
-}
+} & SmartEntryRow
 
 export const cacheKey = (domain: string, slug: string) => `${domain}/${slug}`
 
@@ -45,5 +49,6 @@ export function toLinkEntry(row: LinkEntryRow): LinkEntry {
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : 0,
     singleUse: row.singleUse,
     kind: row.kind,
+    smart: smartEntryOf(row),
   }
 }

@@ -4,8 +4,9 @@
 //      (429), then Redis and PostgreSQL (503 when they fail);
 //   2. state: unknown or disabled is 404, expired or used up is 410 (a page for browsers, the
 //      envelope for API clients);
-//   3. link rules (routing, passwords, A/B tests) belong here, before anything is used up or counted;
-//   4. single use: one conditional UPDATE uses the link up before the click is counted; the click
+//   3. link rules (routing, passwords, A/B tests) belong here, before anything is used up or counted:
+//      a smart link (entry.smart set) passes its gate first (smart-visit.ts: password, previews);
+//   4. single use and maxClicks: one conditional UPDATE uses the link up before the click is counted; the click
 //      that loses is 410. A preview or a HEAD neither uses it up nor counts;
 //   5. count: the click is pushed (when clicks are recorded);
 //   6. the route lands the visitor: a redirect, or the page.
@@ -13,11 +14,12 @@
 import type { Deps } from '../deps'
 import { AppError, errorResponse } from '../errors'
 import { rawClickOf } from '../clicks/raw-click'
-import { linkUnavailable } from '../pages/notice'
 import { clientIp, countsAsClick, type RequestServer } from '../shared/request'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './link-entry'
 import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
+import { smartGate, unavailableOrFallback } from './smart-visit'
+import { withoutQrMarker } from '../qr/marker'
 
 /**
  * Where the visitor arrives: `redirect` (/{slug}; a typed link only leads to its page, which
@@ -56,17 +58,25 @@ function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, d
   const state = stateOf(entry)
   if (state !== 'live') {
     if (state === 'missing' && arrival === 'redirect') deps.metrics.redirectMisses++
-    return linkUnavailable(req, state)
+    return unavailableOrFallback(deps, entry, req, domain, state)
   }
   const link = entry as LinkEntry
+  if (link.smart !== null) {
+    const gate = smartGate(deps, req, server, link, slug, query, arrival)
+    if (gate !== null) return gate instanceof Promise ? gate.then((r) => r ?? serveLive(deps, link, req, server, domain, slug, query, arrival, land)) : gate
+  }
+  return serveLive(deps, link, req, server, domain, slug, query, arrival, land)
+}
+
+function serveLive(deps: Deps, link: LinkEntry, req: Request, server: RequestServer, domain: string, slug: string, query: string, arrival: Arrival, land: Landing): Visit {
   // (link rules decide here)
-  const location = link.target === null ? null : query ? withQuery(link.target, query) : link.target
+  const location = link.target === null ? null : query ? withQuery(link.target, withoutQrMarker(query)) : link.target
   if (arrival === 'download' || (location === null && arrival === 'redirect')) return land(req, link, location, domain, slug)
-  if (link.singleUse) {
+  if (link.singleUse || (link.smart !== null && link.smart.max !== 0)) {
     if (!countsAsClick(req)) return land(req, link, location, domain, slug)
     const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, query)
     return consumeSingleUse(deps, link.id, click).then((won) => {
-      if (!won) return linkUnavailable(req, 'gone')
+      if (!won) return unavailableOrFallback(deps, link, req, domain, 'gone')
       if (deps.clicks.records) deps.clicks.push(click)
       return land(req, link, location, domain, slug)
     })

@@ -32,9 +32,14 @@ export const smartInputFields = {
   expiredUrl: t.Optional(t.Nullable(t.String({
     description: 'Where visitors go once the link expired or ran out of clicks, instead of a 410', examples: ['https://example.com/offer-ended'],
   }))),
-  og: t.Optional(t.Nullable(og)),
+  // (checked field by field in checkOg, so that each error names its field: og.title, og.image, …)
+  og: t.Optional(t.Nullable(t.Record(t.String(), t.Unknown(), {
+    description: `Social preview tags { title ≤ ${OG_LIMITS.title}, description ≤ ${OG_LIMITS.description}, image: an https URL } served to `
+      + 'link-preview crawlers (Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp, iMessage); null removes them',
+    examples: [{ title: 'Spring sale: 30 % off', description: 'Until Sunday, on every order.', image: 'https://example.com/sale.png' }],
+  }))),
 }
-export type SmartInput = { password?: string | null; maxClicks?: number | null; expiredUrl?: string | null; og?: OgTags | null }
+export type SmartInput = { password?: string | null; maxClicks?: number | null; expiredUrl?: string | null; og?: Record<string, unknown> | null }
 
 /** Response fields. */
 export const smartLinkFields = {
@@ -72,7 +77,10 @@ export async function smartChanges(deps: Deps, input: SmartInput, kind: LinkRow[
   return out
 }
 
-function checkOg(og: OgTags): OgTags | null {
+function checkOg(og: Record<string, unknown>): OgTags | null {
+  if (typeof og !== 'object' || Array.isArray(og)) throw new AppError('VALIDATION_ERROR', 'og must be an object', { field: 'og' })
+  const unknown = Object.keys(og).find((k) => !(k in OG_LIMITS))
+  if (unknown !== undefined) throw new AppError('VALIDATION_ERROR', `og.${unknown} is not a preview tag: use title, description, image`, { field: `og.${unknown}` })
   const out: OgTags = {}
   for (const key of ['title', 'description', 'image'] as const) {
     const v = og[key]

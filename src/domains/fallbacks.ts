@@ -19,7 +19,7 @@ const fallbackUrl = (what: string, example: string) => t.Optional(t.Nullable(t.S
 export const updateBody = t.Object({
   expiredUrl: fallbackUrl('expired or used-up links (a link\'s own expiredUrl comes first)', 'https://example.com/expired'),
   notFoundUrl: fallbackUrl('unknown slugs', 'https://example.com/'),
-}, { additionalProperties: false })
+})
 export type UpdateDomainInput = Static<typeof updateBody>
 
 export async function updateDomain(deps: Deps, caller: Caller, id: string, input: UpdateDomainInput) {

@@ -17,7 +17,7 @@ const og = t.Object({
   title: t.Optional(t.String({ maxLength: OG_LIMITS.title, description: 'og:title', examples: ['Spring sale: 30 % off'] })),
   description: t.Optional(t.String({ maxLength: OG_LIMITS.description, description: 'og:description', examples: ['Until Sunday, on every order.'] })),
   image: t.Optional(t.String({ maxLength: OG_LIMITS.image, description: 'og:image, an https URL', examples: ['https://example.com/sale.png'] })),
-}, { additionalProperties: false, description: 'Social preview tags served to link-preview crawlers (Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp, iMessage); null removes them' })
+}, { description: 'Social preview tags served to link-preview crawlers (Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp, iMessage); null removes them' })
 
 /** Request fields, on create and on update (null removes the setting). */
 export const smartInputFields = {

@@ -106,6 +106,14 @@ describe.each(engines)('visitors cannot steer Location on %s', (engine) => {
     }
   })
 
+  test('the typed-page routes of a protected url link (/l/{slug}, .vcf, format=vcf) are behind its password too', async () => {
+    for (const path of ['/l/sec-pw', '/l/sec-pw.vcf', '/l/sec-pw?format=vcf', `/l/sec-pw?next=${EVIL}`]) {
+      const res = await fetch(`${s.url}${path}`, { redirect: 'manual' })
+      expect([path, res.status, res.headers.get('location')]).toEqual([path, 401, null])
+      expect(await res.text()).not.toContain('dest.example')
+    }
+  })
+
   test('a password-protected link leaks nothing to any of these requests before the unlock', async () => {
     for (const headers of HEADERS) {
       const res = await fetch(`${s.url}/sec-pw?next=${EVIL}`, { redirect: 'manual', headers })

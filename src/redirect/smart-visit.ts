@@ -22,7 +22,8 @@ export function unavailableOrFallback(deps: Deps, entry: Cached, req: Request, d
  */
 export function smartGate(deps: Deps, req: Request, server: RequestServer, link: LinkEntry, slug: string, query: string, arrival: string): Response | Promise<Response | null> | null {
   const smart = link.smart!
-  if (smart.pw !== null && arrival !== 'download') {
+  // (every arrival: /l/{slug} and its .vcf of a url link lead to its destination too)
+  if (smart.pw !== null) {
     const gate = passwordGate(deps, req, server, link, slug, query)
     if (gate !== null) return gate
   }

@@ -191,6 +191,7 @@ describe.each(engines)('smart links on %s', (engine) => {
       expect((await go('/dom-once', { headers: host })).headers.get('location')).toBe('https://example.com/once')
       expect((await go('/dom-once', { headers: host })).headers.get('location')).toBe('https://fallback.example/expired')
       expect((await go('/no-such-slug', { headers: host })).headers.get('location')).toBe('https://fallback.example/')
+      expect((await go('/not.a.slug', { headers: host })).headers.get('location')).toBe('https://fallback.example/')
       expect((await go('/no-such-slug')).status).toBe(404)
       // null removes it
       await h.api('PATCH', `/api/v1/domains/${d.id}`, { body: { notFoundUrl: null } })

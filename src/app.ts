@@ -21,6 +21,7 @@ import { allowedMethods } from './shared/allowed-methods'
 import { bodyGuard } from './shared/body-guard'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
+import { idempotencyPlugin } from './idempotency/index'
 
 
 export function createApp(deps: Deps) {
@@ -46,6 +47,7 @@ export function createApp(deps: Deps) {
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
     .use(docsPlugin(() => routesOf()))
+    .use(idempotencyPlugin(deps, auth))
     .use(opsPlugin(deps))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))

@@ -22,6 +22,7 @@ import { bodyGuard } from './shared/body-guard'
 import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 import { idempotencyPlugin } from './idempotency/index'
+import { exportPlugin } from './export/index'
 
 
 export function createApp(deps: Deps) {
@@ -49,6 +50,7 @@ export function createApp(deps: Deps) {
     .use(docsPlugin(() => routesOf()))
     .use(idempotencyPlugin(deps, auth))
     .use(opsPlugin(deps))
+    .use(exportPlugin(deps, auth))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))
     .use(accountsPlugin(deps, auth))

@@ -1,7 +1,7 @@
 // The account's links and raw clicks as downloads. Both read in keyset order one page at a time
 // (links by (created_at, id); clicks by (link_id, ts, event_id), the click table's own order), so
 // an export of millions of rows keeps one page in memory.
-import { and, asc, eq, gt, or } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { AppError } from '../errors'
@@ -25,16 +25,18 @@ export function exportLinks(deps: Deps, caller: Caller, format: 'csv' | 'json'):
     const link = toLink(row.status === 'ACTIVE' && row.expiresAt && row.expiresAt <= now ? { ...row, status: 'EXPIRED' } : row, base)
     return Object.fromEntries(LINK_COLUMNS.map((c) => [c, link[c]]))
   }
-  const next = (after: LinkRow | null) => deps.db.select().from(links)
+  // The cursor is created_at as PostgreSQL's text (microseconds: a JS Date would round them off).
+  type Keyed = LinkRow & { key: string }
+  const next = (after: Keyed | null): Promise<Keyed[]> => deps.db.select({ ...getTableColumns(links), key: sql<string>`${links.createdAt}::text` }).from(links)
     .where(after
-      ? and(eq(links.userId, caller.userId), or(gt(links.createdAt, after.createdAt), and(eq(links.createdAt, after.createdAt), gt(links.id, after.id))))
+      ? and(eq(links.userId, caller.userId), sql`(${links.createdAt}, ${links.id}) > (${after.key}::timestamptz, ${after.id})`)
       : eq(links.userId, caller.userId))
     .orderBy(asc(links.createdAt), asc(links.id)).limit(PAGE)
   const stamp = now.toISOString().slice(0, 10)
   if (format === 'json')
-    return download(pagedStream({ next, head: '[', row: (r, i) => (i ? ',\n' : '\n') + JSON.stringify(shown(r)), tail: '\n]\n' }),
+    return download(pagedStream<Keyed>({ next, head: '[', row: (r, i) => (i ? ',\n' : '\n') + JSON.stringify(shown(r)), tail: '\n]\n' }),
       'application/json; charset=utf-8', `links-${stamp}.json`)
-  return download(pagedStream({ next, head: csvRow(LINK_COLUMNS), row: (r) => csvRow(LINK_COLUMNS.map((c) => shown(r)[c])), tail: '' }),
+  return download(pagedStream<Keyed>({ next, head: csvRow(LINK_COLUMNS), row: (r) => csvRow(LINK_COLUMNS.map((c) => shown(r)[c])), tail: '' }),
     'text/csv; charset=utf-8', `links-${stamp}.csv`)
 }
 

@@ -23,6 +23,7 @@ import { docsPlugin } from './docs/index'
 import { dashboardPlugin } from './dashboard/index'
 import { idempotencyPlugin } from './idempotency/index'
 import { exportPlugin } from './export/index'
+import { postmanPlugin } from './postman/index'
 
 
 export function createApp(deps: Deps) {
@@ -48,6 +49,7 @@ export function createApp(deps: Deps) {
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk']))
     .use(docsPlugin(() => routesOf()))
+    .use(postmanPlugin(deps, (request: Request): Promise<Response> => app.handle(request)))
     .use(idempotencyPlugin(deps, auth))
     .use(opsPlugin(deps))
     .use(exportPlugin(deps, auth))

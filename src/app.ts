@@ -28,7 +28,9 @@ import { dashboardPlugin } from './dashboard/index'
 import { tagsPlugin } from './tags/index'
 import { utmPlugin } from './utm/index'
 import { abPlugin } from './ab/index'
-
+import { idempotencyPlugin } from './idempotency/index'
+import { exportPlugin } from './export/index'
+import { postmanPlugin } from './postman/index'
 
 /** The routes whose body is a file (CSV or JSON text, read up to the bulk bound), not a JSON object. */
 const FILE_ROUTES = [IMPORT_ROUTE]
@@ -57,7 +59,10 @@ export function createApp(deps: Deps) {
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk', ...FILE_ROUTES], FILE_ROUTES))
     .use(docsPlugin(() => routesOf()))
+    .use(postmanPlugin(deps, (request: Request): Promise<Response> => app.handle(request)))
+    .use(idempotencyPlugin(deps, auth))
     .use(opsPlugin(deps))
+    .use(exportPlugin(deps, auth))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))
     .use(accountsPlugin(deps, auth))

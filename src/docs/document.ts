@@ -103,6 +103,20 @@ export const extraPaths = {
       responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } }, 400: invalid },
     },
   },
+  // (Elysia's document leaves out paths with a dot, as static files: this one is listed here)
+  '/postman.json': {
+    get: {
+      tags: ['Operations'], operationId: 'getPostmanJson', security: publicSecurity,
+      summary: 'Postman collection',
+      description: 'Every operation of this API as a Postman v2.1 collection (one folder per tag), generated from the live OpenAPI document. '
+        + 'Import it into Postman and set the collection variables `base_url` (this service\'s origin; preset) and `api_key` (an API key, '
+        + 'sent as `Authorization: Bearer {{api_key}}`). Public.',
+      responses: {
+        200: { description: 'The collection', content: { 'application/json': { schema: { type: 'object' }, example: { info: { name: 'Kurz API', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, variable: [{ key: 'base_url', value: 'https://kurz.example' }, { key: 'api_key', value: 'sk_live_your_key_here' }], item: [] } } } },
+        400: invalid,
+      },
+    },
+  },
   '/docs': {
     get: {
       tags: ['Operations'], operationId: 'getDocs', security: publicSecurity,

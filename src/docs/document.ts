@@ -1,6 +1,6 @@
 // What the OpenAPI document needs beyond what Elysia derives from the routes: the paths Bun's
 // router serves, non-JSON answers, and a finishing pass over the generated document.
-import { t } from 'elysia'
+import { t, type TSchema } from 'elysia'
 import { errorEnvelope } from '../shared/error-schemas'
 import { SLUG_PATTERN } from '../links/slug'
 import { publicSecurity } from './security'
@@ -10,10 +10,11 @@ const MEDIA_TYPES = 'x-media-types'
 type Media = Record<string, { type: 'string'; format?: 'binary' }>
 
 /** A non-JSON answer, listed under each of its media types. */
-export const mediaAnswer = (description: string, types: Record<string, 'text' | 'binary'>) =>
+export const mediaAnswer = (description: string, types: Record<string, 'text' | 'binary' | TSchema>) =>
   t.String({
     description,
-    [MEDIA_TYPES]: Object.fromEntries(Object.entries(types).map(([m, k]) => [m, k === 'binary' ? { type: 'string', format: 'binary' } : { type: 'string' }])),
+    [MEDIA_TYPES]: Object.fromEntries(Object.entries(types).map(([m, k]) =>
+      [m, k === 'binary' ? { type: 'string', format: 'binary' } : k === 'text' ? { type: 'string' } : k])),
   })
 
 /** A redirect: no body, the destination in Location. */

@@ -12,5 +12,9 @@ export const clicksExportQuery = t.Object({
   link: t.Optional(t.String({ minLength: 1, maxLength: 200, description: 'Only this link\'s clicks (its id or slug)' })),
 })
 
-export const linksFile = mediaAnswer('Every link of the account, streamed (header row first for CSV)', { 'text/csv': 'text', 'application/json': 'text' })
+export const linksFile = mediaAnswer('Every link of the account, streamed (header row first for CSV)', {
+  'text/csv': 'text',
+  'application/json': t.Array(t.Object({ id: t.String(), slug: t.String(), originalUrl: t.Nullable(t.String()) }, { additionalProperties: true }),
+    { description: 'The links, with the CSV\'s fields' }),
+})
 export const clicksFile = mediaAnswer('The raw click events, streamed, header row first', { 'text/csv': 'text' })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createServer, type Server } from 'node:net'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
-import { postWebhook } from '../src/webhooks/send'
+import { postWebhook, postWebhookReadingAnswer } from '../src/webhooks/send'
 
 /** A raw HTTP/1.1 peer on 127.0.0.1: each connection gets `reply` written once the request head arrived; `keepOpen` never closes. */
 function rawPeer(): { url: string; reply: string; keepOpen: boolean; server: Server; ready: Promise<void> } {
@@ -92,6 +92,18 @@ describe.each(engines)('the answer of a webhook test on %s', (engine) => {
     expect(r.status).toBe(200)
     expect(await sendTest()).toMatchObject({ httpStatus: null, responseBody: null })
     await h.api('PATCH', `/api/v1/webhooks/${hookId}`, { body: { url: peer.url } })
+  })
+
+  test('with a deadline shorter than the wait for the body, the status and what came are kept', async () => {
+    peer.keepOpen = true
+    try {
+      peer.reply = 'HTTP/1.1 503 Service Unavailable\r\n\r\nbusy'
+      const r = await postWebhookReadingAnswer(peer.url, {}, '{}', { dnsServers: [], allowPrivate: true, timeoutMs: 600 })
+      expect(r).toMatchObject({ httpStatus: 503, responseBody: 'busy', error: null })
+      expect(r.responseTimeMs).toBeLessThan(600)
+    } finally {
+      peer.keepOpen = false
+    }
   })
 
   test('regular deliveries do not wait for the body of a peer that keeps the connection open', async () => {

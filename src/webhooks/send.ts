@@ -22,7 +22,8 @@ export type AnsweredResult = SendResult & { responseBody: string | null }
 // Only the status is wanted; a peer sending this much without one is not speaking HTTP.
 const MAX_RESPONSE_HEAD = 16 * 1024
 // Reading the answer (test sends only): at most this many bytes, for at most this long after the
-// status line (a peer that keeps the connection open despite Connection: close gets cut off).
+// status line and never past the send's deadline (a peer that keeps the connection open despite
+// Connection: close gets cut off, and its status still counts).
 const MAX_ANSWER = 16 * 1024
 const ANSWER_WAIT_MS = 2_000
 const BODY_EXCERPT = 1_000
@@ -82,7 +83,9 @@ async function send(url: string, headers: Record<string, string>, body: string, 
   const refused = checkWebhookUrl(url, opts.allowPrivate)
   if (refused) return result(null, refused)
   try {
-    return result(await withDeadline(opts.timeoutMs, (signal) => deliver(new URL(url), headers, body, opts, signal, read)), null)
+    // (the body is read until shortly before the deadline, which would otherwise lose the status too)
+    const readUntil = read ? started + opts.timeoutMs - 50 : null
+    return result(await withDeadline(opts.timeoutMs, (signal) => deliver(new URL(url), headers, body, opts, signal, readUntil)), null)
   } catch (e) {
     return result(null, describe(e))
   }
@@ -90,7 +93,7 @@ async function send(url: string, headers: Record<string, string>, body: string, 
 
 type Answer = { status: number; body: string | null }
 
-async function deliver(target: URL, headers: Record<string, string>, body: string, opts: SendOptions, signal: AbortSignal, read: boolean): Promise<Answer> {
+async function deliver(target: URL, headers: Record<string, string>, body: string, opts: SendOptions, signal: AbortSignal, readUntil: number | null): Promise<Answer> {
   const request = Buffer.from(requestHead(target, headers, body) + body, 'utf8')
   const host = bareHost(target)
   const addresses = isIP(host) ? [host] : await resolveAll(host, opts, signal)
@@ -102,7 +105,7 @@ async function deliver(target: URL, headers: Record<string, string>, body: strin
   for (const address of addresses) {
     if (signal.aborted) throw new Error('aborted') // timed out: connecting now would outlive the call
     try {
-      return await exchange(target, address, request, signal, read)
+      return await exchange(target, address, request, signal, readUntil)
     } catch (e) {
       if (!UNREACHABLE.has(errorCode(e) ?? '')) throw e
       unreachable = e
@@ -173,10 +176,11 @@ export function dial(target: URL, address: string): Socket {
 }
 
 /**
- * Sends the request to `address` and settles with the final status code (and, with `read`, the
- * start of the answer's body); the socket is always destroyed.
+ * Sends the request to `address` and settles with the final status code (and, with `readUntil`,
+ * the start of the answer's body, read until then at the latest); the socket is always destroyed.
  */
-function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal, read: boolean): Promise<Answer> {
+function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal, readUntil: number | null): Promise<Answer> {
+  const read = readUntil !== null
   return new Promise((resolve, reject) => {
     const socket = dial(target, address)
     let settled = false
@@ -200,7 +204,7 @@ function exchange(target: URL, address: string, request: Buffer, signal: AbortSi
         status ??= finalStatus(head)
         if (status !== null) {
           if (!read || head.length >= MAX_ANSWER) answered()
-          else wait ??= setTimeout(answered, ANSWER_WAIT_MS)
+          else wait ??= setTimeout(answered, Math.max(0, Math.min(ANSWER_WAIT_MS, readUntil! - performance.now())))
         } else if (head.length > MAX_RESPONSE_HEAD) settle(() => reject(new Error('no status line in the response')))
       } catch (e) {
         settle(() => reject(e))

@@ -10,6 +10,7 @@ import { opsPlugin } from './ops/index'
 import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
+import { plansPlugin } from './plans/index'
 import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
@@ -27,7 +28,9 @@ import { dashboardPlugin } from './dashboard/index'
 import { tagsPlugin } from './tags/index'
 import { utmPlugin } from './utm/index'
 import { abPlugin } from './ab/index'
-
+import { idempotencyPlugin } from './idempotency/index'
+import { exportPlugin } from './export/index'
+import { postmanPlugin } from './postman/index'
 
 /** The routes whose body is a file (CSV or JSON text, read up to the bulk bound), not a JSON object. */
 const FILE_ROUTES = [IMPORT_ROUTE]
@@ -56,12 +59,16 @@ export function createApp(deps: Deps) {
     }))
     .use(bodyGuard(deps.config.requests, () => routesOf(), ['POST /api/v1/links/bulk', ...FILE_ROUTES], FILE_ROUTES))
     .use(docsPlugin(() => routesOf()))
+    .use(postmanPlugin(deps, (request: Request): Promise<Response> => app.handle(request)))
+    .use(idempotencyPlugin(deps, auth))
     .use(opsPlugin(deps))
+    .use(exportPlugin(deps, auth))
     .use(linksPlugin(deps, auth))
     .use(analyticsPlugin(deps, auth))
     .use(accountsPlugin(deps, auth))
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))
+    .use(plansPlugin(deps, auth))
     .use(domainsPlugin(deps, auth))
     .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))

@@ -49,6 +49,7 @@ describe.each(engines)('analytics by tag on %s', (engine) => {
     expect(d.topReferrers.map((x: { name: string }) => x.name).sort()).toEqual(['blog.example', 'news.example'])
     const sumCountries = d.topCountries.reduce((n: number, x: { clicks: number }) => n + x.clicks, 0)
     expect(sumCountries).toBe(6)
+    expect(d.byTrigger).toEqual([{ name: 'link', clicks: 6 }, { name: 'qr', clicks: 0 }])
     const allTime = (await h.api('GET', `/api/v1/analytics/overview?range=all&tag=${red.id}`)).body.data
     expect(allTime.clicksOverTime).toHaveLength(4)
     expect(allTime.summary.totalClicks).toBe(6)

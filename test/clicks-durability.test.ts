@@ -9,6 +9,7 @@ import { ClickHouseLogLevel, createClient } from '@clickhouse/client'
 import { createHarness, type Harness } from './support/harness'
 import { closedPort, countClicks, rawClick, recordingLogger } from './support/clicks'
 import { openChdb, type ClickHouse } from '../src/clicks/client'
+import { COLUMNS } from '../src/clicks/batch'
 import { migrateClickHouse } from '../src/clicks/migrate'
 import { insertClicks } from '../src/clicks/pipeline'
 import { addClickCounts } from '../src/clicks/counters'
@@ -148,8 +149,8 @@ describe('click durability', () => {
     await s.flush()
     const text = readdirSync(spill).map((f) => readFileSync(join(spill, f), 'utf8')).join('')
     const [spilled] = text.trim().split('\n').map((l) => JSON.parse(l))
-    // One enriched row of 17 columns, its visitor hash in place of the address.
-    expect(spilled.tsv.trim().split('\t')).toHaveLength(17)
+    // One enriched row, a field per column, its visitor hash in place of the address.
+    expect(spilled.tsv.trim().split('\t')).toHaveLength(COLUMNS.length)
     expect(text).not.toContain('203.0.113.77')
     await s.close()
   })

@@ -9,8 +9,9 @@ const SCALAR_BUNDLE = Bun.file(Bun.resolveSync('@scalar/api-reference/browser/st
 
 export function docsPlugin(routes: () => readonly DocumentedRoute[] = () => []) {
   // Elysia caches its generated document until the route table changes; so does this finished copy.
-  const finished = new WeakMap<object, object>()
-  const finish = (doc: object) => finished.get(doc) ?? finished.set(doc, finishDocument(doc, routes())).get(doc)
+  // (kept as text, a fresh object each answer: the object answered once does not stay as it was)
+  const finished = new WeakMap<object, string>()
+  const finish = (doc: object) => JSON.parse(finished.get(doc) ?? finished.set(doc, JSON.stringify(finishDocument(doc, routes()))).get(doc)!) as object
   return new Elysia({ name: 'kurz.docs' })
     .onAfterHandle(({ path, response }) => {
       if (path === SPEC_PATH && typeof response === 'object' && response !== null && !(response instanceof Response)) return finish(response)

@@ -10,6 +10,7 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([
   'api', 'l', 'docs', 'openapi', 'openapi.json', 'health', 'ready', 'metrics', 'admin', 'login', 'logout',
   'register', 'signup', 'dashboard', 'static', 'assets', 'public', 'favicon.ico', 'robots.txt', 'well-known',
   '.well-known', 'app', 'auth', 'settings', 'account', 'qr', 'cron', 'status', 'www', 'help', 'about',
+  'postman.json',
 ])
 
 export function checkCustomSlug(slug: string): string {

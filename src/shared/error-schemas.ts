@@ -9,7 +9,7 @@ export const errorEnvelope = t.Object({
 }, { description: 'The error envelope' })
 
 /** The error statuses a route may declare (500 never: see errorsOf). */
-type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 410 | 429 | 503
+type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 410 | 422 | 429 | 503
 
 /**
  * The error answers of one route. The rule every route follows: it lists the statuses that its own

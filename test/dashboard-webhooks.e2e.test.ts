@@ -116,6 +116,9 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
     await page().getByRole('button', { name: 'Send test' }).click()
     await page().getByText('Test answer: HTTP 200').waitFor()
     await page().getByText('Test delivery successful').waitFor()
+    // the receiver's answer body ('ok'), as plain text under its label
+    await page().getByText('Answer body', { exact: true }).waitFor()
+    expect(await page().locator('pre[aria-label="Answer body"]').textContent()).toBe('ok')
     expect(receiver.received).toHaveLength(1)
     const got = receiver.received[0]
     expect(got.json).toMatchObject({ event: 'ping', data: { message: 'A test event from Kurz' } })

@@ -209,8 +209,8 @@ function WebhookCard({ hook }: { hook: Hook }) {
   )
 }
 
-/** The endpoint's answer to a test: its status and how long it took, in words. */
-function TestAnswer({ answer }: { answer: { httpStatus: number | null; responseTime: number; message: string } }) {
+/** The endpoint's answer to a test: its status and how long it took, in words, and the start of its body as plain text. */
+function TestAnswer({ answer }: { answer: { httpStatus: number | null; responseTime: number; message: string; responseBody: string | null } }) {
   const ok = answer.httpStatus !== null && answer.httpStatus >= 200 && answer.httpStatus < 300
   return (
     <div className={cx('rounded-lg border p-3 text-sm', ok
@@ -218,6 +218,14 @@ function TestAnswer({ answer }: { answer: { httpStatus: number | null; responseT
       : 'border-red-200 bg-red-50 text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200')}>
       <p className="font-medium">Test answer: {answer.httpStatus === null ? 'no HTTP answer' : `HTTP ${answer.httpStatus}`} · {fmt(answer.responseTime)} ms</p>
       <p className="mt-0.5 break-words">{answer.message}</p>
+      {answer.responseBody !== null && (
+        <div className="mt-2">
+          <p className="text-xs font-medium">Answer body</p>
+          <pre tabIndex={0} aria-label="Answer body" className="mt-1 max-h-48 overflow-auto focus-visible:outline-2 focus-visible:outline-offset-2 whitespace-pre-wrap break-words rounded border border-current/20 bg-white/60 p-2 font-mono text-xs dark:bg-black/30">
+            {answer.responseBody === '' ? '(empty)' : answer.responseBody}
+          </pre>
+        </div>
+      )}
     </div>
   )
 }

@@ -6,7 +6,9 @@ import { link } from '../links/model'
 // (t.UnionEnum fills a missing value with its default, which is its first value unless given)
 const bots = t.Optional(t.UnionEnum(['exclude', 'include'], { default: 'exclude', description: 'bot clicks are excluded unless `include`' }))
 export const rangeQuery = t.Object({ range: t.Optional(t.UnionEnum(['7d', '30d', '90d', 'all'], { default: '7d' })), bots })
-export const accountQuery = t.Object({ bots })
+const tag = t.Optional(t.String({ minLength: 1, maxLength: 100, description: 'Only the links with this tag id (an unknown tag is a 404)' }))
+export const overviewQuery = t.Object({ ...rangeQuery.properties, tag })
+export const accountQuery = t.Object({ bots, tag })
 export const shortCodeParam = t.Object({ shortCode: t.String({ minLength: 1, maxLength: 200 }) })
 
 const top = t.Array(t.Object({ name: t.String(), clicks: t.Number() }))

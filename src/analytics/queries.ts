@@ -38,6 +38,20 @@ export async function linkFigures(ch: ClickHouse, ownerId: string, linkId: strin
   return { ...perDay(days), dims: toDims(dims) }
 }
 
+/** An overview of some of the owner's links (those of a tag), from the raw events. */
+export async function linksFigures(ch: ClickHouse, ownerId: string, linkIds: string[], s: Span): Promise<Figures & { links: { linkId: string; clicks: number }[] }> {
+  const p = { owner: ownerId, links: linkIds, from: s.from, to: s.to }
+  const where = `owner_id = {owner:String} AND link_id IN {links:Array(String)} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
+  const [days, top, dims] = await Promise.all([
+    rows<{ d: string; c: string; u: string }>(ch,
+      `SELECT toString(toDate(ts)) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
+    rows<{ link_id: string; c: string }>(ch,
+      `SELECT link_id, count() AS c FROM clicks WHERE ${where} GROUP BY link_id ORDER BY c DESC, link_id LIMIT ${TOP}`, p),
+    rawDims(ch, where, p),
+  ])
+  return { ...perDay(days), dims: toDims(dims), links: top.map((r) => ({ linkId: r.link_id, clicks: Number(r.c) })) }
+}
+
 const RAW_DIM: Record<(typeof DIMS)[number], string> = {
   country: 'toString(country)', city: 'city', device: 'toString(device)', browser: 'toString(browser)', referrer: 'referrer_host',
 }
@@ -59,16 +73,22 @@ export async function linkBreakdown(ch: ClickHouse, ownerId: string, linkId: str
   return { byCountry: named(dims.country), byDevice: named(dims.device), byReferrer: named(dims.referrer) }
 }
 
-/** The first day with a click, for range=all; null when there is none. */
-export async function firstClickDay(ch: ClickHouse, ownerId: string, linkId: string | null): Promise<string | null> {
-  const [r] = linkId
+/** The first day with a click (of one link, of some links, or of any), for range=all; null when there is none. */
+export async function firstClickDay(ch: ClickHouse, ownerId: string, linkId: string | string[] | null): Promise<string | null> {
+  const [r] = Array.isArray(linkId)
+    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(toDate(min(ts))) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id IN {links:Array(String)}`, { owner: ownerId, links: linkId })
+    : linkId
     ? await rows<{ d: string; n: string }>(ch, `SELECT toString(toDate(min(ts))) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id = {link:String}`, { owner: ownerId, link: linkId })
     : await rows<{ d: string; n: string }>(ch, `SELECT toString(min(day)) AS d, count() AS n FROM clicks_daily WHERE owner_id = {owner:String} AND dim = 'link'`, { owner: ownerId })
   return r && Number(r.n) > 0 ? r.d : null
 }
 
-export async function clicksPerMonth(ch: ClickHouse, ownerId: string, from: string, withBots: boolean): Promise<Map<string, number>> {
-  const list = await rows<{ m: string; c: string }>(ch,
+/** Clicks per month (YYYY-MM) since `from`; with `linkIds`, only those links' clicks, from the raw events. */
+export async function clicksPerMonth(ch: ClickHouse, ownerId: string, from: string, withBots: boolean, linkIds?: string[]): Promise<Map<string, number>> {
+  const list = linkIds ? await rows<{ m: string; c: string }>(ch,
+    `SELECT formatDateTime(toDate(ts), '%Y-%m') AS m, count() AS c FROM clicks
+     WHERE owner_id = {owner:String} AND link_id IN {links:Array(String)} AND toDate(ts) >= {from:Date} ${withBots ? '' : 'AND is_bot = 0'} GROUP BY m`,
+    { owner: ownerId, from, links: linkIds }) : await rows<{ m: string; c: string }>(ch,
     `SELECT formatDateTime(day, '%Y-%m') AS m, sum(clicks) AS c FROM clicks_daily
      WHERE owner_id = {owner:String} AND dim = 'link' AND day >= {from:Date} ${withBots ? '' : 'AND is_bot = 0'} GROUP BY m`,
     { owner: ownerId, from })
@@ -126,11 +146,12 @@ function toDims(list: { dim: string; value: string; c: string }[]): Dims {
 }
 
 /** Clicks by trigger (`link`, `qr`: a scan of the link's QR code) from the raw events; one link's or the whole account's. */
-export async function triggerSplit(ch: ClickHouse, ownerId: string, linkId: string | null, s: Span): Promise<{ name: 'link' | 'qr'; clicks: number }[]> {
+export async function triggerSplit(ch: ClickHouse, ownerId: string, linkId: string | string[] | null, s: Span): Promise<{ name: 'link' | 'qr'; clicks: number }[]> {
+  const which = linkId === null ? '' : Array.isArray(linkId) ? 'AND link_id IN {links:Array(String)}' : 'AND link_id = {link:String}'
   const list = await rows<{ t: string; c: string }>(ch,
     `SELECT if(trigger = 'qr', 'qr', 'link') AS t, count() AS c FROM clicks
-     WHERE owner_id = {owner:String} ${linkId === null ? '' : 'AND link_id = {link:String}'} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}
-     GROUP BY t`, { owner: ownerId, link: linkId ?? '', from: s.from, to: s.to })
+     WHERE owner_id = {owner:String} ${which} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}
+     GROUP BY t`, { owner: ownerId, link: typeof linkId === 'string' ? linkId : '', links: Array.isArray(linkId) ? linkId : [], from: s.from, to: s.to })
   const of = (t: string) => Number(list.find((r) => r.t === t)?.c ?? 0)
   return [{ name: 'link' as const, clicks: of('link') }, { name: 'qr' as const, clicks: of('qr') }]
 }

@@ -1,13 +1,14 @@
 // Analytics answers: ClickHouse figures joined with what Postgres knows (links, usage). Only the
 // caller's data: another account's link is not found.
-import { and, count, eq, gte, inArray, sql } from 'drizzle-orm'
+import { and, arrayContains, count, eq, gte, inArray, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { links, usagePeriods } from '../db/schema'
 import { currentPeriod } from '../plans/period'
 import { findOwnLink } from '../links/service'
 import { present } from '../links/present'
-import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, triggerSplit, type Dims, type Figures, type Span } from './queries'
+import { clicksPerMonth, firstClickDay, linkFigures, linksFigures, ownerFigures, triggerSplit, type Dims, type Figures, type Span } from './queries'
+import { taggedLinkIds } from './tag-links'
 
 type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude' }
 
@@ -18,16 +19,18 @@ const EMPTY: Figures = { days: new Map(), total: 0, unique: 0, dims: { country: 
 const NO_TRIGGERS = [{ name: 'link' as const, clicks: 0 }, { name: 'qr' as const, clicks: 0 }]
 const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
-export async function overview(deps: Deps, caller: Caller, q: RangeInput) {
-  const ch = deps.clickhouse
-  const span = await spanOf(deps, q, () => ch ? firstClickDay(ch, caller.userId, null) : null)
+/** With `tag`, every figure (links counted too) covers only the caller's links that have that tag. */
+export async function overview(deps: Deps, caller: Caller, q: RangeInput & { tag?: string }) {
+  const tagged = q.tag === undefined ? null : await taggedLinkIds(deps, caller.userId, q.tag)
+  const ch = tagged?.length === 0 ? null : deps.clickhouse
+  const span = await spanOf(deps, q, () => ch ? firstClickDay(ch, caller.userId, tagged) : null)
   const [figures, [totals], byTrigger] = await Promise.all([
-    ch ? ownerFigures(ch, caller.userId, span) : { ...EMPTY, links: [] },
+    !ch ? { ...EMPTY, links: [] } : tagged ? linksFigures(ch, caller.userId, tagged, span) : ownerFigures(ch, caller.userId, span),
     deps.db.select({
       total: count(),
       active: sql<number>`count(*) filter (where ${links.status} = 'ACTIVE' and (${links.expiresAt} is null or ${links.expiresAt} > now()))`.mapWith(Number),
-    }).from(links).where(eq(links.userId, caller.userId)),
-    ch ? triggerSplit(ch, caller.userId, null, span) : NO_TRIGGERS,
+    }).from(links).where(and(eq(links.userId, caller.userId), q.tag === undefined ? undefined : arrayContains(links.tagIds, [q.tag]))),
+    ch ? triggerSplit(ch, caller.userId, tagged, span) : NO_TRIGGERS,
   ])
   const ids = figures.links.map((l) => l.linkId)
   const known = ids.length === 0 ? [] : await deps.db.select().from(links).where(and(eq(links.userId, caller.userId), inArray(links.id, ids)))
@@ -71,16 +74,19 @@ export async function linkReport(deps: Deps, caller: Caller, shortCode: string, 
   }
 }
 
-export async function accountReport(deps: Deps, caller: Caller, q: { bots?: 'include' | 'exclude' }) {
+/** With `tag`, the months count only the caller's links that have that tag; the usage stays the account's. */
+export async function accountReport(deps: Deps, caller: Caller, q: { bots?: 'include' | 'exclude'; tag?: string }) {
+  const tagged = q.tag === undefined ? undefined : await taggedLinkIds(deps, caller.userId, q.tag)
+  const ch = tagged?.length === 0 ? null : deps.clickhouse
   const now = deps.now()
   const months = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11 + i, 1)))
   const from = months[0]
   const monthOf = sql<string>`to_char(${links.createdAt} at time zone 'UTC', 'YYYY-MM')`
   const period = currentPeriod(now)
   const [clicks, created, [usage]] = await Promise.all([
-    deps.clickhouse ? clicksPerMonth(deps.clickhouse, caller.userId, isoDay(from), q.bots === 'include') : new Map<string, number>(),
+    ch ? clicksPerMonth(ch, caller.userId, isoDay(from), q.bots === 'include', tagged) : new Map<string, number>(),
     deps.db.select({ m: monthOf, n: count() }).from(links)
-      .where(and(eq(links.userId, caller.userId), gte(links.createdAt, from))).groupBy(monthOf),
+      .where(and(eq(links.userId, caller.userId), gte(links.createdAt, from), q.tag === undefined ? undefined : arrayContains(links.tagIds, [q.tag]))).groupBy(monthOf),
     deps.db.select().from(usagePeriods).where(and(eq(usagePeriods.userId, caller.userId), eq(usagePeriods.periodStart, period.start))),
   ])
   const linksBy = new Map(created.map((r) => [r.m, r.n]))

@@ -20,6 +20,8 @@ export const docs = {
       + 'domain, title, tags) or API list (JSON). Slugs are kept; a row\'s domain is kept when it is one of your verified domains '
       + '(else the default domain, or `domain` for every row). A slug taken by another link is a failed row, never an overwrite; '
       + 'a row you already have (the same slug and destination) is skipped, so importing a file twice creates nothing new. '
+      + 'A row\'s tag names become your tags (an existing tag of that name is reused, a new one gets the default colour) on its link; '
+      + 'a row whose new tags would pass the account\'s tag limit fails. '
       + 'The plan\'s monthly link limit applies row by row. `dryRun=true` checks every row and creates nothing. '
       + 'Errors: 400 VALIDATION_ERROR (an empty or unreadable file, no destination column, more than 100,000 rows, a domain not yours); '
       + '413 PAYLOAD_TOO_LARGE.'),

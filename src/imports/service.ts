@@ -3,7 +3,8 @@
 // chunks by whichever instance holds the import's lease, so a restart resumes where it stopped.
 // A row is created, skipped (the account already has it: the same slug and destination, or, for
 // a row without a slug, the same destination imported before) or failed, with its row number and
-// why. Nothing is ever overwritten: a slug taken by another link is a failed row.
+// why. Nothing is ever overwritten: a slug taken by another link is a failed row. A row's tag
+// names become the account's tags (found by name, else created) on the created link.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
@@ -16,6 +17,7 @@ import { createLink, destinationPolicy } from '../links/service'
 import { checkCustomSlug } from '../links/slug'
 import { checkDestination } from '../links/destination'
 import { linksUsed } from '../plans/usage'
+import { findOrCreateTags } from '../tags/service'
 import { readFile, type Format, type ImportRow } from './formats'
 import type { Static } from 'elysia'
 import type { ImportQuery, ListImportsQuery, importObject } from './model'
@@ -189,6 +191,7 @@ async function importRow(deps: Deps, caller: Caller, row: ImportRow, dryRun: boo
       originalUrl: row.url ?? undefined, slug: row.slug, title: row.title?.slice(0, 200) ?? null, domain: domain || null,
       ...(expiresIn ? { expiresIn } : {}), ...(kind !== 'url' ? { kind, payload: row.payload ?? null } : {}),
       ...(row.singleUse ? { singleUse: true } : {}),
+      ...(row.tags.length > 0 ? { tagIds: await findOrCreateTags(deps, caller.userId, row.tags) } : {}),
     }, 'IMPORT')
     return 'created'
   } catch (e) {

@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller'
 import { links, tags, type TagRow } from '../db/schema'
 import { AppError } from '../errors'
 import { newId } from '../shared/ids'
-import { MAX_TAGS_PER_ACCOUNT } from './model'
+import { MAX_TAGS_PER_ACCOUNT, MAX_TAGS_PER_LINK } from './model'
 
 const DEFAULT_COLOR = '#6b7280'
 
@@ -98,4 +98,27 @@ export function tagFilter(tagsParam: string | undefined, mode: 'any' | 'all' | u
 
 export function parseTagIds(param: string | undefined): string[] {
   return [...new Set((param ?? '').split(',').map((s) => s.trim()).filter(Boolean))].slice(0, 50)
+}
+
+/**
+ * The ids of the account's tags with these names (trimmed, cut to 50 characters, the first
+ * MAX_TAGS_PER_LINK distinct ones), creating the missing ones in the default colour. Past the
+ * account's tag limit it is a 400 naming `tags`, and nothing is created.
+ */
+export async function findOrCreateTags(deps: Deps, userId: string, names: string[]): Promise<string[]> {
+  const wanted = [...new Set(names.map((n) => n.trim().slice(0, 50).trim()).filter(Boolean))].slice(0, MAX_TAGS_PER_LINK)
+  if (wanted.length === 0) return []
+  const find = () => deps.db.select({ id: tags.id, name: tags.name }).from(tags).where(and(eq(tags.userId, userId), inArray(tags.name, wanted)))
+  let found = await find()
+  const missing = wanted.filter((n) => !found.some((r) => r.name === n))
+  if (missing.length > 0) {
+    const [{ n }] = await deps.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(tags).where(eq(tags.userId, userId))
+    if (n + missing.length > MAX_TAGS_PER_ACCOUNT) throw new AppError('VALIDATION_ERROR', `An account has at most ${MAX_TAGS_PER_ACCOUNT} tags`, { field: 'tags' })
+    // (another request may create the same name meanwhile: the unique (user, name) keeps one, found below)
+    await deps.db.insert(tags).values(missing.map((name) => ({ id: newId('tag'), userId, name, color: DEFAULT_COLOR, createdAt: deps.now() })))
+      .onConflictDoNothing()
+    found = await find()
+  }
+  const byName = new Map(found.map((r) => [r.name, r.id]))
+  return wanted.flatMap((n) => byName.get(n) ?? [])
 }

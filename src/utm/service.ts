@@ -1,14 +1,14 @@
 // UTM templates of an account (CRUD), and the click breakdown by a dimension the rollup does not
 // keep (utm_*, the A/B variant), optionally for one tag's links, read from the raw events.
-import { and, arrayContains, asc, eq } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
-import { links, utmTemplates, type UtmTemplateRow } from '../db/schema'
+import { utmTemplates, type UtmTemplateRow } from '../db/schema'
 import { AppError } from '../errors'
 import { newId } from '../shared/ids'
 import { rows } from '../clicks/client'
 import { checkUtm } from '../rules/check'
-import { checkOwnTagIds } from '../tags/service'
+import { taggedLinkIds } from '../analytics/tag-links'
 import type { Utm } from '../rules/model'
 import type { BREAKDOWN_DIMS } from './model'
 
@@ -78,12 +78,7 @@ const TOP = 50
 
 /** Clicks and visitors per value of `by` over the range; with `tag`, only that tag's links (an unknown tag is a 404). */
 export async function breakdown(deps: Deps, caller: Caller, q: { by: (typeof BREAKDOWN_DIMS)[number]; tag?: string; range?: string; bots?: string }) {
-  let linkIds: string[] | null = null
-  if (q.tag !== undefined) {
-    await checkOwnTagIds(deps, caller.userId, [q.tag]).catch(() => { throw new AppError('NOT_FOUND', 'Tag not found', { field: 'tag' }) })
-    linkIds = (await deps.db.select({ id: links.id }).from(links)
-      .where(and(eq(links.userId, caller.userId), arrayContains(links.tagIds, [q.tag])))).map((r) => r.id)
-  }
+  const linkIds = q.tag === undefined ? null : await taggedLinkIds(deps, caller.userId, q.tag)
   const empty = { success: true as const, data: { by: q.by, summary: { totalClicks: 0, uniqueClicks: 0 }, rows: [] as { name: string; clicks: number; visitors: number }[] } }
   const ch = deps.clickhouse
   if (!ch || (linkIds !== null && linkIds.length === 0)) return empty

@@ -5,7 +5,7 @@ import type { Deps } from '../deps'
 import type { Tx } from '../db/client'
 import { webhookDeliveries, webhookEndpoints, type WebhookDeliveryRow } from '../db/schema'
 import { signDelivery } from './sign'
-import { postWebhook, type SendResult } from './send'
+import { postWebhook, postWebhookReadingAnswer, type AnsweredResult, type SendResult } from './send'
 import { openSecret } from '../shared/secret-box'
 import { webhookSecretPlace } from '../db/seal-secrets'
 
@@ -38,14 +38,18 @@ export async function claim(deps: Deps, id: string, where?: SQL, tx: Tx = deps.d
   return (row as Claimed | undefined) ?? null
 }
 
-export async function sendSigned(deps: Deps, target: Target, message: Message): Promise<SendResult> {
+/** With `readAnswer` (test sends), the result also holds the start of the answer's body. */
+export async function sendSigned(deps: Deps, target: Target, message: Message): Promise<SendResult>
+export async function sendSigned(deps: Deps, target: Target, message: Message, readAnswer: true): Promise<AnsweredResult>
+export async function sendSigned(deps: Deps, target: Target, message: Message, readAnswer = false): Promise<SendResult | AnsweredResult> {
   const timestamp = Math.floor(deps.now().getTime() / 1000)
   const headers = {
     ...signDelivery({ id: message.eventId, timestamp, body: message.body, secret: openSecret(deps.config.secretsKeys, target.secret, webhookSecretPlace(target.id)) }),
     'x-webhook-event': message.eventType,
   }
   const { dnsServers, webhooks } = deps.config
-  return postWebhook(target.url, headers, message.body, { dnsServers, allowPrivate: webhooks.allowPrivate, timeoutMs: webhooks.timeoutMs })
+  const opts = { dnsServers, allowPrivate: webhooks.allowPrivate, timeoutMs: webhooks.timeoutMs }
+  return readAnswer ? postWebhookReadingAnswer(target.url, headers, message.body, opts) : postWebhook(target.url, headers, message.body, opts)
 }
 
 export const succeeded = (r: SendResult) => r.httpStatus !== null && r.httpStatus >= 200 && r.httpStatus < 300

@@ -21,5 +21,5 @@ export const docs = {
   retry: op('Retry a delivery',
     'Delivers one failed or pending delivery again now and answers the outcome. Errors: 409 CONFLICT when it succeeded already or an '
     + `attempt is under way; ${NOT_FOUND}`),
-  test: op('Send a test event', `Sends a \`ping\` event to one of the caller's endpoints now and answers its HTTP status and time. ${NOT_FOUND}`),
+  test: op('Send a test event', `Sends a \`ping\` event to one of the caller's endpoints now and answers its HTTP status, time and \`responseBody\`: the first 1,000 characters of the answer's body as text (null when no answer was read). ${NOT_FOUND}`),
 }

@@ -65,7 +65,10 @@ export const responses = {
   secret: ok(t.Object({ id: t.String(), secret: t.String() })),
   deliveries: page(delivery),
   retried: ok(delivery),
-  tested: ok(t.Object({ httpStatus: t.Nullable(t.Number()), responseTime: t.Number(), message: t.String(), deliveryId: t.String() })),
+  tested: ok(t.Object({
+    httpStatus: t.Nullable(t.Number()), responseTime: t.Number(), message: t.String(), deliveryId: t.String(),
+    responseBody: t.Nullable(t.String({ description: 'The first 1,000 characters of the endpoint\'s answer body (of its first 16 KiB), as text; null when no answer was read' })),
+  })),
 }
 
 /** Picks the API fields one by one: the secret never leaves except where it is shown once. */

@@ -5,6 +5,7 @@ import { lookup, Resolver } from 'node:dns/promises'
 import { connect as connectTcp, isIP, type Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
 import { isPublicAddress } from './address'
+import { parseAnswer } from '../shared/pinned-http'
 
 export type SendOptions = {
   /** DNS servers ("ip" or "ip:port" or "[v6]:port") to resolve with; empty: the system's resolver (node:dns lookup, which also reads /etc/hosts). */
@@ -15,9 +16,17 @@ export type SendOptions = {
 }
 
 export type SendResult = { httpStatus: number | null; responseTimeMs: number; error: string | null }
+/** With the answer read: the first BODY_EXCERPT characters of its body; null when none could be read. */
+export type AnsweredResult = SendResult & { responseBody: string | null }
 
 // Only the status is wanted; a peer sending this much without one is not speaking HTTP.
 const MAX_RESPONSE_HEAD = 16 * 1024
+// Reading the answer (test sends only): at most this many bytes, for at most this long after the
+// status line and never past the send's deadline (a peer that keeps the connection open despite
+// Connection: close gets cut off, and its status still counts).
+const MAX_ANSWER = 16 * 1024
+const ANSWER_WAIT_MS = 2_000
+const BODY_EXCERPT = 1_000
 // Written by the transport: a caller's value would break the request's framing.
 const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding'])
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
@@ -56,21 +65,35 @@ export async function checkWebhookTarget(url: string, opts: SendOptions): Promis
   }
 }
 
-/** Never throws: every failure, refusals included, comes back as `error`. */
+/** Never throws: every failure, refusals included, comes back as `error`. Stops reading at the status line. */
 export async function postWebhook(url: string, headers: Record<string, string>, body: string, opts: SendOptions): Promise<SendResult> {
+  const { responseBody: _, ...result } = await send(url, headers, body, opts, false)
+  return result
+}
+
+/** postWebhook that also reads the answer (bounded) and keeps the start of its body, for test sends. */
+export function postWebhookReadingAnswer(url: string, headers: Record<string, string>, body: string, opts: SendOptions): Promise<AnsweredResult> {
+  return send(url, headers, body, opts, true)
+}
+
+async function send(url: string, headers: Record<string, string>, body: string, opts: SendOptions, read: boolean): Promise<AnsweredResult> {
   const started = performance.now()
-  const result = (httpStatus: number | null, error: string | null): SendResult =>
-    ({ httpStatus, responseTimeMs: Math.round(performance.now() - started), error })
+  const result = (answer: Answer | null, error: string | null): AnsweredResult =>
+    ({ httpStatus: answer?.status ?? null, responseTimeMs: Math.round(performance.now() - started), error, responseBody: answer?.body ?? null })
   const refused = checkWebhookUrl(url, opts.allowPrivate)
   if (refused) return result(null, refused)
   try {
-    return result(await withDeadline(opts.timeoutMs, (signal) => deliver(new URL(url), headers, body, opts, signal)), null)
+    // (the body is read until shortly before the deadline, which would otherwise lose the status too)
+    const readUntil = read ? started + opts.timeoutMs - 50 : null
+    return result(await withDeadline(opts.timeoutMs, (signal) => deliver(new URL(url), headers, body, opts, signal, readUntil)), null)
   } catch (e) {
     return result(null, describe(e))
   }
 }
 
-async function deliver(target: URL, headers: Record<string, string>, body: string, opts: SendOptions, signal: AbortSignal): Promise<number> {
+type Answer = { status: number; body: string | null }
+
+async function deliver(target: URL, headers: Record<string, string>, body: string, opts: SendOptions, signal: AbortSignal, readUntil: number | null): Promise<Answer> {
   const request = Buffer.from(requestHead(target, headers, body) + body, 'utf8')
   const host = bareHost(target)
   const addresses = isIP(host) ? [host] : await resolveAll(host, opts, signal)
@@ -82,7 +105,7 @@ async function deliver(target: URL, headers: Record<string, string>, body: strin
   for (const address of addresses) {
     if (signal.aborted) throw new Error('aborted') // timed out: connecting now would outlive the call
     try {
-      return await exchange(target, address, request, signal)
+      return await exchange(target, address, request, signal, readUntil)
     } catch (e) {
       if (!UNREACHABLE.has(errorCode(e) ?? '')) throw e
       unreachable = e
@@ -152,11 +175,20 @@ export function dial(target: URL, address: string): Socket {
     : connectTcp({ host: address, port })
 }
 
-/** Sends the request to `address` and settles with the final status code; the socket is always destroyed. */
-function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal): Promise<number> {
+/**
+ * Sends the request to `address` and settles with the final status code (and, with `readUntil`,
+ * the start of the answer's body, read until then at the latest); the socket is always destroyed.
+ */
+function exchange(target: URL, address: string, request: Buffer, signal: AbortSignal, readUntil: number | null): Promise<Answer> {
+  const read = readUntil !== null
   return new Promise((resolve, reject) => {
     const socket = dial(target, address)
+    let settled = false
+    let wait: ReturnType<typeof setTimeout> | undefined
     const settle = (outcome: () => void) => {
+      if (settled) return
+      settled = true
+      clearTimeout(wait)
       signal.removeEventListener('abort', onAbort)
       socket.destroy()
       outcome()
@@ -164,20 +196,33 @@ function exchange(target: URL, address: string, request: Buffer, signal: AbortSi
     const onAbort = () => settle(() => reject(new Error('aborted')))
     signal.addEventListener('abort', onAbort, { once: true })
     let head = ''
+    let status: number | null = null
+    const answered = () => settle(() => resolve({ status: status!, body: read ? bodyExcerpt(head) : null }))
     socket.on('data', (chunk: Buffer) => {
       head += chunk.toString('latin1')
       try {
-        const status = finalStatus(head)
-        if (status !== null) settle(() => resolve(status))
-        else if (head.length > MAX_RESPONSE_HEAD) settle(() => reject(new Error('no status line in the response')))
+        status ??= finalStatus(head)
+        if (status !== null) {
+          if (!read || head.length >= MAX_ANSWER) answered()
+          else wait ??= setTimeout(answered, Math.max(0, Math.min(ANSWER_WAIT_MS, readUntil! - performance.now())))
+        } else if (head.length > MAX_RESPONSE_HEAD) settle(() => reject(new Error('no status line in the response')))
       } catch (e) {
         settle(() => reject(e))
       }
     })
-    socket.on('error', (e) => settle(() => reject(e)))
-    socket.on('close', () => settle(() => reject(new Error('connection closed before a status line'))))
+    socket.on('error', (e) => (status !== null ? answered() : settle(() => reject(e))))
+    socket.on('close', () => (status !== null ? answered() : settle(() => reject(new Error('connection closed before a status line')))))
     socket.write(request)
   })
+}
+
+/** The first BODY_EXCERPT characters of the answer's body (of its first MAX_ANSWER bytes); null when it cannot be parsed. */
+function bodyExcerpt(raw: string): string | null {
+  try {
+    return [...parseAnswer(Buffer.from(raw.slice(0, MAX_ANSWER), 'latin1')).body].slice(0, BODY_EXCERPT).join('')
+  } catch {
+    return null
+  }
 }
 
 /** The first non-1xx status, or null while more bytes are needed; throws on a malformed status line. */

@@ -114,7 +114,7 @@ export async function testWebhook(deps: Deps, caller: Caller, id: string) {
   const endpoint = await ownEndpoint(deps, caller, id)
   const event = { id: newId('evt'), type: 'ping', createdAt: deps.now(), data: { webhookId: id, message: 'A test event from Kurz' } }
   const message = { eventId: event.id, eventType: event.type, body: payloadOf(event) }
-  const result = await sendSigned(deps, endpoint, message)
+  const result = await sendSigned(deps, endpoint, message, true)
   const ok = succeeded(result)
   const [d] = await deps.db.insert(webhookDeliveries).values({
     id: newId('dlv'), endpointId: id, ...message, status: ok ? 'SUCCESS' : 'FAILED', httpStatus: result.httpStatus,
@@ -127,6 +127,7 @@ export async function testWebhook(deps: Deps, caller: Caller, id: string) {
       responseTime: result.responseTimeMs,
       message: ok ? 'Test delivery successful' : `Test delivery failed: ${failureOf(result)}`,
       deliveryId: d.id,
+      responseBody: result.responseBody,
     },
   }
 }

@@ -10,7 +10,7 @@ import { startDnsServer, type DnsServer } from './support/dns-server'
 import { domains, links, previousProviders } from '../src/db/schema'
 import { newId } from '../src/shared/ids'
 import type { Running } from '../src/server'
-import { parseAnswer } from '../src/shared/pinned-http'
+import { parseAnswer } from '../src/shared/http-answer'
 
 setDefaultTimeout(60_000)
 

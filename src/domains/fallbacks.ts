@@ -8,7 +8,7 @@ import type { Caller } from '../auth/caller'
 import { domains } from '../db/schema'
 import { AppError } from '../errors'
 import { checkDestination } from '../links/destination'
-import { destinationPolicy } from '../links/service'
+import { destinationPolicy } from '../links/destination'
 import { findOwnDomain } from './service'
 import { toDomain } from './model'
 

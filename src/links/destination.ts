@@ -1,6 +1,7 @@
 // Safety of destinations: what a short link may point at.
+import type { Deps } from '../deps'
 import { AppError } from '../errors'
-import { canonicalHost } from './own-hosts'
+import { canonicalHost, isLoopbackHost } from './own-hosts'
 
 export type DestinationPolicy = {
   /** Whether a host (as canonicalHost gives it) is this service: a link there is a redirect loop. */
@@ -9,6 +10,16 @@ export type DestinationPolicy = {
 }
 
 const MAX_URL_LENGTH = 8192
+
+/** This installation's policy: its own hosts (a link there would loop) and URL_BLOCKLIST. */
+export function destinationPolicy(deps: Deps): DestinationPolicy {
+  const shortHost = canonicalHost(deps.config.shortHost)
+  // Any port of any of these is this service; verified custom domains all redirect here too.
+  const ownHosts = (host: string) => host === shortHost || isLoopbackHost(host) || deps.ownAddresses.has(host) ||
+    deps.domains.namespaceOf(host) !== ''
+  return { ownHosts, blocklist: deps.config.urlBlocklist }
+}
+
 
 /** Returns the normalized, properly encoded URL, or throws INVALID_URL saying why. */
 export function checkDestination(input: string, policy: DestinationPolicy, field = 'originalUrl'): string {

@@ -11,8 +11,7 @@ import { paging, pageOf } from '../shared/envelope'
 import { recordEvents, type EventType } from '../events/outbox'
 import { takeLinkQuota } from '../plans/usage'
 import { checkCustomSlug, generateSlug } from './slug'
-import { checkDestination, type DestinationPolicy } from './destination'
-import { canonicalHost, isLoopbackHost } from './own-hosts'
+import { checkDestination, destinationPolicy } from './destination'
 import { resolveExpiry } from './expiry'
 import { checkPayload } from './payload'
 import { type CreateLinkInput, type ListLinksQuery, type UpdateLinkInput } from './model'
@@ -23,14 +22,6 @@ import { tagFilter } from '../tags/service'
 import { smartChanges } from './smart-fields'
 
 type Source = LinkRow['source']
-
-export function destinationPolicy(deps: Deps): DestinationPolicy {
-  const shortHost = canonicalHost(deps.config.shortHost)
-  // Any port of any of these is this service; verified custom domains all redirect here too.
-  const ownHosts = (host: string) => host === shortHost || isLoopbackHost(host) || deps.ownAddresses.has(host) ||
-    deps.domains.namespaceOf(host) !== ''
-  return { ownHosts, blocklist: deps.config.urlBlocklist }
-}
 
 export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = caller.session ? 'DASHBOARD' : 'API') {
   const now = deps.now()

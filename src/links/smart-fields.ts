@@ -6,7 +6,7 @@ import type { Deps } from '../deps'
 import type { LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import { checkDestination } from './destination'
-import { destinationPolicy } from './service'
+import { destinationPolicy } from './destination'
 import type { OgTags } from '../redirect/smart-entry'
 
 export const PASSWORD_LENGTH = { min: 4, max: 128 }

@@ -5,7 +5,7 @@ import { lookup, Resolver } from 'node:dns/promises'
 import { connect as connectTcp, isIP, type Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
 import { isPublicAddress } from './address'
-import { parseAnswer } from '../shared/pinned-http'
+import { parseAnswer } from '../shared/http-answer'
 
 export type SendOptions = {
   /** DNS servers ("ip" or "ip:port" or "[v6]:port") to resolve with; empty: the system's resolver (node:dns lookup, which also reads /etc/hosts). */

@@ -20,6 +20,7 @@ import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analyti
 import { linkEvent, present } from './present'
 import { smartColumns } from '../rules/write'
 import { tagFilter } from '../tags/service'
+import { insertCreatedLink } from './create-statement'
 
 type Source = LinkRow['source']
 
@@ -50,16 +51,11 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   const smart = await smartColumns(deps, caller, input, kind)
 
-  const { row, linksUsed } = await deps.db.transaction(async (tx) => {
-    const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
-    const row = await insertLink(tx, {
-      id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
-      title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
-      createdAt: now, updatedAt: now, ...smart,
-    }, slug === null)
-    await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
-    return { row, linksUsed }
-  })
+  const { row, linksUsed } = await insertCreatedLink(deps, caller.plan, {
+    id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
+    title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
+    createdAt: now, updatedAt: now, ...smart,
+  }, slug === null, { title: input.title ?? null, source, createdAt: now.toISOString() }, slugTaken)
   await deps.linkCache.refresh(row)
   const linkLimit = caller.plan.linkLimit
   return {

@@ -23,15 +23,18 @@ export async function takeLinkQuota(tx: Tx, userId: string, plan: Plan, plans: r
       setWhere: sql`${usagePeriods.linksCreated} < ${plan.linkLimit}`,
     })
     .returning({ used: usagePeriods.linksCreated })
-  if (rows.length === 0) {
-    const up = nextPlan(plans, plan)
-    throw new AppError('PLAN_LIMIT_EXCEEDED', `The ${plan.name} plan allows ${plan.linkLimit} links a month`, {
-      limit: plan.linkLimit,
-      recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
-    })
-  }
+  if (rows.length === 0) throw linkLimitExceeded(plan, plans)
   await notifyUsageThresholds(tx, userId, plan, period)
   return rows[0].used
+}
+
+/** The answer to a create past the plan's monthly links, with the plan to move up to. */
+export function linkLimitExceeded(plan: Plan, plans: readonly Plan[]): AppError {
+  const up = nextPlan(plans, plan)
+  return new AppError('PLAN_LIMIT_EXCEEDED', `The ${plan.name} plan allows ${plan.linkLimit} links a month`, {
+    limit: plan.linkLimit,
+    recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
+  })
 }
 
 export async function linksUsed(tx: Tx, userId: string, now: Date): Promise<number> {

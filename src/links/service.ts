@@ -9,7 +9,6 @@ import type { Caller } from '../auth/caller'
 import { newId } from '../shared/ids'
 import { paging, pageOf } from '../shared/envelope'
 import { recordEvents, type EventType } from '../events/outbox'
-import { takeLinkQuota } from '../plans/usage'
 import { checkCustomSlug, generateSlug } from './slug'
 import { checkDestination, type DestinationPolicy } from './destination'
 import { canonicalHost, isLoopbackHost } from './own-hosts'
@@ -63,17 +62,6 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
     data: present(deps, row),
     usage: { linksUsed, linkLimit, linksRemaining: Math.max(0, linkLimit - linksUsed) },
   }
-}
-
-/** Generated slugs are retried on collision; a taken custom slug is a 409. */
-async function insertLink(tx: Tx, values: typeof links.$inferInsert, generated: boolean): Promise<LinkRow> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const slug = generated && attempt > 0 ? generateSlug(7 + Math.floor(attempt / 3)) : values.slug
-    const [row] = await tx.insert(links).values({ ...values, slug }).onConflictDoNothing().returning()
-    if (row) return row
-    if (!generated) throw slugTaken(slug)
-  }
-  throw new AppError('INTERNAL', 'Could not find a free slug')
 }
 
 async function ownedVerifiedDomain(deps: Deps, caller: Caller, hostname: string): Promise<string> {

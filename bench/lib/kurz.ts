@@ -39,7 +39,7 @@ export class KurzFleet {
 
   start(variant: KurzVariant = {}): Promise<Child> {
     const log = join(this.logDir, `kurz-${++this.n}.log`)
-    return startChild('kurz', [process.execPath, join(ROOT, 'src/main.ts')], this.env(variant), `http://127.0.0.1:${this.port}`, log)
+    return startChild('kurz', [process.execPath, ...(process.env.KURZ_CPU_PROF ? ['--cpu-prof-md', `--cpu-prof-dir=${process.env.KURZ_CPU_PROF}`] : []), join(ROOT, 'src/main.ts')], this.env(variant), `http://127.0.0.1:${this.port}`, log)
   }
 
   cleanup() {

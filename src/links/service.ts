@@ -9,7 +9,6 @@ import type { Caller } from '../auth/caller'
 import { newId } from '../shared/ids'
 import { paging, pageOf } from '../shared/envelope'
 import { recordEvents, type EventType } from '../events/outbox'
-import { takeLinkQuota } from '../plans/usage'
 import { checkCustomSlug, generateSlug } from './slug'
 import { checkDestination, destinationPolicy } from './destination'
 import { resolveExpiry } from './expiry'
@@ -20,6 +19,7 @@ import { linkEvent, present } from './present'
 import { smartColumns } from '../rules/write'
 import { tagFilter } from '../tags/service'
 import { smartChanges } from './smart-fields'
+import { insertCreatedLink } from './create-statement'
 
 type Source = LinkRow['source']
 
@@ -42,16 +42,11 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   const smart = { ...await smartColumns(deps, caller, input, kind), ...await smartChanges(deps, input, kind) }
 
-  const { row, linksUsed } = await deps.db.transaction(async (tx) => {
-    const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
-    const row = await insertLink(tx, {
-      id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
-      title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
-      createdAt: now, updatedAt: now, ...smart,
-    }, slug === null)
-    await recordEvents(tx, [linkEvent(deps, 'link.created', row, { title: row.title, source, createdAt: now.toISOString() })])
-    return { row, linksUsed }
-  })
+  const { row, linksUsed } = await insertCreatedLink(deps, caller.plan, {
+    id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
+    title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
+    createdAt: now, updatedAt: now, ...smart,
+  }, slug === null, { title: input.title ?? null, source, createdAt: now.toISOString() }, slugTaken)
   await deps.linkCache.refresh(row)
   const linkLimit = caller.plan.linkLimit
   return {
@@ -59,17 +54,6 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
     data: present(deps, row),
     usage: { linksUsed, linkLimit, linksRemaining: Math.max(0, linkLimit - linksUsed) },
   }
-}
-
-/** Generated slugs are retried on collision; a taken custom slug is a 409. */
-async function insertLink(tx: Tx, values: typeof links.$inferInsert, generated: boolean): Promise<LinkRow> {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const slug = generated && attempt > 0 ? generateSlug(7 + Math.floor(attempt / 3)) : values.slug
-    const [row] = await tx.insert(links).values({ ...values, slug }).onConflictDoNothing().returning()
-    if (row) return row
-    if (!generated) throw slugTaken(slug)
-  }
-  throw new AppError('INTERNAL', 'Could not find a free slug')
 }
 
 async function ownedVerifiedDomain(deps: Deps, caller: Caller, hostname: string): Promise<string> {

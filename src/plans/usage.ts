@@ -7,31 +7,13 @@ import { nextPlan, type Plan } from './table'
 import { notifyUsageThresholds } from './thresholds'
 import { currentPeriod } from './period'
 
-/**
- * Counts one created link against the plan, in one statement so that concurrent creates never
- * overshoot: the upsert only increments while below the limit. Returns the links used after it,
- * and writes plan.limit_warning / plan.limit_reached in the same transaction when a threshold is crossed.
- */
-export async function takeLinkQuota(tx: Tx, userId: string, plan: Plan, plans: readonly Plan[], now: Date): Promise<number> {
-  const period = currentPeriod(now)
-  const rows = plan.linkLimit <= 0 ? [] : await tx
-    .insert(usagePeriods)
-    .values({ userId, periodStart: period.start, linksCreated: 1 })
-    .onConflictDoUpdate({
-      target: [usagePeriods.userId, usagePeriods.periodStart],
-      set: { linksCreated: sql`${usagePeriods.linksCreated} + 1` },
-      setWhere: sql`${usagePeriods.linksCreated} < ${plan.linkLimit}`,
-    })
-    .returning({ used: usagePeriods.linksCreated })
-  if (rows.length === 0) {
-    const up = nextPlan(plans, plan)
-    throw new AppError('PLAN_LIMIT_EXCEEDED', `The ${plan.name} plan allows ${plan.linkLimit} links a month`, {
-      limit: plan.linkLimit,
-      recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
-    })
-  }
-  await notifyUsageThresholds(tx, userId, plan, period)
-  return rows[0].used
+/** The answer to a create past the plan's monthly links, with the plan to move up to. */
+export function linkLimitExceeded(plan: Plan, plans: readonly Plan[]): AppError {
+  const up = nextPlan(plans, plan)
+  return new AppError('PLAN_LIMIT_EXCEEDED', `The ${plan.name} plan allows ${plan.linkLimit} links a month`, {
+    limit: plan.linkLimit,
+    recommend: up ? { name: up.name, priceMonthly: up.priceMonthly, linkLimit: up.linkLimit } : null,
+  })
 }
 
 export async function linksUsed(tx: Tx, userId: string, now: Date): Promise<number> {

@@ -1,0 +1,52 @@
+// `bun bench/api-create.ts [seconds] [rounds]`: the API's single-link create alone, as `bun run bench`
+// measures it (Kurz on PostgreSQL and Redis pinned to core 0, k6 with 16 clients on core 1, the
+// bench admin's key on a plan without quota), against a database of its own, so that a change to
+// the create path can be measured in a minute. Prints requests/s, p50, p99 and Kurz's own CPU per
+// create of each round, and the load average (the machine may be shared: compare runs made back
+// to back).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+
+// The bench libraries read the database name when they load: this script's own, unless given.
+process.env.BENCH_DB ??= 'kurz_bench_api'
+const { recreateDatabase } = await import('./lib/db')
+const { KurzFleet } = await import('./lib/kurz')
+const { killAll, cpuSeconds } = await import('./lib/proc')
+const { ensureK6 } = await import('./lib/tools')
+const { apiCreate } = await import('./lib/measure')
+const { BENCH_ADMIN } = await import('./lib/dataset')
+
+const seconds = Number(process.argv[2] ?? 10)
+const rounds = Number(process.argv[3] ?? 2)
+const logDir = join(import.meta.dir, 'results', `api-create-${Date.now()}`)
+mkdirSync(logDir, { recursive: true })
+const fleet = new KurzFleet(Number(process.env.BENCH_PORT ?? 3911), logDir)
+const cleanup = () => {
+  killAll()
+  fleet.cleanup()
+}
+process.on('SIGINT', () => { cleanup(); process.exit(130) })
+
+try {
+  const k6 = await ensureK6()
+  if (!k6) throw new Error('k6 is needed (bench/.bin/k6 or on PATH)')
+  await recreateDatabase()
+  const kurz = await fleet.start()
+  try {
+    // A short first run warms the JIT, the connection pool and the prepared statements.
+    await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, 2)
+    for (let i = 1; i <= rounds; i++) {
+      const cpu = cpuSeconds(kurz.pid)
+      const r = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, seconds)
+      const cpuPerCreate = ((cpuSeconds(kurz.pid) - cpu) / r.requests) * 1e6
+      const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1))
+      console.log(`round ${i}: ${Math.round(r.rps)} creates/s, p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, ` +
+        `failed ${r.failed}, ${r.requests} requests, Kurz CPU ${Math.round(cpuPerCreate)} µs a create; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    }
+  } finally {
+    await kurz.stop()
+  }
+} finally {
+  cleanup()
+}

@@ -6,6 +6,7 @@ import { ArrowLeft, Check, Copy, Download } from 'lucide-react'
 import { ApiError, api, fmt, unwrap } from './api'
 import { Card, Empty, ErrorState, Loading, PageHeader, cx } from './ui'
 import { Link } from './router'
+import { AbPanel, SmartSummary } from './link-smart'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
 
 const dateTime = (iso: string | Date) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -47,6 +48,8 @@ export function LinkDetail({ slug }: { slug: string }) {
           <Fields link={link} />
           <Qr slug={link.slug} />
         </div>
+        <SmartSummary link={link} />
+        {link.abTest ? <AbPanel slug={link.slug} /> : null}
         <Stats stats={[['Total clicks', summary.totalClicks], ['Unique clicks', summary.uniqueClicks]]} />
         <Panels data={q.data!.data} />
         <History slug={link.slug} />

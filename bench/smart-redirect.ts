@@ -15,7 +15,7 @@ import { openDatabase } from '../src/db/client'
 import { CountingSink } from '../src/clicks/sink'
 import { createRedirectHandler } from '../src/redirect/index'
 import { cacheKey, type LinkEntry } from '../src/redirect/link-entry'
-import { smartTextOf } from '../src/rules/entry'
+import { smartEntryOf } from '../src/redirect/smart-entry'
 import { silentLogger } from '../src/shared/log'
 
 const CALLS = Number(process.env.BENCH_REDIRECTS ?? 300_000)
@@ -28,7 +28,7 @@ const base = { ownerId: 'usr_0123456789abcdefghijkl', status: 'ACTIVE', expiresA
 const plain: LinkEntry = { id: 'lnk_plain', ...base, target: 'https://example.com/landing', smart: null }
 const smart: LinkEntry = {
   id: 'lnk_smart', ...base, target: 'https://example.com/landing',
-  smart: smartTextOf({
+  smart: smartEntryOf({
     kind: 'url',
     rules: [
       { conditions: [{ type: 'country', values: ['JP'] }], url: 'https://example.com/jp' },

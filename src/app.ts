@@ -10,6 +10,7 @@ import { opsPlugin } from './ops/index'
 import { accountsPlugin } from './accounts/index'
 import { keysPlugin } from './keys/index'
 import { adminPlugin } from './admin/index'
+import { plansPlugin } from './plans/index'
 import { domainsPlugin } from './domains/index'
 import { webhooksPlugin } from './webhooks/index'
 import { nulField } from './shared/nul'
@@ -62,6 +63,7 @@ export function createApp(deps: Deps) {
     .use(accountsPlugin(deps, auth))
     .use(keysPlugin(deps, auth))
     .use(adminPlugin(deps, auth))
+    .use(plansPlugin(deps, auth))
     .use(domainsPlugin(deps, auth))
     .use(webhooksPlugin(deps, auth))
     .use(qrPlugin(deps, auth))

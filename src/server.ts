@@ -4,6 +4,7 @@ import type { Deps } from './deps'
 import { createApp } from './app'
 import { errorResponse } from './errors'
 import { createRedirectHandler } from './redirect/index'
+import { createUnlockHandler } from './redirect/unlock'
 import { RESERVED_SLUGS } from './links/slug'
 
 export type Running = { server: Server<unknown>; url: string; stop(): Promise<void> }
@@ -13,6 +14,7 @@ export async function startServer(deps: Deps, opts: { port?: number; hostname?: 
   const namespaces = deps.domains
   await namespaces.reload()
   const redirect = createRedirectHandler(deps, namespaces)
+  const unlock = createUnlockHandler(deps, namespaces)
   const viaApp = (req: Request) => app.handle(req)
   // Static routes win over '/:slug' in Bun's router, so reserved single-segment paths reach Elysia.
   const reserved = Object.fromEntries([...RESERVED_SLUGS].map((s) => [`/${s}`, viaApp]))
@@ -25,7 +27,7 @@ export async function startServer(deps: Deps, opts: { port?: number; hostname?: 
       // The dashboard (its pages and content-hashed files): Elysia, never the redirect handler.
       '/app/*': viaApp,
       '/assets/*': viaApp,
-      '/:slug': { GET: redirect, HEAD: redirect, OPTIONS: viaApp, POST: viaApp, PUT: viaApp, PATCH: viaApp, DELETE: viaApp },
+      '/:slug': { GET: redirect, HEAD: redirect, OPTIONS: viaApp, POST: unlock, PUT: viaApp, PATCH: viaApp, DELETE: viaApp },
     },
     fetch: viaApp,
     error: (error) => {

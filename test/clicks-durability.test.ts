@@ -148,8 +148,8 @@ describe('click durability', () => {
     await s.flush()
     const text = readdirSync(spill).map((f) => readFileSync(join(spill, f), 'utf8')).join('')
     const [spilled] = text.trim().split('\n').map((l) => JSON.parse(l))
-    // One enriched row of 17 columns, its visitor hash in place of the address.
-    expect(spilled.tsv.trim().split('\t')).toHaveLength(17)
+    // One enriched row of 18 columns, its visitor hash in place of the address.
+    expect(spilled.tsv.trim().split('\t')).toHaveLength(18)
     expect(text).not.toContain('203.0.113.77')
     await s.close()
   })

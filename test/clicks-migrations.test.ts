@@ -22,7 +22,7 @@ const ttlOf = async () => (await rows<{ q: string }>(ch, "SELECT create_table_qu
 
 test('migrations are applied once and recorded', async () => {
   const first = await migrateClickHouse(ch, { database: 'default', ttlDays: null })
-  expect(first).toEqual(['0001_clicks', '0002_clicks_daily', '0003_clicks_daily_hll', '0004_clicks_smart'])
+  expect(first).toEqual(['0001_clicks', '0002_clicks_daily', '0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger'])
   expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual([])
   const recorded = await rows<{ name: string }>(ch, 'SELECT name FROM kurz_migrations ORDER BY name')
   expect(recorded.map((r) => r.name)).toEqual(first)
@@ -84,7 +84,7 @@ test('0003 refills the rollup from the raw events of the earlier schema', async 
       FROM numbers(1000)`,
     clickhouse_settings: { insert_deduplication_token: 'old-schema-seed' },
   })
-  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual(['0003_clicks_daily_hll', '0004_clicks_smart'])
+  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual(['0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger'])
   const sum = async (dim: string) => Number((await rows<{ c: string }>(ch, `SELECT sum(clicks) AS c FROM clicks_daily WHERE owner_id = 'usr_old' AND dim = '${dim}'`))[0].c)
   expect(await sum('all')).toBe(1000)
   expect(await sum('link')).toBe(1000)

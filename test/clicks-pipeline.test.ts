@@ -153,9 +153,9 @@ describe('click inserts into chDB', () => {
       domain: 'go.example.com', country: 'DE', city: 'Köln', device: 'mobile', browser: 'Mobile Safari', os: 'iOS',
       referrer_host: 'news.example.org', utm_source: "o'brien\\x", utm_medium: 'tab\there', utm_campaign: 'line\nbreak\r',
       is_bot: 1, bot_reason: 'user-agent', visitor_hash: 9_007_199_254_740_991,
-      utm_term: 'run\tshoes', utm_content: 'banner', variant: 'B',
+      utm_term: 'run\tshoes', utm_content: 'banner', variant: 'B', trigger: 'qr',
     }
-    const other: ClickRow = { ...row, event_id: '01900000-0000-7000-8000-0000000000ac', ts: row.ts + 1, utm_source: '', is_bot: 0, bot_reason: '' }
+    const other: ClickRow = { ...row, event_id: '01900000-0000-7000-8000-0000000000ac', ts: row.ts + 1, utm_source: '', is_bot: 0, bot_reason: '', trigger: 'link' }
     await insertClicks(ch, batchOf([row, other]), 'insert-roundtrip')
     const stored = await rows<Record<string, unknown>>(ch,
       `SELECT * EXCEPT (ts, visitor_hash), toUnixTimestamp64Milli(ts) AS ts, toString(visitor_hash) AS visitor_hash FROM clicks WHERE owner_id = 'usr_ins' ORDER BY ts`)

@@ -87,7 +87,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths['/api/v1/links/{idOrSlug}/qr'].get.responses!['200'].content).sort()).toEqual(['image/png', 'image/svg+xml'])
     expect(Object.keys(doc.paths['/l/{slug}'].get.responses!['200'].content)).toContain('text/html')
     expect(doc.paths['/{slug}'].get.responses!['302'].headers.Location).toBeDefined()
-    expect(Object.keys(doc.paths['/{slug}'].get.responses!)).toEqual(['302', '404', '410', '503'])
+    expect(Object.keys(doc.paths['/{slug}'].get.responses!)).toEqual(['200', '302', '401', '404', '410', '429', '503'])
   })
 
   test('lists only the error answers a route can give: no 402 where no plan limit applies, no 409 without a conflict', () => {

@@ -59,9 +59,10 @@ describe.each(engines)('QR codes of links on %s', (engine) => {
     const text = await h.createLink({ kind: 'text', payload: { text: 'hi' }, slug: 'qr-kind-t' })
     expect(text.shortUrl).toBe('http://kurz.test/l/qr-kind-t')
     // The renderer is deterministic: the same text at the same size gives the same SVG.
-    expect(await (await qr(`${url.slug}/qr`)).text()).toBe((await qrImage('http://kurz.test/qr-kind-u', 'svg', 256)).body as string)
-    expect(await (await qr(`${text.slug}/qr`)).text()).toBe((await qrImage('http://kurz.test/l/qr-kind-t', 'svg', 256)).body as string)
-    expect(await (await qr(`${text.slug}/qr`)).text()).not.toBe((await qrImage('http://kurz.test/qr-kind-t', 'svg', 256)).body as string)
+    // (with the QR marker, so that scans are told apart from clicks)
+    expect(await (await qr(`${url.slug}/qr`)).text()).toBe((await qrImage('http://kurz.test/qr-kind-u?trigger=qr', 'svg', 256)).body as string)
+    expect(await (await qr(`${text.slug}/qr`)).text()).toBe((await qrImage('http://kurz.test/l/qr-kind-t?trigger=qr', 'svg', 256)).body as string)
+    expect(await (await qr(`${text.slug}/qr`)).text()).not.toBe((await qrImage('http://kurz.test/qr-kind-t?trigger=qr', 'svg', 256)).body as string)
   })
 
   test('another account\'s link, or none, is 404; no credentials is 401', async () => {

@@ -1,10 +1,11 @@
-// Sign in (with the 2FA code step when the account asks for it) and Register.
-import { useState, type FormEvent } from 'react'
+// Sign in (with the 2FA code step when the account asks for it), Register, and the pages the
+// account mails link to: verify email, forgot and reset password.
+import { useEffect, useState, type FormEvent } from 'react'
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { Link2 } from 'lucide-react'
-import { api, ApiError, fieldError, formError, unwrap } from './api'
+import { CheckCircle2, Link2, Mail } from 'lucide-react'
+import { api, ApiError, fieldError, fmt, formError, unwrap } from './api'
 import { Link, navigate } from './router'
-import { Button, ErrorState, Field } from './ui'
+import { Button, ErrorState, Field, Loading } from './ui'
 
 function AuthFrame({ title, children, footer }: { title: string; children: React.ReactNode; footer: React.ReactNode }) {
   return (
@@ -50,6 +51,7 @@ export function SignIn() {
       <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
         <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={fieldError(signIn.error, 'email')} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldError(signIn.error, 'password')} />
+        <Link href="/app/forgot" className={`-mt-2 self-end text-sm ${linkClass}`}>Forgot password?</Link>
         {needsCode ? (
           <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]*" maxLength={12} autoFocus
             hint="This account uses two-factor authentication: enter the 6-digit code from your authenticator app." error={codeError} />
@@ -90,6 +92,102 @@ export function Register() {
         {formError(register.error, claimed) ? <ErrorState error={register.error} /> : null}
         <Button type="submit" disabled={register.isPending}>{register.isPending ? 'Creating…' : 'Create account'}</Button>
       </form>
+    </AuthFrame>
+  )
+}
+
+const tokenOf = () => new URLSearchParams(location.search).get('token') ?? ''
+
+/** The link of the verification mail lands here: it sends the token once and says how it went. */
+export function VerifyEmail() {
+  const client = useQueryClient()
+  const token = tokenOf()
+  const verify = useMutation({
+    mutationFn: () => unwrap(api.auth['verify-email'].post({ token })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['me'] }),
+  })
+  const { mutate } = verify
+  // StrictMode runs effects twice in development; the token is single use, so send it once.
+  const [sent] = useState(() => ({ done: false }))
+  useEffect(() => {
+    if (!token || sent.done) return
+    sent.done = true
+    mutate()
+  }, [token, sent, mutate])
+  return (
+    <AuthFrame title="Verify your email" footer={<Link href="/app" className={linkClass}>Go to the dashboard</Link>}>
+      {!token ? <ErrorState error={new ApiError(400, 'VALIDATION_ERROR', 'This link has no token. Open the link from the verification email again.', 'token')} />
+        : verify.isSuccess ? (
+          <div role="status" className="flex items-start gap-3 text-sm text-zinc-800 dark:text-zinc-200">
+            <CheckCircle2 className="mt-0.5 size-5 shrink-0 text-emerald-600 dark:text-emerald-400" aria-hidden />
+            <p>Your address <strong className="break-all">{verify.data.data.user.email}</strong> is verified.</p>
+          </div>
+        ) : verify.isError ? <ErrorState error={verify.error} />
+          : <Loading label="Verifying…" />}
+    </AuthFrame>
+  )
+}
+
+export function ForgotPassword() {
+  const forgot = useMutation({ mutationFn: (email: string) => unwrap(api.auth['forgot-password'].post({ email })) })
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    forgot.mutate(String(new FormData(e.currentTarget).get('email') ?? '').trim())
+  }
+  return (
+    <AuthFrame title="Forgot your password?" footer={<>Remembered it? <Link href="/app/login" className={linkClass}>Sign in</Link></>}>
+      {forgot.isSuccess ? (
+        <div role="status" className="flex items-start gap-3 text-sm text-zinc-800 dark:text-zinc-200">
+          <Mail className="mt-0.5 size-5 shrink-0 text-indigo-600 dark:text-indigo-400" aria-hidden />
+          <p>If an account uses this address, an email with a reset link is on its way. The link works for an hour.</p>
+        </div>
+      ) : (
+        <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">Enter your account's email: we send a link to choose a new password.</p>
+          <Field label="Email" name="email" type="email" autoComplete="username" required autoFocus error={fieldError(forgot.error, 'email')} />
+          {formError(forgot.error, ['email']) ? <ErrorState error={forgot.error} /> : null}
+          <Button type="submit" disabled={forgot.isPending}>{forgot.isPending ? 'Sending…' : 'Send reset link'}</Button>
+        </form>
+      )}
+    </AuthFrame>
+  )
+}
+
+export function ResetPassword() {
+  const token = tokenOf()
+  const reset = useMutation({
+    mutationFn: (body: { token: string; password: string; revokeKeys: boolean }) => unwrap(api.auth['reset-password'].post(body)),
+  })
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    const f = new FormData(e.currentTarget)
+    reset.mutate({ token, password: String(f.get('password') ?? ''), revokeKeys: f.get('revokeKeys') === 'on' })
+  }
+  return (
+    <AuthFrame title="Choose a new password" footer={<Link href="/app/login" className={linkClass}>Back to sign in</Link>}>
+      {!token ? <ErrorState error={new ApiError(400, 'VALIDATION_ERROR', 'This link has no token. Open the link from the reset email again, or ask for a new one.', 'token')} />
+        : reset.isSuccess ? (
+          <div role="status" className="flex flex-col gap-4 text-sm text-zinc-800 dark:text-zinc-200">
+            <p className="flex items-start gap-3">
+              <CheckCircle2 className="mt-0.5 size-5 shrink-0 text-emerald-600 dark:text-emerald-400" aria-hidden />
+              <span>Your password is changed and every earlier session is signed out{reset.data.data.keysRevoked ? `; ${fmt(reset.data.data.keysRevoked)} API key(s) revoked` : ''}.</span>
+            </p>
+            <Link href="/app/login" className={linkClass}>Sign in with the new password</Link>
+          </div>
+        ) : (
+          <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+            <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={8} autoFocus
+              hint="At least 8 characters." error={fieldError(reset.error, 'password')} />
+            <label className="flex items-start gap-2 text-sm text-zinc-800 dark:text-zinc-200">
+              <input type="checkbox" name="revokeKeys" className="mt-0.5 size-4 accent-indigo-600" />
+              <span>Also revoke all my API keys <span className="block text-xs text-zinc-600 dark:text-zinc-400">Do this if someone else may have had access to the account.</span></span>
+            </label>
+            {fieldError(reset.error, 'token') ? (
+              <div className="flex flex-col gap-2"><ErrorState error={reset.error} /><Link href="/app/forgot" className={linkClass}>Ask for a new link</Link></div>
+            ) : formError(reset.error, ['password']) ? <ErrorState error={reset.error} /> : null}
+            <Button type="submit" disabled={reset.isPending}>{reset.isPending ? 'Saving…' : 'Set new password'}</Button>
+          </form>
+        )}
     </AuthFrame>
   )
 }

@@ -7,7 +7,7 @@ import './app.css'
 import { ApiError } from './api'
 import { RouterProvider, navigate, usePath } from './router'
 import { useMe } from './session'
-import { Register, SignIn } from './auth'
+import { ForgotPassword, Register, ResetPassword, SignIn, VerifyEmail } from './auth'
 import { NAV, Shell } from './shell'
 import { Overview } from './overview'
 import { Links } from './links'
@@ -18,6 +18,7 @@ import { LinkDetail } from './link-detail'
 import { Keys } from './keys'
 import { Domains } from './domains'
 import { Tags } from './tags'
+import { Admin } from './admin'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
 const client = new QueryClient({
@@ -26,15 +27,19 @@ const client = new QueryClient({
   },
 })
 
-const PUBLIC = new Set(['/app/login', '/app/register'])
+const PUBLIC = new Set(['/app/login', '/app/register', '/app/forgot'])
+/** Pages that work signed in or out (the link of a mail may open in a signed-in browser). */
+const EITHER: Record<string, () => ReactNode> = { '/app/verify-email': () => <VerifyEmail />, '/app/reset': () => <ResetPassword /> }
 
 function App() {
   const path = usePath().replace(/\/+$/, '') || '/app'
   const me = useMe()
   if (me.isPending) return <div className="p-6"><Loading /></div>
   if (me.isError) return <div className="p-6"><ErrorState error={me.error} retry={() => me.refetch()} /></div>
+  if (EITHER[path]) return EITHER[path]()
   if (!me.data) {
     if (!PUBLIC.has(path)) { queueMicrotask(() => navigate('/app/login', true)); return null }
+    if (path === '/app/forgot') return <ForgotPassword />
     return path === '/app/register' ? <Register /> : <SignIn />
   }
   if (PUBLIC.has(path)) { queueMicrotask(() => navigate('/app', true)); return null }
@@ -58,6 +63,7 @@ function Page({ path }: { path: string }) {
   if (path === '/app/keys') return <Keys />
   if (path === '/app/domains') return <Domains />
   if (path === '/app/tags') return <Tags />
+  if (path === '/app/admin') return <Admin />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (
     <>

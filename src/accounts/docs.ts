@@ -35,7 +35,12 @@ export const docs = {
     + `VALIDATION_ERROR (no setup yet); 401 INVALID_2FA_CODE; 409 CONFLICT when already on; ${TOTP_ERRORS}`),
   totpDisable: callerOperation('Turn two-factor authentication off',
     `Turns two-factor authentication off with a current \`code\`. Errors: 401 INVALID_2FA_CODE; 409 CONFLICT when it is off; ${TOTP_ERRORS}`),
+  changePassword: callerOperation('Change your password',
+    'Sets a new `password` (8+ characters) when `currentPassword` is right; every JWT and dashboard session of the account issued '
+    + 'before, this one included, stops working, so sign in again. API keys stay valid. Failed attempts count against the login limits. '
+    + 'Errors: 400 VALIDATION_ERROR (field `currentPassword` when it is wrong, `password` when too short or unchanged); 403 FORBIDDEN '
+    + 'with an API key; 429 RATE_LIMIT_EXCEEDED.'),
   me: callerOperation('Your account, plan and usage',
     'The caller\'s email, name and role, its plan (limits and price) and its usage of the current billing month (links and clicks '
-    + 'used and remaining, the period). Errors: 401 when the account no longer exists.'),
+    + 'used and remaining, the period), with the API keys and domains the account holds now. Errors: 401 when the account no longer exists.'),
 }

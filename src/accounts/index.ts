@@ -9,7 +9,8 @@ import { login, register, verifyEmail } from './service'
 import { forgotPassword, resetPassword } from './password-reset'
 import { disableTotp, enableTotp, setupTotp } from './two-factor'
 import { getMe } from './me'
-import { codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
+import { changePassword } from './change-password'
+import { changePasswordBody, codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
 
 export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
   const session = { body: loginBody, response: { 200: responses.session, ...errorsOf(400, 401, 403, 429, 503) } }
@@ -32,6 +33,8 @@ export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
       { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpEnable })
     .post('/api/auth/2fa/disable', ({ body, caller }) => disableTotp(deps, caller, body.code),
       { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpDisable })
+    .post('/api/auth/password', ({ body, caller, request, server }) => changePassword(deps, caller, body, clientIp(deps, request, server)),
+      { auth: true, body: changePasswordBody, response: { 200: responses.message, ...authErrors, ...errorsOf(400, 429, 503) }, detail: docs.changePassword })
     .get('/api/v1/me', ({ caller }) => getMe(deps, caller),
       { auth: true, detail: { tags: ['Account'], ...docs.me }, response: { 200: responses.me, ...authErrors, ...errorsOf(400, 503) } })
 }

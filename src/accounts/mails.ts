@@ -1,5 +1,6 @@
-// The texts of account emails. The token is on its own line so that an API client can paste it
-// into POST /api/auth/verify-email or /api/auth/reset-password.
+// The texts of account emails. The link opens the dashboard's page for the token (which calls the
+// API); the token is also on its own line so that an API client can paste it into
+// POST /api/auth/verify-email or /api/auth/reset-password.
 import type { Deps } from '../deps'
 import type { Mail } from '../mail/mailer'
 
@@ -8,7 +9,11 @@ export const verifyMail = (deps: Deps, to: string, token: string): Mail => ({
   kind: 'verify-email',
   subject: 'Confirm your email address',
   text: [
-    'Welcome to Kurz. Confirm your address by sending this token to POST /api/auth/verify-email:',
+    'Welcome to Kurz. Confirm your address by opening this link:',
+    '',
+    `${deps.config.baseUrl}/app/verify-email?token=${encodeURIComponent(token)}`,
+    '',
+    'or by sending this token to POST /api/auth/verify-email:',
     '',
     `token: ${token}`,
     '',
@@ -23,8 +28,11 @@ export const resetMail = (deps: Deps, to: string, token: string, keys: KeySummar
   kind: 'password-reset',
   subject: 'Reset your password',
   text: [
-    'Someone asked to reset the password of this Kurz account. If it was you, send this token with',
-    'your new password to POST /api/auth/reset-password within an hour:',
+    'Someone asked to reset the password of this Kurz account. If it was you, open this link within an hour:',
+    '',
+    `${deps.config.baseUrl}/app/reset?token=${encodeURIComponent(token)}`,
+    '',
+    'or send this token with your new password to POST /api/auth/reset-password:',
     '',
     `token: ${token}`,
     '',

@@ -1,15 +1,17 @@
 // GET /api/v1/me: the account, its plan and this month's usage.
-import { eq } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
-import { users } from '../db/schema'
+import { apiKeys, domains, users } from '../db/schema'
 import { AppError } from '../errors'
 import type { Caller } from '../auth/caller'
 import { periodUsage } from '../plans/usage'
 
 export async function getMe(deps: Deps, caller: Caller) {
-  const [[row], usage] = await Promise.all([
+  const [[row], usage, [keys], [owned]] = await Promise.all([
     deps.db.select().from(users).where(eq(users.id, caller.userId)),
     periodUsage(deps.db, caller.userId, deps.now()),
+    deps.db.select({ n: count() }).from(apiKeys).where(eq(apiKeys.userId, caller.userId)),
+    deps.db.select({ n: count() }).from(domains).where(eq(domains.userId, caller.userId)),
   ])
   if (!row) throw new AppError('UNAUTHORIZED', 'The account no longer exists')
   const { plan } = caller
@@ -25,6 +27,8 @@ export async function getMe(deps: Deps, caller: Caller) {
       plan: {
         name: plan.name, linkLimit: plan.linkLimit, clickLimit: plan.clickLimit,
         rateLimitPerMinute: plan.rateLimitPerMinute, priceMonthly: plan.priceMonthly,
+        accountRateLimitPerMinute: plan.accountRateLimitPerMinute, keyLimit: plan.keyLimit, domainLimit: plan.domainLimit,
+        bulkLimit: plan.bulkLimit, typedLinks: plan.typedLinks,
       },
       usage: {
         linksUsed: usage.linksUsed,
@@ -33,6 +37,8 @@ export async function getMe(deps: Deps, caller: Caller) {
         clicksRemaining: Math.max(0, plan.clickLimit - usage.clicksUsed),
         periodStart: usage.period.startDate.toISOString(),
         periodEnd: usage.period.endDate.toISOString(),
+        keysUsed: keys?.n ?? 0,
+        domainsUsed: owned?.n ?? 0,
       },
     },
   }

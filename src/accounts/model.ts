@@ -24,6 +24,7 @@ export const resetBody = t.Object({
   revokeKeys: t.Optional(t.Boolean({ description: 'Also revoke every API key of the account (after a compromise)' })),
 })
 export const codeBody = t.Object({ code })
+export const changePasswordBody = t.Object({ currentPassword: t.String({ minLength: 1, maxLength: 256 }), password })
 
 const role = t.UnionEnum(['USER', 'ADMIN'])
 
@@ -64,10 +65,11 @@ export const responses = {
     twoFactorEnabled: t.Boolean(),
     plan: t.Object({
       name: t.String(), linkLimit: t.Number(), clickLimit: t.Number(), rateLimitPerMinute: t.Number(), priceMonthly: t.Number(),
+      accountRateLimitPerMinute: t.Number(), keyLimit: t.Number(), domainLimit: t.Number(), bulkLimit: t.Number(), typedLinks: t.Boolean(),
     }),
     usage: t.Object({
       linksUsed: t.Number(), linksRemaining: t.Number(), clicksUsed: t.Number(), clicksRemaining: t.Number(),
-      periodStart: t.String(), periodEnd: t.String(),
+      periodStart: t.String(), periodEnd: t.String(), keysUsed: t.Number(), domainsUsed: t.Number(),
     }),
   })),
 }

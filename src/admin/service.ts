@@ -12,7 +12,9 @@ import { toAdminUser, type ListUsersQuery, type UpdateUserInput } from './model'
 export async function listUsers(deps: Deps, query: ListUsersQuery) {
   const p = paging(query)
   const term = query.search?.trim()
-  const where = term ? or(ilike(users.email, `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`), ilike(users.name, `%${term}%`)) : undefined
+  // The term is matched literally: % and _ in it are not wildcards, in the email or the name.
+  const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : ''
+  const where = term ? or(ilike(users.email, pattern), ilike(users.name, pattern)) : undefined
   const [rows, [{ total }]] = await Promise.all([
     deps.db.select().from(users).where(where).orderBy(asc(users.createdAt), asc(users.id)).limit(p.size).offset(p.offset),
     deps.db.select({ total: count() }).from(users).where(where),

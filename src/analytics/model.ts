@@ -17,6 +17,10 @@ const tops = {
   topDevices: top,
   topBrowsers: top,
   topReferrers: top,
+  byTrigger: t.Array(t.Object({ name: t.UnionEnum(['link', 'qr']), clicks: t.Number() }), {
+    description: 'Clicks by what brought them: `link` (the short URL) or `qr` (a scan of the link\'s QR code)',
+    examples: [[{ name: 'link', clicks: 120 }, { name: 'qr', clicks: 34 }]],
+  }),
 }
 
 export const responses = {

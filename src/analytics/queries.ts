@@ -124,3 +124,13 @@ function toDims(list: { dim: string; value: string; c: string }[]): Dims {
   for (const r of list) out[r.dim as keyof Dims]?.push({ name: r.value || (LABELS[r.dim] ?? 'unknown'), clicks: Number(r.c) })
   return out
 }
+
+/** Clicks by trigger (`link`, `qr`: a scan of the link's QR code) from the raw events; one link's or the whole account's. */
+export async function triggerSplit(ch: ClickHouse, ownerId: string, linkId: string | null, s: Span): Promise<{ name: 'link' | 'qr'; clicks: number }[]> {
+  const list = await rows<{ t: string; c: string }>(ch,
+    `SELECT if(trigger = 'qr', 'qr', 'link') AS t, count() AS c FROM clicks
+     WHERE owner_id = {owner:String} ${linkId === null ? '' : 'AND link_id = {link:String}'} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}
+     GROUP BY t`, { owner: ownerId, link: linkId ?? '', from: s.from, to: s.to })
+  const of = (t: string) => Number(list.find((r) => r.t === t)?.c ?? 0)
+  return [{ name: 'link' as const, clicks: of('link') }, { name: 'qr' as const, clicks: of('qr') }]
+}

@@ -7,24 +7,27 @@ import { links, usagePeriods } from '../db/schema'
 import { currentPeriod } from '../plans/period'
 import { findOwnLink } from '../links/service'
 import { present } from '../links/present'
-import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, type Dims, type Figures, type Span } from './queries'
+import { clicksPerMonth, firstClickDay, linkFigures, ownerFigures, triggerSplit, type Dims, type Figures, type Span } from './queries'
 
 type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude' }
 
 const DAY = 86_400_000
 const MAX_DAYS = 3660
 const EMPTY: Figures = { days: new Map(), total: 0, unique: 0, dims: { country: [], city: [], device: [], browser: [], referrer: [] } }
+/** Clicks by trigger without ClickHouse. */
+const NO_TRIGGERS = [{ name: 'link' as const, clicks: 0 }, { name: 'qr' as const, clicks: 0 }]
 const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 
 export async function overview(deps: Deps, caller: Caller, q: RangeInput) {
   const ch = deps.clickhouse
   const span = await spanOf(deps, q, () => ch ? firstClickDay(ch, caller.userId, null) : null)
-  const [figures, [totals]] = await Promise.all([
+  const [figures, [totals], byTrigger] = await Promise.all([
     ch ? ownerFigures(ch, caller.userId, span) : { ...EMPTY, links: [] },
     deps.db.select({
       total: count(),
       active: sql<number>`count(*) filter (where ${links.status} = 'ACTIVE' and (${links.expiresAt} is null or ${links.expiresAt} > now()))`.mapWith(Number),
     }).from(links).where(eq(links.userId, caller.userId)),
+    ch ? triggerSplit(ch, caller.userId, null, span) : NO_TRIGGERS,
   ])
   const ids = figures.links.map((l) => l.linkId)
   const known = ids.length === 0 ? [] : await deps.db.select().from(links).where(and(eq(links.userId, caller.userId), inArray(links.id, ids)))
@@ -39,6 +42,7 @@ export async function overview(deps: Deps, caller: Caller, q: RangeInput) {
         return link ? [{ shortCode: link.shortCode, shortUrl: link.shortUrl, clicks: l.clicks }] : []
       }),
       ...topLists(figures.dims),
+      byTrigger,
     },
   }
 }
@@ -51,7 +55,10 @@ export async function linkReport(deps: Deps, caller: Caller, shortCode: string, 
     const created = isoDay(row.createdAt)
     return first && first < created ? first : created
   })
-  const figures = ch ? await linkFigures(ch, caller.userId, row.id, span) : EMPTY
+  const [figures, byTrigger] = await Promise.all([
+    ch ? linkFigures(ch, caller.userId, row.id, span) : EMPTY,
+    ch ? triggerSplit(ch, caller.userId, row.id, span) : NO_TRIGGERS,
+  ])
   return {
     success: true as const,
     data: {
@@ -59,6 +66,7 @@ export async function linkReport(deps: Deps, caller: Caller, shortCode: string, 
       summary: { totalClicks: figures.total, uniqueClicks: figures.unique },
       clicksOverTime: zeroFilled(span, figures.days),
       ...topLists(figures.dims),
+      byTrigger,
     },
   }
 }

@@ -28,10 +28,13 @@ export const COLUMN_TYPES = {
   event_id: 'UUID', ts: "DateTime64(3, 'UTC')", owner_id: 'String', link_id: 'String', domain: 'String',
   country: 'String', city: 'String', device: 'String', browser: 'String', os: 'String', referrer_host: 'String',
   utm_source: 'String', utm_medium: 'String', utm_campaign: 'String', is_bot: 'UInt8', bot_reason: 'String', visitor_hash: 'UInt64',
-  utm_term: 'String', utm_content: 'String', variant: 'String',
+  utm_term: 'String', utm_content: 'String', variant: 'String', trigger: 'String',
 } as const satisfies Record<keyof ClickRow, string>
 
 export const COLUMNS = Object.keys(COLUMN_TYPES) as (keyof typeof COLUMN_TYPES)[]
+
+/** What a column added after the first release reads as when a row lacks it. */
+const ABSENT: Partial<Record<(typeof COLUMNS)[number], string>> = { utm_term: '', utm_content: '', variant: '', trigger: 'link' }
 
 const tsvEscape = (v: string) => (/[\\\t\n\r]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v)
 
@@ -40,8 +43,9 @@ export function toTsv(rows: ClickRow[]): string {
   let out = ''
   for (const r of rows) {
     for (let i = 0; i < COLUMNS.length; i++) {
-      const v = r[COLUMNS[i]]
-      out += (i ? '\t' : '') + (typeof v === 'string' ? tsvEscape(v) : v === undefined ? '' : i === 1 ? (v / 1000).toFixed(3) : String(v))
+      // (the columns added later may be absent: a row spilled before they existed)
+      const v = r[COLUMNS[i]] ?? ABSENT[COLUMNS[i]] ?? ''
+      out += (i ? '	' : '') + (typeof v === 'string' ? tsvEscape(v) : i === 1 ? (v / 1000).toFixed(3) : String(v))
     }
     out += '\n'
   }

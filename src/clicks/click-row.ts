@@ -24,4 +24,6 @@ export type ClickRow = {
   utm_content?: string
   /** The A/B test's variant (A-D) the visitor was sent to; '' (or left out) for none. */
   variant?: string
+  /** 'qr' for a click through a link's QR code (its marker in the query), else 'link'; absent in rows spilled before it existed. */
+  trigger?: 'qr' | 'link'
 }

@@ -10,6 +10,7 @@ import { isbotMatch } from 'isbot'
 import type { RawClick } from './raw-click'
 import { batchOf, type EnrichedBatch } from './batch'
 import type { ClickRow } from './click-row'
+import { triggerOf } from '../qr/marker'
 
 /** Turns raw clicks into a batch ready for ClickHouse and the counters. */
 export interface BatchEnricher {
@@ -81,6 +82,7 @@ export class Enricher implements BatchEnricher {
       utm_term: utm.term,
       utm_content: utm.content,
       variant: c.variant ?? '',
+      trigger: triggerOf(c.query),
     }
   }
 

@@ -22,7 +22,8 @@ export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
 export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: string): Promise<void> {
   // The rollup view must drop a replayed block too, not only the raw table.
-  const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const }
+  // A batch spilled before a column was added has fewer columns: the missing ones take their defaults.
+  const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const, input_format_tsv_allow_variable_number_of_columns: 1 as const }
   if (ch.insertTsv) return ch.insertTsv({ table: 'clicks', columns: COLUMN_TYPES, values: batch.tsv, settings })
   await ch.client.insert({
     table: 'clicks',

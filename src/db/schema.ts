@@ -68,6 +68,10 @@ export const domains = pgTable('domains', {
   verificationToken: text('verification_token').notNull(),
   isVerified: boolean('is_verified').notNull().default(false),
   verifiedAt: tsz('verified_at'),
+  /** Smart links: where this domain's expired or used-up links send visitors instead of a 410. */
+  expiredUrl: text('expired_url'),
+  /** Smart links: where unknown slugs on this domain send visitors instead of a 404. */
+  notFoundUrl: text('not_found_url'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('domains_hostname_key').on(t.hostname), index('domains_user_idx').on(t.userId)])
 
@@ -87,6 +91,17 @@ export const links = pgTable('links', {
   clicks: bigint('clicks', { mode: 'number' }).notNull().default(0),
   expiresAt: tsz('expires_at'),
   source: linkSourceEnum('source').notNull().default('API'),
+  // Smart links (protect, limit, fall back, preview): null/0 on a plain link.
+  /** argon2id hash of the link's password (Bun.password); the password itself is never stored. */
+  passwordHash: text('password_hash'),
+  /** Clicks after which the link is used up; null for no limit. */
+  maxClicks: integer('max_clicks'),
+  /** Clicks counted against maxClicks, by the same conditional UPDATE that enforces it. */
+  uses: integer('uses').notNull().default(0),
+  /** Where the link sends visitors once expired or used up, instead of a 410. */
+  expiredUrl: text('expired_url'),
+  /** Social preview tags { title, description, image } served to link-preview crawlers. */
+  og: jsonb('og'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
   /** Routing rules (src/rules/model.ts), in order; null for none. */

@@ -44,20 +44,58 @@ const redirect = (method: 'GET' | 'HEAD') => ({
     + 'The query string of the short URL is passed on to the destination. On a verified custom domain the slug is '
     + 'looked up in that domain\'s namespace. A typed link (wifi, vcard, text) redirects to its page /l/{slug}. '
     + 'A single-use link redirects once; later requests answer 410. Public: no credentials, no plan limit '
-    + '(clicks past the plan\'s click limit are still redirected and counted).',
+    + '(clicks past the plan\'s click limit are still redirected and counted). '
+    + 'Smart links: a password-protected link answers its password page (browsers) or 401 LINK_PASSWORD_REQUIRED until unlocked '
+    + '(the unlock cookie, or the password in the X-Link-Password header: 401 LINK_PASSWORD_INVALID when wrong, 429 with Retry-After past the tries); '
+    + 'a link with maxClicks is used up after that many clicks; an expired or used-up link with an expiredUrl (its own or its custom '
+    + 'domain\'s) redirects there instead of the 410, and an unknown slug on a custom domain with a notFoundUrl there instead of the 404; '
+    + 'a link-preview crawler (Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp, iMessage) fetching a link with og tags gets a '
+    + 'page of those tags and no click is counted. `?trigger=qr` (the QR code\'s marker) records the click as a QR scan and is not passed on.',
   security: publicSecurity,
-  parameters: [slugParameter],
+  parameters: [slugParameter, {
+    name: 'X-Link-Password', in: 'header', required: false,
+    schema: { type: 'string', description: 'The password of a password-protected link, for a redirect without the page', examples: ['correct horse'] },
+  }],
   responses: {
-    302: { description: 'Redirect to the destination (or the status the installation configured)', headers: location },
+    302: { description: 'Redirect to the destination (or the status the installation configured), or to a fallback URL', headers: location },
+    200: { description: 'A link-preview crawler: the og tags page', content: { 'text/html': { schema: { type: 'string' } } } },
+    401: failure('LINK_PASSWORD_REQUIRED (the password page for browsers) or LINK_PASSWORD_INVALID'),
+    429: failure('RATE_LIMIT_EXCEEDED: too many password tries, or too many unknown slugs (Retry-After)'),
     404: failure('LINK_NOT_FOUND: no such slug, or the link is disabled or deleted'),
     410: failure('LINK_EXPIRED: the link has expired or was used up'),
     503: failure('SERVICE_UNAVAILABLE: the link store cannot be reached'),
   },
 })
 
+const unlock = {
+  tags: ['Redirects'],
+  operationId: 'unlockLink',
+  summary: 'Unlock a password-protected link',
+  description: 'The password page\'s form (application/x-www-form-urlencoded, field `password`, at most 4096 bytes). The right password '
+    + 'answers 303 back to the short URL (with its query) and sets the unlock cookie: signed, scoped to this link\'s path, HttpOnly, '
+    + 'SameSite=Lax, valid for an hour, void once the password changes. A wrong one answers the page again (401) or the envelope. Tries are limited '
+    + 'per link (20) and per client address (10) per 15 minutes: past either, 429 with Retry-After. No click is counted. Public.',
+  security: publicSecurity,
+  parameters: [slugParameter],
+  requestBody: {
+    required: true,
+    content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', properties: { password: { type: 'string', examples: ['correct horse'] } }, required: ['password'] } } },
+  },
+  responses: {
+    303: { description: 'Unlocked: back to the short URL, with the unlock cookie', headers: { Location: { description: 'The short URL', schema: { type: 'string' } } } },
+    400: failure('VALIDATION_ERROR: the body is not a form'),
+    401: failure('LINK_PASSWORD_INVALID: the password page again, with the error'),
+    404: failure('LINK_NOT_FOUND'),
+    405: failure('METHOD_NOT_ALLOWED: the link has no password'),
+    410: failure('LINK_EXPIRED'),
+    413: failure('PAYLOAD_TOO_LARGE'),
+    429: failure('RATE_LIMIT_EXCEEDED: too many tries (Retry-After)'),
+  },
+}
+
 /** Paths answered outside Elysia's route table: Bun's router (redirects) and the documentation itself. */
 export const extraPaths = {
-  '/{slug}': { get: redirect('GET'), head: redirect('HEAD') },
+  '/{slug}': { get: redirect('GET'), head: redirect('HEAD'), post: unlock },
   '/openapi.json': {
     get: {
       tags: ['Operations'], operationId: 'getOpenapiJson', security: publicSecurity,

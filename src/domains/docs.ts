@@ -11,6 +11,10 @@ export const docs = {
   verify: op('Verify a custom domain',
     'Looks up the TXT records of the hostname (and of `_kurz.<hostname>`) and marks the domain verified when the token is there; '
     + 'links can then use it and its short URLs redirect. Errors: 400 VALIDATION_ERROR naming what was found instead; 404 NOT_FOUND.'),
+  update: op('Set a custom domain\'s fallbacks',
+    'Sets `expiredUrl` (where the domain\'s expired or used-up links send visitors, unless a link has its own) and `notFoundUrl` '
+    + '(where unknown slugs on the domain send visitors) instead of the 410 and 404 pages; null removes one. Each is checked as a '
+    + 'link destination. Errors: 400 VALIDATION_ERROR or INVALID_URL naming the field; 404 NOT_FOUND.'),
   delete: op('Remove a custom domain',
     'Removes one of the caller\'s domains; its links move to the default domain (a slug taken there is renamed, and the answer lists '
     + 'the renamed links). Errors: 404 NOT_FOUND; 400 VALIDATION_ERROR.'),

@@ -6,6 +6,7 @@ import { authErrors, errorsOf } from '../shared/error-schemas'
 import { docs } from './docs'
 import { createDomain, getDomain, listDomains, verifyDomain } from './service'
 import { deleteDomain } from './delete-domain'
+import { updateBody, updateDomain } from './fallbacks'
 import { createBody, idParam, responses } from './model'
 
 export function domainsPlugin(deps: Deps, auth: AuthPlugin) {
@@ -19,6 +20,8 @@ export function domainsPlugin(deps: Deps, auth: AuthPlugin) {
       { auth: true, params: idParam, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.get })
     .post('/:id/verify', ({ params, caller }) => verifyDomain(deps, caller, params.id),
       { auth: true, params: idParam, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.verify })
+    .patch('/:id', ({ params, body, caller }) => updateDomain(deps, caller, params.id, body),
+      { auth: true, params: idParam, body: updateBody, response: { 200: responses.one, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.update })
     .delete('/:id', ({ params, caller }) => deleteDomain(deps, caller, params.id),
       { auth: true, params: idParam, response: { 200: responses.deleted, ...authErrors, ...errorsOf(400, 404, 503) }, detail: docs.delete })
 }

@@ -20,6 +20,8 @@ export const domain = t.Object({
   verificationRecords: t.Array(t.String(), { description: 'where the TXT record may be published' }),
   verifiedAt: t.Nullable(t.String()),
   createdAt: t.String(),
+  expiredUrl: t.Nullable(t.String({ description: 'Where this domain\'s expired or used-up links send visitors instead of a 410', examples: ['https://example.com/expired'] })),
+  notFoundUrl: t.Nullable(t.String({ description: 'Where unknown slugs on this domain send visitors instead of a 404', examples: ['https://example.com/'] })),
 })
 export type Domain = Static<typeof domain>
 
@@ -51,5 +53,7 @@ export function toDomain(row: DomainRow): Domain {
     verificationRecords: verificationRecords(row.hostname),
     verifiedAt: row.verifiedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
+    expiredUrl: row.expiredUrl,
+    notFoundUrl: row.notFoundUrl,
   }
 }

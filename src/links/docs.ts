@@ -16,7 +16,9 @@ export const docs = {
     + 'Answers the link and the month\'s usage. Plan limits: the monthly link limit (402 PLAN_LIMIT_EXCEEDED, with the next plan in '
     + '`recommend`); typed links, custom domains and `never` need a plan that has them (403 FORBIDDEN); `expiresIn` is clamped to the '
     + 'plan\'s longest expiry. Errors: 400 VALIDATION_ERROR, INVALID_URL (not an absolute http(s) URL, blocked, or a short URL of this '
-    + 'service), INVALID_SLUG (characters, length, reserved); 409 SLUG_ALREADY_EXISTS on that domain.'),
+    + 'service), INVALID_SLUG (characters, length, reserved); 409 SLUG_ALREADY_EXISTS on that domain. '
+    + 'Smart links: `password` (url links; never returned, `hasPassword` instead), `maxClicks`, `expiredUrl` and `og` '
+    + '(social preview tags); each invalid one is a 400 naming its field (password, maxClicks, expiredUrl, og.title, og.image, …).'),
   list: op('List your links',
     'The caller\'s links, newest first, paged by `page`,`size` or `limit`,`offset`. `search` matches slug, URL and title; `status` '
     + 'filters by status (ALL: every status). Errors: 400 VALIDATION_ERROR for a parameter out of range.'),

@@ -13,6 +13,7 @@ const smartFields = {
   utm: t.Optional(t.Nullable(utm)),
   tagIds: t.Optional(tagIds),
 }
+import { smartInputFields, smartLinkFields } from './smart-fields'
 
 const kind = oneOf(['url', 'wifi', 'vcard', 'text'])
 const status = oneOf(['ACTIVE', 'EXPIRED', 'USED', 'DISABLED'])
@@ -29,6 +30,7 @@ export const createBody = t.Object({
   singleUse: t.Optional(t.Boolean()),
   domain: t.Optional(t.Nullable(t.String())),
   ...smartFields,
+  ...smartInputFields,
 })
 export type CreateLinkInput = Static<typeof createBody>
 
@@ -44,6 +46,7 @@ export const updateBody = t.Object({
   domain: t.Optional(t.Nullable(t.String())),
   status: t.Optional(oneOf(['ACTIVE', 'DISABLED'])),
   ...smartFields,
+  ...smartInputFields,
 })
 export type UpdateLinkInput = Static<typeof updateBody>
 
@@ -86,6 +89,7 @@ export const link = t.Object({
   abTest: t.Nullable(abTest),
   utm: t.Nullable(utm),
   tagIds: t.Array(t.String(), { description: 'Ids of the link\'s tags (GET /api/v1/tags)' }),
+  ...smartLinkFields,
 })
 export type Link = Static<typeof link>
 

@@ -4,6 +4,7 @@ import type { Config } from '../config'
 import type { LinkRow } from '../db/schema'
 import type { EventType } from '../events/outbox'
 import type { Link } from './model'
+import { presentSmart } from './smart-fields'
 
 /** What showing a link reads: the base URL and the clock (a link past its expiry shows as EXPIRED). */
 export type Presenting = { config: Pick<Config, 'baseUrl'>; now: () => Date }
@@ -59,5 +60,6 @@ export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): 
     abTest: (row.abTest as Link['abTest']) ?? null,
     utm: (row.utm as Link['utm']) ?? null,
     tagIds: row.tagIds ?? [],
+    ...presentSmart(row),
   }
 }

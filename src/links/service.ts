@@ -20,6 +20,7 @@ import { recordAnalyticsDeletions, runAnalyticsDeletions } from '../jobs/analyti
 import { linkEvent, present } from './present'
 import { smartColumns } from '../rules/write'
 import { tagFilter } from '../tags/service'
+import { smartChanges } from './smart-fields'
 
 type Source = LinkRow['source']
 
@@ -48,7 +49,7 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const slug = customSlug ? checkCustomSlug(customSlug) : null
   const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
-  const smart = await smartColumns(deps, caller, input, kind)
+  const smart = { ...await smartColumns(deps, caller, input, kind), ...await smartChanges(deps, input, kind) }
 
   const { row, linksUsed } = await deps.db.transaction(async (tx) => {
     const linksUsed = await takeLinkQuota(tx, caller.userId, caller.plan, deps.config.plans, now)
@@ -174,7 +175,7 @@ export async function updateLink(deps: Deps, caller: Caller, idOrSlug: string, i
   if (input.singleUse !== undefined) changes.singleUse = input.singleUse
   if (input.expiresIn !== undefined) changes.expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   if (input.status !== undefined) changes.status = input.status
-  Object.assign(changes, await smartColumns(deps, caller, input, current.kind))
+  Object.assign(changes, await smartColumns(deps, caller, input, current.kind), await smartChanges(deps, input, current.kind))
   const expiresAt = changes.expiresAt !== undefined ? changes.expiresAt : current.expiresAt
   if (input.status === 'ACTIVE' && expiresAt && expiresAt <= now)
     throw new AppError('VALIDATION_ERROR', 'The link has expired: give a new expiresIn to activate it', { field: 'expiresIn' })

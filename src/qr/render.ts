@@ -5,9 +5,15 @@ export type QrFormat = 'svg' | 'png'
 
 const CONTENT_TYPES: Record<QrFormat, string> = { svg: 'image/svg+xml', png: 'image/png' }
 
-/** `size` is the image's width and height in pixels; the quiet zone of 4 modules is inside it. */
-export async function qrImage(text: string, format: QrFormat, size: number): Promise<{ body: string | Uint8Array; contentType: string }> {
-  const options = { width: size, margin: 4, errorCorrectionLevel: 'M' as const }
+/** How a QR code looks: colours as #rrggbb or #rrggbbaa, the quiet zone in modules, the error-correction level. */
+export type QrStyle = { fg?: string; bg?: string; margin?: number; level?: 'L' | 'M' | 'Q' | 'H' }
+
+/** `size` is the image's width and height in pixels; the quiet zone (4 modules by default) is inside it. */
+export async function qrImage(text: string, format: QrFormat, size: number, style: QrStyle = {}): Promise<{ body: string | Uint8Array; contentType: string }> {
+  const options = {
+    width: size, margin: style.margin ?? 4, errorCorrectionLevel: style.level ?? 'M',
+    color: { dark: style.fg ?? '#000000ff', light: style.bg ?? '#ffffffff' },
+  }
   const body = format === 'svg'
     ? await QRCode.toString(text, { ...options, type: 'svg' })
     : new Uint8Array(await QRCode.toBuffer(text, { ...options, type: 'png' }))

@@ -19,13 +19,14 @@
 import { stringBytes } from './arena-segment'
 import type { ArenaCodec } from './arena-lru'
 import { type Cached, type LinkEntry, MISS } from './link-entry'
+import type { SmartEntry } from './smart-entry'
 
 const MISS_TAG = 0
 const URL_TAG = 1
 const TYPED_TAG = 2
 const TAG_BITS = 3
 const EXPIRES_FLAG = 4
-/** The entry carries its smart text (rules, A/B test, UTM) after the target. */
+/** The entry has a smart part (smart-entry.ts), kept as JSON text after the target. */
 const SMART_FLAG = 8
 const STATUSES: readonly LinkEntry['status'][] = ['ACTIVE', 'EXPIRED', 'USED', 'DISABLED']
 const KINDS: readonly LinkEntry['kind'][] = ['url', 'wifi', 'vcard', 'text']
@@ -44,7 +45,7 @@ export const entryCodec: ArenaCodec<Cached> = {
     indexIn(STATUSES, value.status, 'status')
     indexIn(KINDS, value.kind, 'kind')
     return HEAD + 8 + stringBytes(value.id) + stringBytes(value.ownerId) + (value.target === null ? 0 : stringBytes(value.target))
-      + (value.smart === null ? 0 : stringBytes(value.smart))
+      + (value.smart === null ? 0 : stringBytes(JSON.stringify(value.smart)))
   },
 
   write(segment, at, value) {
@@ -54,17 +55,14 @@ export const entryCodec: ArenaCodec<Cached> = {
       return at + 1
     }
     const expires = value.expiresAt !== 0
-    // A typed link has no smart text (smartTextOf): it is written after the target only.
-    const smart = value.target === null ? null : value.smart
-    u8[at] = (value.target === null ? TYPED_TAG : URL_TAG) | (expires ? EXPIRES_FLAG : 0) | (smart === null ? 0 : SMART_FLAG)
+    u8[at] = (value.target === null ? TYPED_TAG : URL_TAG) | (expires ? EXPIRES_FLAG : 0) | (value.smart === null ? 0 : SMART_FLAG)
     u8[at + 1] = indexIn(STATUSES, value.status, 'status')
     u8[at + 2] = indexIn(KINDS, value.kind, 'kind')
     u8[at + 3] = value.singleUse ? 1 : 0
     if (expires) segment.view.setFloat64(at + HEAD, value.expiresAt, true)
     const end = segment.writeString(segment.writeString(at + HEAD + (expires ? 8 : 0), value.id), value.ownerId)
-    if (value.target === null) return end
-    const afterTarget = segment.writeString(end, value.target)
-    return smart === null ? afterTarget : segment.writeString(afterTarget, smart)
+    const afterTarget = value.target === null ? end : segment.writeString(end, value.target)
+    return value.smart === null ? afterTarget : segment.writeString(afterTarget, JSON.stringify(value.smart))
   },
 
   read(segment, at) {
@@ -74,17 +72,18 @@ export const entryCodec: ArenaCodec<Cached> = {
     const expires = (tag & EXPIRES_FLAG) !== 0
     const id = at + HEAD + (expires ? 8 : 0)
     const owner = segment.skipString(id)
-    const target = (tag & TAG_BITS) === TYPED_TAG ? -1 : segment.skipString(owner)
+    const typed = (tag & TAG_BITS) === TYPED_TAG
+    const afterOwner = segment.skipString(owner)
     // The same property order as toLinkEntry, so that every entry has one shape.
     return {
       id: segment.readString(id),
       ownerId: segment.readString(owner),
-      target: target === -1 ? null : segment.readString(target),
+      target: typed ? null : segment.readString(afterOwner),
       status: STATUSES[u8[at + 1]!]!,
       expiresAt: expires ? segment.view.getFloat64(at + HEAD, true) : 0,
       singleUse: u8[at + 3] === 1,
       kind: KINDS[u8[at + 2]!]!,
-      smart: (tag & SMART_FLAG) === 0 ? null : segment.readString(segment.skipString(target)),
+      smart: (tag & SMART_FLAG) === 0 ? null : JSON.parse(segment.readString(typed ? afterOwner : segment.skipString(afterOwner))) as SmartEntry,
     } satisfies LinkEntry
   },
 }

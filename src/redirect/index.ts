@@ -6,6 +6,8 @@ import type { DomainNamespaces } from './domains'
 import { hostOf, type RequestServer } from '../shared/request'
 import { linkUnavailable } from '../pages/notice'
 import { type Landing, visit } from './visit'
+import { unavailableOrFallback } from './smart-visit'
+import { MISS } from './link-entry'
 
 export type RedirectHandler = (req: Request, server: RequestServer) => Response | Promise<Response>
 
@@ -30,8 +32,9 @@ export function createRedirectHandler(deps: Deps, namespaces: DomainNamespaces):
     const pathStart = url.indexOf('/', url.indexOf('//') + 2)
     const q = url.indexOf('?', pathStart)
     const slug = q === -1 ? url.slice(pathStart + 1) : url.slice(pathStart + 1, q)
-    if (!SLUG_PATTERN.test(slug)) return linkUnavailable(req, 'missing')
     const domain = namespaces.any ? namespaces.namespaceOf(hostOf(req)) : ''
+    // (a custom domain's notFoundUrl takes any path of it that is no link)
+    if (!SLUG_PATTERN.test(slug)) return domain ? unavailableOrFallback(deps, MISS, req, domain, 'missing') : linkUnavailable(req, 'missing')
     const query = q === -1 ? '' : url.slice(q + 1)
     return visit(deps, req, server, domain, slug, query, 'redirect', land)
   }

@@ -2,7 +2,7 @@
 // arena), its cache key, and the rules that read it. Every field here is read on a visit; the
 // rest of a link (payload, title, tags) stays in PostgreSQL. To add a field, see entry-codec.ts.
 
-import { smartTextOf } from '../rules/entry'
+import { type SmartEntry, type SmartEntryRow, smartEntryOf } from './smart-entry'
 
 export type LinkEntry = {
   id: string
@@ -14,8 +14,11 @@ export type LinkEntry = {
   expiresAt: number
   singleUse: boolean
   kind: 'url' | 'wifi' | 'vcard' | 'text'
-  /** Routing rules, A/B test and UTM values as one text (src/rules/entry.ts); null for a link with none. */
-  smart: string | null
+  /**
+   * Password, click limit, fallback, previews, and routing rules, A/B test and UTM values
+   * (smart-entry.ts); null on a plain link, the one test its visit pays.
+   */
+  smart: SmartEntry | null
 }
 
 /** A cached "no such link", so that enumeration never reaches Postgres. */
@@ -26,8 +29,7 @@ export type Cached = LinkEntry | typeof MISS
 export type LinkEntryRow = {
   id: string; userId: string; originalUrl: string | null; status: LinkEntry['status']
   expiresAt: Date | null; singleUse: boolean; kind: LinkEntry['kind']
-  rules?: unknown; abTest?: unknown; utm?: unknown
-}
+} & SmartEntryRow
 
 export const cacheKey = (domain: string, slug: string) => `${domain}/${slug}`
 
@@ -50,6 +52,6 @@ export function toLinkEntry(row: LinkEntryRow): LinkEntry {
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : 0,
     singleUse: row.singleUse,
     kind: row.kind,
-    smart: smartTextOf(row),
+    smart: smartEntryOf(row),
   }
 }

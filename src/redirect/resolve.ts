@@ -33,6 +33,7 @@ function prepareLookup(db: Db) {
       id: links.id, userId: links.userId, originalUrl: links.originalUrl, status: links.status,
       expiresAt: links.expiresAt, singleUse: links.singleUse, kind: links.kind,
       rules: links.rules, abTest: links.abTest, utm: links.utm,
+      passwordHash: links.passwordHash, maxClicks: links.maxClicks, expiredUrl: links.expiredUrl, og: links.og,
     })
     .from(links)
     .where(and(eq(links.domain, sql.placeholder('domain')), eq(links.slug, sql.placeholder('slug'))))

@@ -4,8 +4,9 @@
 //      (429), then Redis and PostgreSQL (503 when they fail);
 //   2. state: unknown or disabled is 404, expired or used up is 410 (a page for browsers, the
 //      envelope for API clients);
-//   3. link rules (routing, passwords, A/B tests) belong here, before anything is used up or counted;
-//   4. single use: one conditional UPDATE uses the link up before the click is counted; the click
+//   3. link rules (routing, passwords, A/B tests) belong here, before anything is used up or counted:
+//      a smart link (entry.smart set) passes its gate first (smart-visit.ts: password, previews);
+//   4. single use and maxClicks: one conditional UPDATE uses the link up before the click is counted; the click
 //      that loses is 410. A preview or a HEAD neither uses it up nor counts;
 //   5. count: the click is pushed (when clicks are recorded);
 //   6. the route lands the visitor: a redirect, or the page.
@@ -13,12 +14,13 @@
 import type { Deps } from '../deps'
 import { AppError, errorResponse } from '../errors'
 import { rawClickOf } from '../clicks/raw-click'
-import { linkUnavailable } from '../pages/notice'
 import { clientIp, countsAsClick, type RequestServer } from '../shared/request'
 import { type Cached, type LinkEntry, cacheKey, stateOf } from './link-entry'
 import { resolveLimited } from './miss-limit'
 import { consumeSingleUse } from './single-use'
 import { decide } from '../rules/evaluate'
+import { smartGate, unavailableOrFallback } from './smart-visit'
+import { withoutQrMarker } from '../qr/marker'
 
 /**
  * Where the visitor arrives: `redirect` (/{slug}; a typed link only leads to its page, which
@@ -57,29 +59,37 @@ function serve(deps: Deps, entry: Cached, req: Request, server: RequestServer, d
   const state = stateOf(entry)
   if (state !== 'live') {
     if (state === 'missing' && arrival === 'redirect') deps.metrics.redirectMisses++
-    return linkUnavailable(req, state)
+    return unavailableOrFallback(deps, entry, req, domain, state)
   }
   const link = entry as LinkEntry
-  // (link rules decide here)
+  if (link.smart !== null) {
+    const gate = smartGate(deps, req, server, link, slug, query, arrival)
+    if (gate !== null) return gate instanceof Promise ? gate.then((r) => r ?? serveLive(deps, link, req, server, domain, slug, query, arrival, land)) : gate
+  }
+  return serveLive(deps, link, req, server, domain, slug, query, arrival, land)
+}
+
+function serveLive(deps: Deps, link: LinkEntry, req: Request, server: RequestServer, domain: string, slug: string, query: string, arrival: Arrival, land: Landing): Visit {
   // Routing rules, A/B test and UTM: only a link that has them reads more of the request.
   let target = link.target
   let clickQuery = query
   let variant: string | undefined
-  if (link.smart !== null && target !== null) {
-    const d = decide(deps, req, server, link, target, link.smart, query, link.id)
+  const route = link.smart === null ? null : link.smart.route
+  if (route !== null && target !== null) {
+    const d = decide(deps, req, server, link, target, route, query, link.id)
     target = d.target
     query = d.query
     clickQuery = d.clickQuery
     variant = d.variant
   }
-  const location = target === null ? null : query ? withQuery(target, query) : target
+  const location = target === null ? null : query ? withQuery(target, withoutQrMarker(query)) : target
   if (arrival === 'download' || (location === null && arrival === 'redirect')) return land(req, link, location, domain, slug)
-  if (link.singleUse) {
+  if (link.singleUse || (link.smart !== null && link.smart.max !== 0)) {
     if (!countsAsClick(req)) return land(req, link, location, domain, slug)
     const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery)
     if (variant !== undefined) click.variant = variant
     return consumeSingleUse(deps, link.id, click).then((won) => {
-      if (!won) return linkUnavailable(req, 'gone')
+      if (!won) return unavailableOrFallback(deps, link, req, domain, 'gone')
       if (deps.clicks.records) deps.clicks.push(click)
       return land(req, link, location, domain, slug)
     })

@@ -14,6 +14,11 @@ type SmartLink = {
   utm: Record<string, string | undefined> | null
   rules: { conditions: Condition[]; url: string }[] | null
   abTest: { variants: { url: string; weight: number }[] } | null
+  hasPassword: boolean
+  maxClicks: number | null
+  clicksLeft: number | null
+  expiredUrl: string | null
+  og: { title?: string; description?: string; image?: string } | null
 }
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 })
@@ -33,8 +38,20 @@ export function SmartSummary({ link }: { link: SmartLink }) {
   const utm = Object.entries(link.utm ?? {}).filter(([, v]) => v)
   const rules = link.rules ?? []
   return (
-    <Card title="Tags, UTM and routing" className="min-w-0">
+    <Card title="Tags, UTM, routing and access" className="min-w-0">
       <dl className="grid gap-x-4 gap-y-3 text-sm sm:grid-cols-[auto_1fr]">
+        <dt className="text-zinc-600 dark:text-zinc-400">Password</dt>
+        <dd>{link.hasPassword ? 'Yes: visitors enter it first' : 'None'}</dd>
+        <dt className="text-zinc-600 dark:text-zinc-400">Click limit</dt>
+        <dd>{link.maxClicks === null ? 'None' : `${fmt(link.maxClicks)} (${fmt(link.clicksLeft ?? 0)} left)`}</dd>
+        <dt className="text-zinc-600 dark:text-zinc-400">When expired or used up</dt>
+        <dd className="min-w-0 break-all">{link.expiredUrl ? <a href={link.expiredUrl} target="_blank" rel="noreferrer noopener" className="text-indigo-700 hover:underline dark:text-indigo-400">{link.expiredUrl}</a> : 'A “gone” page'}</dd>
+        <dt className="text-zinc-600 dark:text-zinc-400">Social preview</dt>
+        <dd className="min-w-0 break-words">{link.og ? <>
+          {link.og.title ? <span className="block font-medium">{link.og.title}</span> : null}
+          {link.og.description ? <span className="block text-zinc-700 dark:text-zinc-300">{link.og.description}</span> : null}
+          {link.og.image ? <span className="block break-all text-xs text-zinc-600 dark:text-zinc-400">{link.og.image}</span> : null}
+        </> : 'None'}</dd>
         <dt className="text-zinc-600 dark:text-zinc-400">Tags</dt>
         <dd className="min-w-0">{link.tagIds.length ? <TagChips ids={link.tagIds} tags={tags.data} /> : 'None'}</dd>
         <dt className="text-zinc-600 dark:text-zinc-400">UTM</dt>
@@ -131,5 +148,39 @@ export function AbPanel({ slug }: { slug: string }) {
         <p>Variant {winner}'s URL becomes the link's destination for every visitor, and the test ends. Its clicks stay in the analytics.</p>
       </ConfirmDialog>
     </Card>
+  )
+}
+
+export type QrStyle = { fg: string; bg: string; margin: number; level: 'L' | 'M' | 'Q' | 'H'; size: number }
+export const QR_DEFAULT: QrStyle = { fg: '#000000', bg: '#ffffff', margin: 4, level: 'M', size: 512 }
+const clamp = (n: number, lo: number, hi: number, d: number) => Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : d
+
+/** The QR API's style parameters (colours without their #). */
+export const qrQuery = (s: QrStyle) => `fg=${s.fg.slice(1)}&bg=${s.bg.slice(1)}&margin=${s.margin}&level=${s.level}`
+
+/** The QR code's colours, quiet zone, error correction and download size. */
+export function QrOptions({ value: v, onChange }: { value: QrStyle; onChange: (s: QrStyle) => void }) {
+  const label = 'text-sm text-zinc-800 dark:text-zinc-200'
+  const input = 'w-full rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100'
+  return (
+    <details className="w-full rounded-lg border border-zinc-200 dark:border-zinc-800">
+      <summary className="cursor-pointer rounded-lg px-3 py-2 text-sm font-medium text-zinc-800 dark:text-zinc-200">QR options</summary>
+      <div className="grid grid-cols-2 gap-2 border-t border-zinc-200 p-3 dark:border-zinc-800">
+        <div className="flex flex-col gap-1"><label htmlFor="qr-fg" className={label}>Colour</label>
+          <input id="qr-fg" type="color" value={v.fg} onChange={(e) => onChange({ ...v, fg: e.target.value })} className="h-9 w-full rounded-lg border border-zinc-300 p-1 dark:border-zinc-700" /></div>
+        <div className="flex flex-col gap-1"><label htmlFor="qr-bg" className={label}>Background</label>
+          <input id="qr-bg" type="color" value={v.bg} onChange={(e) => onChange({ ...v, bg: e.target.value })} className="h-9 w-full rounded-lg border border-zinc-300 p-1 dark:border-zinc-700" /></div>
+        <div className="flex flex-col gap-1"><label htmlFor="qr-margin" className={label}>Margin</label>
+          <input id="qr-margin" type="number" min={0} max={16} value={v.margin} onChange={(e) => onChange({ ...v, margin: clamp(Number(e.target.value), 0, 16, 4) })} className={input} /></div>
+        <div className="flex flex-col gap-1"><label htmlFor="qr-level" className={label}>Error correction</label>
+          <select id="qr-level" value={v.level} onChange={(e) => onChange({ ...v, level: e.target.value as QrStyle['level'] })} className={input}>
+            <option value="L">Low (7 %)</option><option value="M">Medium (15 %)</option><option value="Q">Quartile (25 %)</option><option value="H">High (30 %)</option>
+          </select></div>
+        <div className="col-span-2 flex flex-col gap-1"><label htmlFor="qr-size" className={label}>Download size (pixels)</label>
+          <select id="qr-size" value={v.size} onChange={(e) => onChange({ ...v, size: Number(e.target.value) })} className={input}>
+            {[256, 512, 1024, 2048].map((n) => <option key={n} value={n}>{fmt(n)} × {fmt(n)}</option>)}
+          </select></div>
+      </div>
+    </details>
   )
 }

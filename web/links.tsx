@@ -350,7 +350,7 @@ function LinkForm({ link, onDone }: { link?: LinkItem; onDone: () => void }) {
         <label htmlFor="f-singleUse" className="text-sm text-zinc-800 dark:text-zinc-200">Single use (works for one visit)</label>
       </div>
       <SmartFields draft={smart} set={setSmart} error={save.error} kind={kind}
-        open={!!link && (link.tagIds.length > 0 || !!link.utm || !!link.rules || !!link.abTest)} />
+        open={!!link && (link.tagIds.length > 0 || !!link.utm || !!link.rules || !!link.abTest || link.hasPassword || link.maxClicks !== null || !!link.expiredUrl || !!link.og)} />
       {!urlError && formError(save.error, claimed) ? <div className="sm:col-span-2"><ErrorState error={save.error} /></div> : null}
       <div className="flex gap-2 sm:col-span-2">
         <Button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : link ? 'Save changes' : 'Create link'}</Button>

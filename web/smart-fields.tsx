@@ -1,4 +1,5 @@
-// The "Advanced" part of the link form: tags (with a new one made inline), UTM values (a saved
+// The "Advanced" part of the link form: access and limits (password, click limit, where an expired
+// link sends visitors), social previews, tags (with a new one made inline), UTM values (a saved
 // template can fill them), routing rules (ordered; each a set of conditions and a destination) and
 // an A/B test (2-4 variants whose weights sum to 100). The drafts are plain strings; toBody turns
 // them into the API's fields, and every server error whose field is one of them is shown here,
@@ -24,12 +25,17 @@ const ERR = 'text-sm text-red-700 dark:text-red-400'
 type CondDraft = { type: ConditionType; values: string; at: string; param: string; equals: string }
 type RuleDraft = { key: number; conditions: CondDraft[]; url: string }
 type VariantDraft = { url: string; weight: string }
-export type SmartDraft = { tagIds: string[]; utm: Record<UtmKey, string>; rules: RuleDraft[]; ab: VariantDraft[] | null }
+type OgDraft = { title: string; description: string; image: string }
+export type SmartDraft = {
+  tagIds: string[]; utm: Record<UtmKey, string>; rules: RuleDraft[]; ab: VariantDraft[] | null
+  password: string; hasPassword: boolean; removePassword: boolean; maxClicks: string; expiredUrl: string; og: OgDraft
+}
 
 type ApiCondition = { type: ConditionType; values?: string[]; at?: string; param?: string; equals?: string }
 type SmartLink = {
   tagIds?: string[]; utm?: Partial<Record<UtmKey, string>> | null
   rules?: { conditions: ApiCondition[]; url: string }[] | null; abTest?: { variants: { url: string; weight: number }[] } | null
+  hasPassword?: boolean; maxClicks?: number | null; expiredUrl?: string | null; og?: Partial<OgDraft> | null
 }
 
 let keys = 0
@@ -49,6 +55,9 @@ export function draftOf(link?: SmartLink): SmartDraft {
       conditions: r.conditions.map((c) => ({ type: c.type, values: (c.values ?? []).join(', '), at: c.at ? localInstant(c.at) : '', param: c.param ?? '', equals: c.equals ?? '' })),
     })),
     ab: link?.abTest ? link.abTest.variants.map((v) => ({ url: v.url, weight: String(v.weight) })) : null,
+    password: '', hasPassword: link?.hasPassword ?? false, removePassword: false,
+    maxClicks: link?.maxClicks ? String(link.maxClicks) : '', expiredUrl: link?.expiredUrl ?? '',
+    og: { title: link?.og?.title ?? '', description: link?.og?.description ?? '', image: link?.og?.image ?? '' },
   }
 }
 
@@ -64,9 +73,15 @@ const conditionOf = (c: CondDraft): ApiCondition => {
 /** The API's smart fields of a draft; `null` clears a field (rules, abTest, utm). */
 export function toBody(d: SmartDraft, withRouting: boolean, creating = false) {
   const utm = Object.fromEntries(UTM_KEYS.map((k) => [k, d.utm[k].trim()]).filter(([, v]) => v))
+  const og = Object.fromEntries((['title', 'description', 'image'] as const).map((k) => [k, d.og[k].trim()]).filter(([, v]) => v))
+  const maxClicks = d.maxClicks.trim()
   return {
     ...(creating && d.tagIds.length === 0 ? {} : { tagIds: d.tagIds }),
+    maxClicks: maxClicks ? Number(maxClicks) : null,
+    expiredUrl: d.expiredUrl.trim() || null,
     ...(withRouting ? {
+      ...(d.removePassword ? { password: null } : d.password ? { password: d.password } : {}),
+      og: Object.keys(og).length ? og : null,
       utm: Object.keys(utm).length ? utm : null,
       rules: d.rules.length ? d.rules.map((r) => ({ url: r.url.trim(), conditions: r.conditions.map(conditionOf) })) : null,
       abTest: d.ab ? { variants: d.ab.map((v) => ({ url: v.url.trim(), weight: Number(v.weight) })) } : null,
@@ -84,7 +99,7 @@ export function weightProblem(d: SmartDraft): string | null {
 }
 
 /** Whether the API error names one of the fields shown here. */
-export const isSmartField = (field: string | null) => !!field && /^(rules|abTest|utm|tagIds)(\.|\[|$)/.test(field)
+export const isSmartField = (field: string | null) => !!field && /^(rules|abTest|utm|tagIds|password|maxClicks|expiredUrl|og)(\.|\[|$)/.test(field)
 
 /** The server's message for exactly this field, or for anything under it when `under` is set. */
 function errorAt(error: unknown, field: string, under = false): string | null {
@@ -95,8 +110,9 @@ function errorAt(error: unknown, field: string, under = false): string | null {
 export function SmartFields({ draft, set, error, kind, open }: { draft: SmartDraft; set: (d: SmartDraft) => void; error: unknown; kind: string; open: boolean }) {
   return (
     <details open={open || isSmartField(error instanceof ApiError ? error.field : null)} className="group rounded-lg border border-zinc-200 sm:col-span-2 dark:border-zinc-800">
-      <summary className="cursor-pointer rounded-lg px-3 py-2 text-sm font-medium text-zinc-800 select-none hover:bg-zinc-50 dark:text-zinc-200 dark:hover:bg-zinc-800">Advanced: tags, UTM, routing rules, A/B test</summary>
+      <summary className="cursor-pointer rounded-lg px-3 py-2 text-sm font-medium text-zinc-800 select-none hover:bg-zinc-50 dark:text-zinc-200 dark:hover:bg-zinc-800">Advanced: tags, UTM, routing rules, A/B test, password, limits, previews</summary>
       <div className="flex min-w-0 flex-col gap-5 border-t border-zinc-200 p-3 dark:border-zinc-800">
+        <AccessFields draft={draft} set={set} error={error} kind={kind} />
         <TagPicker value={draft.tagIds} onChange={(tagIds) => set({ ...draft, tagIds })} error={errorAt(error, 'tagIds', true)} />
         {kind === 'url' ? <>
           <UtmFields value={draft.utm} onChange={(utm) => set({ ...draft, utm })} error={error} />
@@ -297,4 +313,39 @@ function AbEditor({ draft, onChange, error }: { draft: SmartDraft; onChange: (v:
       </> : <div><Button type="button" variant="secondary" onClick={() => onChange([{ url: '', weight: '50' }, { url: '', weight: '50' }])}><Plus className="size-4" aria-hidden />Start an A/B test</Button></div>}
     </Group>
   )
+}
+
+function AccessFields({ draft, set, error, kind }: { draft: SmartDraft; set: (d: SmartDraft) => void; error: unknown; kind: string }) {
+  const og = (k: keyof OgDraft, label: string, type = 'text', placeholder?: string) => (
+    <TextInput id={`f-og-${k}`} label={label} type={type} placeholder={placeholder} value={draft.og[k]}
+      onChange={(v) => set({ ...draft, og: { ...draft.og, [k]: v } })} error={errorAt(error, `og.${k}`)} />
+  )
+  return <>
+    <Group title="Access and limits">
+      {kind === 'url' ? <>
+        <TextInput id="f-password" label={draft.hasPassword ? 'New password (leave empty to keep the current one)' : 'Password (optional)'} type="password"
+          value={draft.password} onChange={(password) => set({ ...draft, password, removePassword: false })} error={errorAt(error, 'password')} />
+        {draft.hasPassword ? (
+          <div className="flex items-center gap-2">
+            <input id="f-remove-password" type="checkbox" checked={draft.removePassword} onChange={(e) => set({ ...draft, removePassword: e.target.checked, password: '' })} className="size-4 accent-indigo-600" />
+            <label htmlFor="f-remove-password" className="text-sm text-zinc-800 dark:text-zinc-200">Remove the password</label>
+          </div>
+        ) : null}
+      </> : null}
+      <div className="grid gap-2 sm:grid-cols-2">
+        <TextInput id="f-maxClicks" label="Click limit (optional)" type="number" value={draft.maxClicks} onChange={(maxClicks) => set({ ...draft, maxClicks })} error={errorAt(error, 'maxClicks')} />
+        <TextInput id="f-expiredUrl" label="When expired or used up, go to" type="url" placeholder="https://example.com/offer-ended" value={draft.expiredUrl}
+          onChange={(expiredUrl) => set({ ...draft, expiredUrl })} error={errorAt(error, 'expiredUrl')} />
+      </div>
+    </Group>
+    {kind === 'url' ? (
+      <Group title="Social preview" hint="Shown by Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp and iMessage when the short URL is shared." error={errorAt(error, 'og')}>
+        <div className="grid gap-2 sm:grid-cols-2">
+          {og('title', 'Preview title')}
+          {og('image', 'Preview image (https)', 'url', 'https://example.com/card.png')}
+          <div className="sm:col-span-2">{og('description', 'Preview description')}</div>
+        </div>
+      </Group>
+    ) : null}
+  </>
 }

@@ -148,7 +148,7 @@ describe.skipIf(!hasChromium)('dashboard smart links in Chromium', () => {
     await f.getByLabel('Password (optional)').fill('open sesame')
     await f.getByLabel('Click limit (optional)').fill('50')
     await f.getByLabel('When expired or used up, go to').fill('https://landing.example/ended')
-    await f.getByLabel('Preview title').fill('Spring sale')
+    await f.getByLabel('Preview heading').fill('Spring sale')
     await f.getByLabel('Preview image (https)').fill('http://landing.example/card.png')
     await f.getByRole('button', { name: 'Create link' }).click()
     // The preview image must be https: the server's refusal sits under that field.

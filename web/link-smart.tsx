@@ -133,7 +133,7 @@ export function AbPanel({ slug }: { slug: string }) {
           <form onSubmit={compute} className="mt-4 flex flex-wrap items-end gap-2" aria-label="Goal conversions">
             <p className="basis-full text-xs text-zinc-600 dark:text-zinc-400">Goal conversions counted elsewhere (optional): each variant's goal rate, and its p-value against A.</p>
             {q.data.data.variants.map((v) => (
-              <div key={v.key} className="flex w-24 flex-col gap-1">
+              <div key={v.key} className="flex w-32 flex-col gap-1">
                 <label htmlFor={`ab-conv-${v.key}`} className="text-sm text-zinc-800 dark:text-zinc-200">{v.key} conversions</label>
                 <input id={`ab-conv-${v.key}`} inputMode="numeric" value={typed[v.key] ?? ''} onChange={(e) => setTyped({ ...typed, [v.key]: e.target.value })}
                   className="w-full rounded-lg border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100" />

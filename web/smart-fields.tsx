@@ -341,9 +341,9 @@ function AccessFields({ draft, set, error, kind }: { draft: SmartDraft; set: (d:
     {kind === 'url' ? (
       <Group title="Social preview" hint="Shown by Slack, X, Facebook, LinkedIn, Discord, Telegram, WhatsApp and iMessage when the short URL is shared." error={errorAt(error, 'og')}>
         <div className="grid gap-2 sm:grid-cols-2">
-          {og('title', 'Preview title')}
+          {og('title', 'Preview heading')}
           {og('image', 'Preview image (https)', 'url', 'https://example.com/card.png')}
-          <div className="sm:col-span-2">{og('description', 'Preview description')}</div>
+          <div className="sm:col-span-2">{og('description', 'Preview text')}</div>
         </div>
       </Group>
     ) : null}

@@ -232,6 +232,16 @@ describe.skipIf(!hasChromium)('dashboard smart links in Chromium', () => {
     await b.page.getByText('When OS iOS').waitFor()
     expect(await overflow()).toBeLessThanOrEqual(0)
     await b.shot('smart-12-360-link-page')
+    // An A/B panel at 360 px in dark mode: its table scrolls inside its card, the page does not.
+    const ab = { variants: [{ url: 'https://landing.example/a', weight: 50 }, { url: 'https://landing.example/b', weight: 50 }] }
+    expect((await b.h.api('POST', '/api/v1/links', { key, body: { url: 'https://landing.example/ab2', slug: 'ab-narrow', abTest: ab } })).status).toBe(201)
+    await b.page.emulateMedia({ colorScheme: 'dark' })
+    await b.page.goto(`${b.base}/app/links/ab-narrow`)
+    await b.page.getByRole('button', { name: 'End test, keep B' }).waitFor()
+    expect(await overflow()).toBeLessThanOrEqual(0)
+    await b.shot('smart-13-360-dark-ab-panel')
+    await b.expectAccessible('smart: 360 px dark A/B panel')
+    await b.page.emulateMedia({ colorScheme: 'light' })
     await b.page.setViewportSize({ width: 1280, height: 800 })
     expect(b.pageErrors).toEqual([])
   })

@@ -99,7 +99,7 @@ export function AbPanel({ slug }: { slug: string }) {
     <Card title="A/B test" className="min-w-0">
       {q.isPending ? <Loading /> : q.isError ? <ErrorState error={q.error} retry={() => q.refetch()} /> : (
         <>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full min-w-[28rem] text-left text-sm">
               <thead className="border-b border-zinc-200 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
                 <tr>

@@ -175,13 +175,13 @@ function TagPicker({ value, onChange, error }: { value: string[]; onChange: (ids
   )
 }
 
-function TextInput({ id, label, value, onChange, error, placeholder, type = 'text' }: {
-  id: string; label: string; value: string; onChange: (v: string) => void; error?: string | null; placeholder?: string; type?: string
+function TextInput({ id, label, value, onChange, error, placeholder, type = 'text', autoComplete }: {
+  id: string; label: string; value: string; onChange: (v: string) => void; error?: string | null; placeholder?: string; type?: string; autoComplete?: string
 }) {
   return (
     <div className="flex min-w-0 flex-col gap-1">
       <label htmlFor={id} className="text-sm text-zinc-800 dark:text-zinc-200">{label}</label>
-      <input id={id} type={type} value={value} placeholder={placeholder} onChange={(e) => onChange(e.target.value)}
+      <input id={id} type={type} value={value} placeholder={placeholder} autoComplete={autoComplete} onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined}
         className={cx(INPUT, error ? 'border-red-500' : 'border-zinc-300 dark:border-zinc-700')} />
       {error ? <p id={`${id}-error`} className={ERR}>{error}</p> : null}
@@ -324,7 +324,7 @@ function AccessFields({ draft, set, error, kind }: { draft: SmartDraft; set: (d:
     <Group title="Access and limits">
       {kind === 'url' ? <>
         <TextInput id="f-password" label={draft.hasPassword ? 'New password (leave empty to keep the current one)' : 'Password (optional)'} type="password"
-          value={draft.password} onChange={(password) => set({ ...draft, password, removePassword: false })} error={errorAt(error, 'password')} />
+          value={draft.password} autoComplete="new-password" onChange={(password) => set({ ...draft, password, removePassword: false })} error={errorAt(error, 'password')} />
         {draft.hasPassword ? (
           <div className="flex items-center gap-2">
             <input id="f-remove-password" type="checkbox" checked={draft.removePassword} onChange={(e) => set({ ...draft, removePassword: e.target.checked, password: '' })} className="size-4 accent-indigo-600" />

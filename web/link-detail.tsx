@@ -6,6 +6,7 @@ import { ArrowLeft, Check, Copy, Download } from 'lucide-react'
 import { ApiError, api, fmt, unwrap } from './api'
 import { Card, Empty, ErrorState, Loading, PageHeader, cx } from './ui'
 import { Link } from './router'
+import { AbPanel, QR_DEFAULT, QrOptions, SmartSummary, qrQuery, type QrStyle } from './link-smart'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
 
 const dateTime = (iso: string | Date) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
@@ -47,6 +48,8 @@ export function LinkDetail({ slug }: { slug: string }) {
           <Fields link={link} />
           <Qr slug={link.slug} />
         </div>
+        <SmartSummary link={link} />
+        {link.abTest ? <AbPanel slug={link.slug} /> : null}
         <Stats stats={[['Total clicks', summary.totalClicks], ['Unique clicks', summary.uniqueClicks]]} />
         <Panels data={q.data!.data} />
         <History slug={link.slug} />
@@ -112,7 +115,8 @@ function CopyShortUrl({ text }: { text: string }) {
 /** The QR code straight from the API (the session cookie rides along), previewed and downloadable. */
 function Qr({ slug }: { slug: string }) {
   const [failed, setFailed] = useState(false)
-  const src = (format: 'svg' | 'png', size = 512) => `/api/v1/links/${encodeURIComponent(slug)}/qr?format=${format}&size=${size}`
+  const [style, setStyle] = useState<QrStyle>(QR_DEFAULT)
+  const src = (format: 'svg' | 'png', size = style.size) => `/api/v1/links/${encodeURIComponent(slug)}/qr?format=${format}&size=${size}&${qrQuery(style)}`
   const button = 'inline-flex items-center gap-1.5 rounded-lg border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800'
   return (
     <Card title="QR code" className="min-w-0">
@@ -124,6 +128,7 @@ function Qr({ slug }: { slug: string }) {
           <a href={src('svg')} download={`${slug}.svg`} className={button}><Download className="size-4" aria-hidden />SVG</a>
           <a href={src('png')} download={`${slug}.png`} className={button}><Download className="size-4" aria-hidden />PNG</a>
         </div>
+        <QrOptions value={style} onChange={(s) => { setFailed(false); setStyle(s) }} />
       </div>
     </Card>
   )

@@ -9,6 +9,8 @@ import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader, cx } from 
 import { ConfirmDialog, Dialog } from './confirm'
 import { Link as RouteLink } from './router'
 import { BulkCreate, refreshLinks } from './links-bulk'
+import { SmartFields, draftOf, isSmartField, toBody, weightProblem, type SmartDraft } from './smart-fields'
+import { TagChips, TagFilter, useTags, type Tag, type TagMode } from './tags'
 
 const STATUSES = ['ALL', 'ACTIVE', 'EXPIRED', 'USED', 'DISABLED'] as const
 const EXPIRIES = [['1h', '1 hour'], ['1d', '1 day'], ['7d', '7 days'], ['30d', '30 days'], ['1y', '1 year'], ['never', 'Never']] as const
@@ -27,6 +29,9 @@ export function Links() {
   const [search, setSearch] = useState('')
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('ALL')
   const [page, setPage] = useState(0)
+  const [tagIds, setTagIds] = useState<string[]>([])
+  const [tagMode, setTagMode] = useState<TagMode>('any')
+  const tags = useTags()
   const [panel, setPanel] = useState<'create' | 'bulk' | null>(null)
   const [editing, setEditing] = useState<LinkItem | null>(null)
   const [pending, setPending] = useState<Pending | null>(null)
@@ -38,10 +43,10 @@ export function Links() {
     return () => clearTimeout(timer)
   }, [typed])
   // A selection is of the rows in view: it ends when the view changes.
-  useEffect(() => setSelected(new Map()), [search, status, page])
+  useEffect(() => setSelected(new Map()), [search, status, page, tagIds, tagMode])
   const q = useQuery({
-    queryKey: ['links', search, status, page],
-    queryFn: () => unwrap(api.v1.links.get({ query: { page, size: SIZE, status, ...(search ? { search } : {}) } })),
+    queryKey: ['links', search, status, page, tagIds, tagMode],
+    queryFn: () => unwrap(api.v1.links.get({ query: { page, size: SIZE, status, ...(search ? { search } : {}), ...(tagIds.length ? { tags: tagIds.join(','), tagMode } : {}) } })),
     placeholderData: keepPreviousData,
   })
   const client = useQueryClient()
@@ -83,6 +88,7 @@ export function Links() {
             {STATUSES.map((s) => <option key={s} value={s}>{s === 'ALL' ? 'All statuses' : title(s)}</option>)}
           </select>
         </div>
+        <TagFilter tags={tags.data ?? []} ids={tagIds} mode={tagMode} onChange={(ids, mode) => { setTagIds(ids); setTagMode(mode); setPage(0) }} />
         <div role="status" aria-live="polite">
           {outcome ? <p className={cx('mb-3 rounded-lg px-3 py-2 text-sm', outcome.ok ? 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200' : 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200')}>
             {outcome.text}{outcome.errors?.length ? <span className="block text-xs">{outcome.errors.join(' · ')}</span> : null}
@@ -99,8 +105,8 @@ export function Links() {
         ) : null}
         {q.isPending ? <Loading /> : q.isError ? <ErrorState error={q.error} retry={() => q.refetch()} />
           : q.data.data.content.length === 0
-            ? <Empty title={search || status !== 'ALL' ? 'No link matches' : 'No links yet'}>{search || status !== 'ALL' ? 'Try another search or status.' : 'Create one with “New link”, or import a CSV file.'}</Empty>
-            : <LinkTable data={q.data.data} page={page} setPage={setPage} selected={selected} toggle={toggle}
+            ? <Empty title={search || status !== 'ALL' || tagIds.length ? 'No link matches' : 'No links yet'}>{search || status !== 'ALL' || tagIds.length ? 'Try another search, status or tag.' : 'Create one with “New link”, or import a CSV file.'}</Empty>
+            : <LinkTable data={q.data.data} tags={tags.data} page={page} setPage={setPage} selected={selected} toggle={toggle}
                 setAll={(on) => setSelected(on ? new Map(q.data.data.content.map((l) => [l.slug, l])) : new Map())}
                 onEdit={setEditing} onAction={ask} />}
       </Card>
@@ -149,8 +155,8 @@ async function runAction(action: Action, links: LinkItem[]): Promise<{ ok: boole
   }
 }
 
-function LinkTable({ data, page, setPage, selected, toggle, setAll, onEdit, onAction }: {
-  data: Page; page: number; setPage: (p: number) => void
+function LinkTable({ data, tags, page, setPage, selected, toggle, setAll, onEdit, onAction }: {
+  data: Page; tags: Tag[] | undefined; page: number; setPage: (p: number) => void
   selected: Map<string, LinkItem>; toggle: (l: LinkItem, on: boolean) => void; setAll: (on: boolean) => void
   onEdit: (l: LinkItem) => void; onAction: (a: Action, links: LinkItem[]) => void
 }) {
@@ -185,6 +191,7 @@ function LinkTable({ data, page, setPage, selected, toggle, setAll, onEdit, onAc
                   </a>
                   <CopyButton text={l.shortUrl} />
                 </div>
+                {l.tagIds.length ? <div className="my-0.5"><TagChips ids={l.tagIds} tags={tags} /></div> : null}
                 <div className="truncate text-xs text-zinc-600 lg:hidden dark:text-zinc-400">{destination(l)}</div>
                 <div className="text-xs text-zinc-600 sm:hidden dark:text-zinc-400">{fmt(l.clicks)} {l.clicks === 1 ? 'click' : 'clicks'}</div>
                 <div className="mt-1 sm:hidden">{actions(l)}</div>
@@ -298,15 +305,21 @@ function LinkForm({ link, onDone }: { link?: LinkItem; onDone: () => void }) {
   const domains = useVerifiedDomains()
   // A link on the default host names that host as its domain; the form names it by ''.
   const domain = link && domains.data?.some((d) => d.hostname === link.domain) ? link.domain : ''
+  const [smart, setSmart] = useState<SmartDraft>(() => draftOf(link))
   const save = useMutation({
-    mutationFn: (f: FormData) => link ? update(link, domain, kind, f) : create(kind, f),
+    mutationFn: (f: FormData) => link ? update(link, domain, kind, f, smart) : create(kind, f, smart),
     onSuccess: async () => { await refreshLinks(client); onDone() },
   })
-  const submit = (e: FormEvent<HTMLFormElement>) => { e.preventDefault(); save.mutate(new FormData(e.currentTarget)) }
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault()
+    if (kind === 'url' && weightProblem(smart)) { document.getElementById('f-ab-0-weight')?.focus(); return }
+    save.mutate(new FormData(e.currentTarget))
+  }
   const err = (...fields: string[]) => fieldError(save.error, ...fields)
-  const urlError = err('url', 'originalUrl') ?? (save.error instanceof ApiError && save.error.code === 'INVALID_URL' ? save.error.message : null)
+  const urlError = err('url', 'originalUrl') ?? (save.error instanceof ApiError && save.error.code === 'INVALID_URL' && !isSmartField(save.error.field) ? save.error.message : null)
   const payloadFields = kind === 'url' ? [] : PAYLOAD[kind]
-  const claimed = ['url', 'originalUrl', 'slug', 'customSlug', 'title', 'expiresIn', 'kind', 'domain', 'singleUse', 'payload', ...payloadFields.map((p) => `payload.${p.name}`)]
+  const claimed = ['url', 'originalUrl', 'slug', 'customSlug', 'title', 'expiresIn', 'kind', 'domain', 'singleUse', 'payload', ...payloadFields.map((p) => `payload.${p.name}`),
+    ...(save.error instanceof ApiError && isSmartField(save.error.field) ? [save.error.field!] : [])]
   const shortHost = new URL(location.origin).host
   const payload = (link?.payload ?? {}) as Record<string, unknown>
   return (
@@ -336,6 +349,8 @@ function LinkForm({ link, onDone }: { link?: LinkItem; onDone: () => void }) {
         <input id="f-singleUse" name="singleUse" type="checkbox" defaultChecked={link?.singleUse ?? false} className="size-4 accent-indigo-600" />
         <label htmlFor="f-singleUse" className="text-sm text-zinc-800 dark:text-zinc-200">Single use (works for one visit)</label>
       </div>
+      <SmartFields draft={smart} set={setSmart} error={save.error} kind={kind}
+        open={!!link && (link.tagIds.length > 0 || !!link.utm || !!link.rules || !!link.abTest || link.hasPassword || link.maxClicks !== null || !!link.expiredUrl || !!link.og)} />
       {!urlError && formError(save.error, claimed) ? <div className="sm:col-span-2"><ErrorState error={save.error} /></div> : null}
       <div className="flex gap-2 sm:col-span-2">
         <Button type="submit" disabled={save.isPending}>{save.isPending ? 'Saving…' : link ? 'Save changes' : 'Create link'}</Button>
@@ -373,16 +388,19 @@ function PayloadInput({ field: p, value, error }: { field: PayloadField; value: 
 
 const text = (f: FormData, k: string) => String(f.get(k) ?? '').trim()
 
-function create(kind: Kind, f: FormData) {
+function create(kind: Kind, f: FormData, smart: SmartDraft) {
   const opt = (k: string) => { const v = text(f, k); return v ? { [k]: v } : {} }
   return unwrap(api.v1.links.post({
     kind, ...(kind === 'url' ? { url: text(f, 'url') } : { payload: payloadOf(kind, f) }),
     ...opt('slug'), ...opt('title'), ...opt('expiresIn'), ...opt('domain'), singleUse: f.get('singleUse') === 'on',
+    ...withoutNulls(toBody(smart, kind === 'url', true)),
   }))
 }
 
+const withoutNulls = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> }
+
 /** Sends only what changed: a field left as it was is never refused for a plan that lost it. */
-function update(link: LinkItem, domain: string, kind: Kind, f: FormData) {
+function update(link: LinkItem, domain: string, kind: Kind, f: FormData, smart: SmartDraft) {
   const body: Parameters<ReturnType<typeof api.v1.links>['patch']>[0] = {}
   const slug = text(f, 'slug')
   if (slug !== link.slug) body.slug = slug
@@ -397,6 +415,12 @@ function update(link: LinkItem, domain: string, kind: Kind, f: FormData) {
   const singleUse = f.get('singleUse') === 'on'
   if (singleUse !== link.singleUse) body.singleUse = singleUse
   if (text(f, 'domain') !== domain) body.domain = text(f, 'domain') || null
+  // A smart field goes when it differs from the link's (compared as the API would store it).
+  const was = toBody(draftOf(link), kind === 'url')
+  const now = toBody(smart, kind === 'url')
+  for (const k of Object.keys(now) as (keyof typeof now)[]) {
+    if (JSON.stringify(now[k]) !== JSON.stringify(was[k])) Object.assign(body, { [k]: now[k] })
+  }
   if (Object.keys(body).length === 0) return Promise.resolve(null)
   return unwrap(api.v1.links({ idOrSlug: link.id }).patch(body))
 }

@@ -17,6 +17,7 @@ import { Webhooks } from './webhooks'
 import { LinkDetail } from './link-detail'
 import { Keys } from './keys'
 import { Domains } from './domains'
+import { Tags } from './tags'
 import { Admin } from './admin'
 import { Card, ErrorState, Loading, PageHeader } from './ui'
 
@@ -61,6 +62,7 @@ function Page({ path }: { path: string }) {
   if (path.startsWith('/app/links/')) return <LinkDetail slug={decodeURIComponent(path.slice('/app/links/'.length))} />
   if (path === '/app/keys') return <Keys />
   if (path === '/app/domains') return <Domains />
+  if (path === '/app/tags') return <Tags />
   if (path === '/app/admin') return <Admin />
   const item = [...NAV, { href: '/app/admin', label: 'Admin' }].find((n) => n.href === path)
   return (

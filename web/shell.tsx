@@ -1,6 +1,6 @@
 // The signed-in frame: navigation (a sidebar on desktop, a scrolling bar on phones) and sign-out.
 import { useQueryClient } from '@tanstack/react-query'
-import { BarChart3, FileUp, Globe, KeyRound, Link2, LogOut, Shield, UserRound, Webhook } from 'lucide-react'
+import { BarChart3, FileUp, Globe, KeyRound, Link2, LogOut, Shield, Tags, UserRound, Webhook } from 'lucide-react'
 import { Link, navigate, usePath } from './router'
 import { signOut, type Me } from './session'
 import { cx } from './ui'
@@ -8,6 +8,7 @@ import { cx } from './ui'
 export const NAV = [
   { href: '/app', label: 'Overview', icon: BarChart3 },
   { href: '/app/links', label: 'Links', icon: Link2 },
+  { href: '/app/tags', label: 'Tags', icon: Tags },
   { href: '/app/import', label: 'Import', icon: FileUp },
   { href: '/app/keys', label: 'API keys', icon: KeyRound },
   { href: '/app/domains', label: 'Domains', icon: Globe },

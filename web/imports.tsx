@@ -1,8 +1,9 @@
-// Import: a file from Kurz, Bitly, Kutt, YOURLS or Shlink becomes links, with its progress live and
-// each failed row's reason; earlier imports below.
-import { useState, type FormEvent } from 'react'
+// Import and export: a file from Kurz, Bitly, Kutt, YOURLS or Shlink becomes links, with its
+// progress live and each failed row's reason; earlier imports below; and downloads of every link
+// (CSV or JSON) and of the raw clicks (CSV), to take the account's data elsewhere.
+import { useEffect, useState, type FormEvent } from 'react'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { FileUp } from 'lucide-react'
+import { Download, FileUp } from 'lucide-react'
 import { ApiError, api, fieldError, fmt, formError, unwrap } from './api'
 import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader, cx } from './ui'
 
@@ -19,11 +20,12 @@ export function Imports() {
   const [current, setCurrent] = useState<string | null>(null)
   return (
     <>
-      <PageHeader title="Import" />
+      <PageHeader title="Import and export" />
       <div className="flex flex-col gap-5">
         <StartImport onStarted={setCurrent} />
         {current ? <Progress id={current} /> : null}
         <History onPick={setCurrent} current={current} />
+        <Exports />
       </div>
     </>
   )
@@ -111,6 +113,10 @@ function Progress({ id }: { id: string }) {
     queryFn: () => unwrap(api.v1.imports({ id }).get()),
     refetchInterval: (query) => (query.state.data && !running(query.state.data.data.status) ? false : 1000),
   })
+  // The list of earlier imports shows the final counts once this one is over.
+  const client = useQueryClient()
+  const over = q.data !== undefined && !running(q.data.data.status)
+  useEffect(() => { if (over) void client.invalidateQueries({ queryKey: ['imports'], exact: true }) }, [over, client])
   if (q.isPending) return <Card title="Progress"><Loading /></Card>
   if (q.isError) return <Card title="Progress"><ErrorState error={q.error} retry={() => q.refetch()} /></Card>
   const i = q.data.data
@@ -189,6 +195,67 @@ function History({ onPick, current }: { onPick: (id: string) => void; current: s
               ))}
             </ul>
           )}
+    </Card>
+  )
+}
+
+const RANGES = [['7d', 'Last 7 days'], ['30d', 'Last 30 days'], ['90d', 'Last 90 days'], ['all', 'All time']] as const
+
+/**
+ * Hands the browser a file made of what the API answered. A streamed text answer reaches Eden as
+ * an async stream of its chunks; a JSON answer as its value, written back as JSON.
+ */
+async function save(name: string, type: string, data: unknown) {
+  let body: string
+  if (typeof data === 'string') body = data
+  else if (data && typeof data === 'object' && Symbol.asyncIterator in data) {
+    body = ''
+    for await (const chunk of data as AsyncIterable<unknown>) body += typeof chunk === 'string' ? chunk : JSON.stringify(chunk)
+  } else body = JSON.stringify(data, null, 2)
+  const url = URL.createObjectURL(new Blob([body], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+function Exports() {
+  const [range, setRange] = useState<(typeof RANGES)[number][0]>('30d')
+  const day = new Date().toISOString().slice(0, 10)
+  const links = useMutation({
+    mutationFn: async (format: 'csv' | 'json') => {
+      const data = await unwrap(api.v1.links.export.get({ query: { format } }))
+      await save(`kurz-links-${day}.${format}`, format === 'csv' ? 'text/csv' : 'application/json', data)
+    },
+  })
+  const clicks = useMutation({
+    mutationFn: async () => await save(`kurz-clicks-${range}-${day}.csv`, 'text/csv', await unwrap(api.v1.analytics.export.get({ query: { range, format: 'csv' } }))),
+  })
+  return (
+    <Card title="Take your data with you">
+      <div className="flex flex-col gap-4">
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          Every link with all its fields, as CSV or JSON (a Kurz export imports back here, or into another Kurz), and the raw
+          click events as CSV (no IP addresses: the fields the analytics keep).
+        </p>
+        <div className="flex flex-wrap gap-2">
+          <Button variant="secondary" disabled={links.isPending} onClick={() => links.mutate('csv')}><Download className="size-4" aria-hidden />Links as CSV</Button>
+          <Button variant="secondary" disabled={links.isPending} onClick={() => links.mutate('json')}><Download className="size-4" aria-hidden />Links as JSON</Button>
+        </div>
+        {links.error ? <ErrorState error={links.error} /> : null}
+        <div className="flex flex-wrap items-end gap-2">
+          <div className="flex flex-col gap-1.5">
+            <label htmlFor="export-range" className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Clicks from</label>
+            <select id="export-range" value={range} onChange={(e) => setRange(e.target.value as typeof range)}
+              className="rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100">
+              {RANGES.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            </select>
+          </div>
+          <Button variant="secondary" disabled={clicks.isPending} onClick={() => clicks.mutate()}><Download className="size-4" aria-hidden />Clicks as CSV</Button>
+        </div>
+        {clicks.error ? <ErrorState error={clicks.error} /> : null}
+      </div>
     </Card>
   )
 }

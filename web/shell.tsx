@@ -9,7 +9,7 @@ export const NAV = [
   { href: '/app', label: 'Overview', icon: BarChart3 },
   { href: '/app/links', label: 'Links', icon: Link2 },
   { href: '/app/tags', label: 'Tags', icon: Tags },
-  { href: '/app/import', label: 'Import', icon: FileUp },
+  { href: '/app/import', label: 'Import & export', icon: FileUp },
   { href: '/app/keys', label: 'API keys', icon: KeyRound },
   { href: '/app/domains', label: 'Domains', icon: Globe },
   { href: '/app/webhooks', label: 'Webhooks', icon: Webhook },

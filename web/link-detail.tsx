@@ -6,6 +6,7 @@ import { ArrowLeft, Check, Copy, Download } from 'lucide-react'
 import { ApiError, api, fmt, unwrap } from './api'
 import { Card, Empty, ErrorState, Loading, PageHeader, cx } from './ui'
 import { Link } from './router'
+import { StatusBadge } from './links'
 import { AbPanel, QR_DEFAULT, QrOptions, SmartSummary, qrQuery, type QrStyle } from './link-smart'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
 
@@ -91,10 +92,6 @@ function Fields({ link }: { link: LinkData }) {
   )
 }
 
-function StatusBadge({ status }: { status: string }) {
-  const look = status === 'ACTIVE' ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300' : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300'
-  return <span className={cx('rounded-full px-2 py-0.5 text-xs font-medium', look)}>{title(status)}</span>
-}
 
 function CopyShortUrl({ text }: { text: string }) {
   const [copied, setCopied] = useState(false)

@@ -233,7 +233,8 @@ function RowActions({ link, onEdit, onAction }: { link: LinkItem; onEdit: (l: Li
   )
 }
 
-function StatusBadge({ status }: { status: string }) {
+/** A link's status as a coloured chip (the links table and the link page). */
+export function StatusBadge({ status }: { status: string }) {
   const look = status === 'ACTIVE' ? 'bg-emerald-50 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300'
     : status === 'DISABLED' ? 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200'
     : 'bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300'

@@ -11,8 +11,8 @@ import { runPhases, type Plan } from './lib/phases'
 const quick = process.argv.includes('--quick')
 // Quick stays under two minutes; the full run takes longer runs, best of three saturation rounds.
 const plan: Plan = quick
-  ? { links: 100_000, hot: 10_000, sat: 5, rounds: 1, cpu: 5, cpuWarm: 1, cpuRate: 3000, lat: 6, path: 5, unknown: 6, unknownSlugs: 2000, api: 5, mixed: 0 }
-  : { links: 100_000, hot: 100_000, sat: 15, rounds: 3, cpu: 15, cpuWarm: 5, cpuRate: 3000, lat: 30, path: 15, unknown: 15, unknownSlugs: 5000, api: 15, mixed: 20 }
+  ? { links: 100_000, hot: 10_000, sat: 5, rounds: 1, cpu: 5, cpuWarm: 1, cpuRate: 3000, lat: 6, path: 5, unknown: 6, unknownSlugs: 2000, api: 5, mixed: 0, small: 10, idle: 10, gaps: 4 }
+  : { links: 100_000, hot: 100_000, sat: 15, rounds: 3, cpu: 15, cpuWarm: 5, cpuRate: 3000, lat: 30, path: 15, unknown: 15, unknownSlugs: 5000, api: 15, mixed: 20, small: 30, idle: 30, gaps: 6 }
 
 const resultsDir = join(import.meta.dir, 'results')
 const stamp = new Date().toISOString().replace(/[:.]/g, '-')

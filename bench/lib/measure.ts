@@ -3,6 +3,7 @@ import { cpuSeconds, machineBusySeconds, settle, type Child } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 import { runK6, type K6Summary } from './k6'
 import { scrape } from './kurz'
+import { minus, stackCpuSeconds, type StackCpu } from './stack'
 
 export type Noise = { foreignCores: number }
 
@@ -34,6 +35,8 @@ export type CpuPerRedirect = {
   rate: number; requests: number; cpuSeconds: number; usPerRedirect: number; dropped: number; failed: number
   /** The server's CPU rate when quiet, the time it took to get quiet after the run, and whether it was quiet before it. */
   idleCores: number; drainSeconds: number; settled: boolean
+  /** µs per redirect of each process on the server's side (Kurz, PostgreSQL, Redis) and their total, over the same window. */
+  stackUs: StackCpu
 }
 
 /**
@@ -50,18 +53,55 @@ export async function cpuPerRedirect(k6: string, server: Child, rate: number, se
     { BASE_URL: server.url, RATE: String(rate), DURATION: `${s}s`, SLUG_COUNT: String(slugs) }, s + 60)
   if (warmSeconds > 0) await run(warmSeconds)
   const before = await settle(server.pid)
+  const stackIdle = await stackRate(server.pid, 1000)
   const cpu0 = cpuSeconds(server.pid)
+  const stack0 = stackCpuSeconds(server.pid)
   const s = await run(seconds)
   const drain0 = performance.now()
   await settle(server.pid)
   const drainSeconds = (performance.now() - drain0) / 1000
   const used = cpuSeconds(server.pid) - cpu0 - before.idleCores * drainSeconds
+  const stackUsed = minus(stackCpuSeconds(server.pid), stack0)
   const requests = s.metric('http_reqs')?.count ?? 0
+  const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return {
-    rate, requests, cpuSeconds: used, usPerRedirect: requests ? (used / requests) * 1e6 : NaN,
+    rate, requests, cpuSeconds: used, usPerRedirect: per(used),
     dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests),
     idleCores: before.idleCores, drainSeconds, settled: before.quiet,
+    // The same rule as Kurz's own figure: the drain's idle share of each process is taken off.
+    stackUs: {
+      kurz: per(used), postgres: per(stackUsed.postgres - stackIdle.postgres * drainSeconds),
+      redis: per(stackUsed.redis - stackIdle.redis * drainSeconds),
+      total: per(used + stackUsed.postgres - stackIdle.postgres * drainSeconds + stackUsed.redis - stackIdle.redis * drainSeconds),
+    },
   }
+}
+
+/** Cores each part of the stack uses over `ms` of whatever is happening now (nothing, when idle). */
+export async function stackRate(kurzPid: number, ms: number): Promise<StackCpu> {
+  const a = stackCpuSeconds(kurzPid)
+  await Bun.sleep(ms)
+  const d = minus(stackCpuSeconds(kurzPid), a)
+  const k = ms / 1000
+  return { kurz: d.kurz / k, postgres: d.postgres / k, redis: d.redis / k, total: d.total / k }
+}
+
+/**
+ * A small site: clicks at a low fixed rate for `seconds`, then until Kurz is quiet again (its last
+ * flush included). CPU of the whole stack per recorded click, nothing taken off: at such a rate
+ * the fixed cost of each flush and timer is the cost.
+ */
+export async function smallSite(k6: string, server: Child, rate: number, seconds: number, slugs: number) {
+  await settle(server.pid)
+  const stack0 = stackCpuSeconds(server.pid)
+  const t0 = performance.now()
+  const s = await runK6(k6, 'redirect-latency.js',
+    { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs), VUS: '5' }, seconds + 60)
+  await settle(server.pid)
+  const used = minus(stackCpuSeconds(server.pid), stack0)
+  const requests = s.metric('http_reqs')?.count ?? 0
+  const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
+  return { rate, requests, seconds: (performance.now() - t0) / 1000, stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) } }
 }
 
 export type Latency = { rate: number; achievedRate: number; p50: number; p95: number; p99: number; dropped: number; failed: number; thresholdsHeld: boolean }

@@ -4,19 +4,22 @@ import { join } from 'node:path'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { cpus, loadavg } from 'node:os'
-import { rssBytes, startChild, pinned, type Child } from './proc'
+import { rssBytes, settle, startChild, pinned, type Child } from './proc'
 import { recreateDatabase, seedLinks, slugLookups } from './db'
 import { scrape, type KurzFleet } from './kurz'
 import { BENCH_ADMIN } from './dataset'
 import { warm } from './warm'
 import { runWrk } from './wrk'
-import { apiCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, type Saturation } from './measure'
+import { apiCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, smallSite, stackRate, type Saturation } from './measure'
+import { pinStack } from './stack'
 import { K6_VERSION } from './tools'
 import { report } from './report'
 
 export type Plan = {
   links: number; hot: number; sat: number; rounds: number; cpu: number; cpuWarm: number; cpuRate: number; lat: number
   path: number; unknown: number; unknownSlugs: number; api: number; mixed: number
+  /** Seconds of the 50/s small-site run, of the idle reading, and of the loop-gaps script. */
+  small: number; idle: number; gaps: number
 }
 
 const ROOT = join(import.meta.dir, '..', '..')
@@ -50,6 +53,11 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   if (k6) {
     say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
     f.cpu = { kurz: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm), baseline: await cpuPerRedirect(k6, base, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm) }
+    // A small site's costs, also before any heavy load: the idle stack, then 50 clicks a second.
+    say(`idle stack for ${plan.idle} s, then 50 redirects/s for ${plan.small} s`)
+    await settle(kurz.pid)
+    f.idle = { seconds: plan.idle, cores: await stackRate(kurz.pid, plan.idle * 1000) }
+    f.small = await smallSite(k6, kurz, 50, plan.small, plan.hot)
   }
 
   say(`saturation, ${plan.rounds} × ${plan.sat} s each, interleaved`)
@@ -97,6 +105,11 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     await kurz.stop()
   }
 
+  if (k6) {
+    say(`saturation with PostgreSQL and Redis pinned to the server's core too, ${plan.sat} s each`)
+    f.pinned = await pinnedSaturation(fleet, plan, o.logDir)
+  }
+
   say(`Redis path (LRU off), ${plan.path} s`)
   f.redisPath = await tierRun(fleet, { lru: false }, plan)
   say(`Postgres path (LRU and Redis off), ${plan.path} s`)
@@ -119,6 +132,9 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     allowedPostgresLookups: plan.unknownSlugs * (Math.floor((plan.unknown * 1000) / negativeTtlMs) + 1),
   }
 
+  say(`event-loop gaps at 10,000 clicks/s, ${plan.gaps} s`)
+  f.loopGaps = await loopGaps(plan.gaps)
+
   say('memory of 1,000,000 cached links')
   f.cacheRss = await cacheRss()
   f.machine = { ...(f.machine as object), loadavgAfter: loadavg() }
@@ -137,6 +153,53 @@ async function tierRun(fleet: KurzFleet, variant: { lru: boolean; redis?: boolea
     await kurz.stop()
   }
 }
+
+/**
+ * Every process of the stack on core 0, as the peers were measured: Kurz recording clicks, Kurz
+ * discarding them, and the baseline, one wrk run each. The pins are undone even when a run fails.
+ */
+async function pinnedSaturation(fleet: KurzFleet, plan: Plan, logDir: string) {
+  const unpin = pinStack(0)
+  process.once('exit', unpin)
+  try {
+    const run = async (record: boolean) => {
+      const kurz = await fleet.start({ record })
+      try {
+        await warm(kurz.url, plan.hot)
+        return await saturation(kurz, plan.sat, plan.hot)
+      } finally {
+        await kurz.stop()
+      }
+    }
+    const recorded = await run(true)
+    const discarded = await run(false)
+    const port = Number(fleet.env().PORT) + 1
+    const base = await startChild('baseline', [process.execPath, join(ROOT, 'bench/baseline.ts')],
+      { PORT: String(port), BENCH_LINKS: String(plan.links) }, `http://127.0.0.1:${port}`, join(logDir, 'baseline-pinned.log'))
+    try {
+      await warm(base.url, plan.hot)
+      return { recorded, discarded, baseline: await saturation(base, plan.sat, plan.hot) }
+    } finally {
+      await base.stop()
+    }
+  } finally {
+    unpin()
+  }
+}
+
+/** bench/clicks/loop-gaps.ts in a process of its own on the server's core: its JSON line. */
+async function loopGaps(seconds: number): Promise<{ discarding: Gaps; recording: Gaps } | { error: string }> {
+  const p = Bun.spawn(pinned(0, [process.execPath, join(ROOT, 'bench/clicks/loop-gaps.ts'), '10000', String(seconds)]), { stdout: 'pipe', stderr: 'pipe' })
+  const guard = setTimeout(() => p.kill('SIGKILL'), (seconds * 2 + 120) * 1000)
+  const [text, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()])
+  clearTimeout(guard)
+  try {
+    return JSON.parse(text.trim().split('\n').pop() ?? '')
+  } catch {
+    return { error: `loop-gaps gave no figures: ${err.slice(-500)}` }
+  }
+}
+type Gaps = { p50: number; p99: number; p999: number; max: number }
 
 async function sinkName(fleet: KurzFleet): Promise<string> {
   // Its own DATA_DIR: an embedded click store (chDB) is locked by the running Kurz.

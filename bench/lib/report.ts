@@ -12,6 +12,8 @@ export function report(f: Record<string, any>) {
   const u = f.unknown
   const na = 'n/a (no k6)'
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`
+  const pct3 = (x: number) => `${(x * 100).toFixed(2)}%`
+  const gaps = (g: any) => `${g.p50} / ${g.p99} / ${g.max} ms`
   const lat = (l: any) => `${fmt.ms(l.p50)} / ${fmt.ms(l.p95)} / ${fmt.ms(l.p99)}`
   const achieved = (l: any) => `${fmt.rps(l.achievedRate)}, ${l.dropped}, ${l.failed}`
   const targets: Record<string, boolean> = {
@@ -21,6 +23,11 @@ export function report(f: Record<string, any>) {
     'Redis path ≥ 0.5 × LRU path': redisRatio >= 0.5,
     'unknown slugs reach Postgres ≤ once per negative-cache period': u.postgresLookups <= u.allowedPostgresLookups,
     '1M cached links ≤ 250 MB': f.cacheRss.rssBytes <= 250e6,
+    'recorded: stack CPU per redirect ≤ 1.5 × baseline': f.cpu ? f.cpu.kurz.stackUs.total / f.cpu.baseline.usPerRedirect <= 1.5 : false,
+    'pinned: recorded saturation ≥ 0.5 × baseline': f.pinned ? f.pinned.recorded.rps / f.pinned.baseline.rps >= 0.5 : false,
+    'loop: gaps at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms': f.loopGaps?.recording ? f.loopGaps.recording.p99 <= 1 && f.loopGaps.recording.max <= 5 : false,
+    'small: stack CPU per click at 50/s ≤ 150 µs': f.small ? f.small.stackUs.total <= 150 : false,
+    'idle: stack ≤ 0.5 % of a core': f.idle ? f.idle.cores.total <= 0.005 : false,
     'zero non-3xx to valid slugs': [satK, satB, f.redisPath, f.postgresPath].every((r: any) => r.errors === 0) &&
       nonRedirectSat === 0 && (!f.latency || f.latency.failed === 0) && (!f.cpu || f.cpu.kurz.failed + f.cpu.baseline.failed === 0) &&
       f.warm.kurz.non3xx === 0,
@@ -38,6 +45,8 @@ export function report(f: Record<string, any>) {
       f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s asked` : ''],
     ['  requests served in that run (k6 dropped)', f.cpu ? `${f.cpu.kurz.requests} (${f.cpu.kurz.dropped})` : na, f.cpu ? `${f.cpu.baseline.requests} (${f.cpu.baseline.dropped})` : na,
       f.cpu && f.cpu.kurz.dropped > f.cpu.kurz.requests / 100 ? 'k6 could not hold the rate: starved load core' : ''],
+    ...(f.cpu ? [['  whole stack: Kurz + PostgreSQL + Redis', `${fmt.us(f.cpu.kurz.stackUs.total)} (${fmt.us(f.cpu.kurz.stackUs.kurz)} + ${fmt.us(f.cpu.kurz.stackUs.postgres)} + ${fmt.us(f.cpu.kurz.stackUs.redis)})`,
+      fmt.us(f.cpu.baseline.usPerRedirect), `${fmt.x(f.cpu.kurz.stackUs.total / f.cpu.baseline.usPerRedirect)} ${mark('recorded: stack CPU per redirect ≤ 1.5 × baseline')}`] as Row] : []),
     ['k6 latency at half saturation p50 / p95 / p99', f.latency ? lat(f.latency) : na, f.latencyBaseline ? lat(f.latencyBaseline) : '',
       f.latency ? `${mark('p99 ≤ 2 ms at half saturation')} @ ${f.latency.rate}/s` +
         (f.latencyBaseline?.p99 > 2 ? '; the baseline misses it too: k6 on one core is the limit' : '') : ''],
@@ -49,6 +58,17 @@ export function report(f: Record<string, any>) {
     ] as Row[] : []),
     ['  achieved rate, dropped iterations, failed', f.latency ? achieved(f.latency) : na, f.latencyBaseline ? achieved(f.latencyBaseline) : '',
       f.latency && f.latency.dropped > f.latency.achievedRate ? 'rate not held: latency includes queueing in k6' : ''],
+    ...(f.pinned ? [
+      ['saturation, PostgreSQL and Redis pinned to the server core too', fmt.rps(f.pinned.recorded.rps), fmt.rps(f.pinned.baseline.rps),
+        `${fmt.x(f.pinned.recorded.rps / f.pinned.baseline.rps)} ${mark('pinned: recorded saturation ≥ 0.5 × baseline')}`],
+      ['  same, clicks discarded', fmt.rps(f.pinned.discarded.rps), '', `${fmt.x(f.pinned.discarded.rps / f.pinned.baseline.rps)} of baseline`],
+    ] as Row[] : []),
+    ...(f.small ? [['small site: stack CPU per click at 50/s', `${fmt.us(f.small.stackUs.total)} (Kurz ${fmt.us(f.small.stackUs.kurz)}, PostgreSQL ${fmt.us(f.small.stackUs.postgres)}, Redis ${fmt.us(f.small.stackUs.redis)})`, '',
+      `${f.small.requests} clicks ${mark('small: stack CPU per click at 50/s ≤ 150 µs')}`] as Row] : []),
+    ...(f.idle ? [['idle stack, no traffic (share of a core)', `${pct3(f.idle.cores.total)} (Kurz ${pct3(f.idle.cores.kurz)}, PostgreSQL ${pct3(f.idle.cores.postgres)}, Redis ${pct3(f.idle.cores.redis)})`, '',
+      `${f.idle.seconds} s ${mark('idle: stack ≤ 0.5 % of a core')}`] as Row] : []),
+    ...(f.loopGaps?.recording ? [['loop gaps at 10,000 clicks/s p50 / p99 / max', gaps(f.loopGaps.recording), gaps(f.loopGaps.discarding),
+      `${mark('loop: gaps at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms')}; baseline column: clicks discarded`] as Row] : []),
     ['Redis path (LRU off): rps, p99', `${fmt.rps(f.redisPath.rps)}, ${fmt.ms(f.redisPath.p99Ms)}`, '', `${fmt.x(redisRatio)} of LRU ${mark('Redis path ≥ 0.5 × LRU path')}`],
     ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
     ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],

@@ -1,6 +1,7 @@
 // API throughput, closed model: VUS clients create links (POST /api/v1/links) as fast as the
 // server answers, then list them (GET /api/v1/links, both pagination styles). SCENARIO=create or
-// list runs one part only. Creates count against the key's plan (link limit, rate limit).
+// list runs one part only (LIST_SIZE links a page, 20 unless set). Creates count against the key's
+// plan (link limit, rate limit).
 //
 //   k6 run -e BASE_URL=https://s.example.com -e API_KEY=sk_live_… -e DURATION=20s bench/k6/api.js
 import http from 'k6/http'
@@ -11,6 +12,7 @@ if (!API_KEY) throw new Error('API_KEY is required')
 const DURATION = __ENV.DURATION || '20s'
 const VUS = Number(__ENV.VUS || 16)
 const ONLY = __ENV.SCENARIO || ''
+const LIST_SIZE = Number(__ENV.LIST_SIZE || 20)
 // A run marker in every destination, so these links are easy to find (search) and remove.
 const RUN = __ENV.RUN_ID || `${Date.now()}`
 
@@ -36,7 +38,7 @@ export function create() {
 }
 
 export function list() {
-  const url = Math.random() < 0.5 ? `${BASE_URL}/api/v1/links?page=1&size=20` : `${BASE_URL}/api/v1/links?limit=20&offset=0`
+  const url = Math.random() < 0.5 ? `${BASE_URL}/api/v1/links?page=1&size=${LIST_SIZE}` : `${BASE_URL}/api/v1/links?limit=${LIST_SIZE}&offset=0`
   const res = http.get(url, { headers: apiHeaders(), tags: { name: 'GET /api/v1/links' }, responseCallback: OK })
   check(res, { 'listed': (r) => r.status === 200 })
 }

@@ -134,6 +134,36 @@ export async function apiCreate(k6: string, server: Child, apiKey: string, secon
   return { rps: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p99: d['p(99)'], failed: failures(s, requests), requests }
 }
 
+export type ApiList = { rps: number; p50?: number; p99?: number; failed: number; requests: number; size: number; clients: number }
+
+/** The first page of the key's links, `size` links each with its click count, by `clients` k6 clients in a closed loop. */
+export async function apiList(k6: string, server: Child, apiKey: string, seconds: number, size: number, clients: number): Promise<ApiList> {
+  const s = await runK6(k6, 'api.js',
+    { BASE_URL: server.url, API_KEY: apiKey, SCENARIO: 'list', DURATION: `${seconds}s`, VUS: String(clients), LIST_SIZE: String(size) }, seconds + 60)
+  const d = s.metric('http_req_duration{scenario:list}') ?? {}
+  const requests = s.metric('http_reqs')?.count ?? 0
+  return { rps: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p99: d['p(99)'], failed: failures(s, requests), requests, size, clients }
+}
+
+export type BulkCreate = { links: number; ms: number[]; failed: number }
+
+/** `rounds` bulk creates of `n` links each, one after the other: the wall time of each answer, and the rows it refused. */
+export async function bulkCreate(server: Child, apiKey: string, n: number, rounds: number): Promise<BulkCreate> {
+  const ms: number[] = []
+  let failed = 0
+  for (let r = 0; r < rounds; r++) {
+    const links = Array.from({ length: n }, (_, i) => ({ url: `https://example.com/bench-bulk/${Date.now()}/${r}/${i}` }))
+    const t0 = performance.now()
+    const res = await fetch(`${server.url}/api/v1/links/bulk`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify({ links }),
+    })
+    const body = await res.json() as { data?: { totalFailed?: number } }
+    ms.push(performance.now() - t0)
+    failed += res.ok ? Number(body.data?.totalFailed ?? n) : n
+  }
+  return { links: n, ms, failed }
+}
+
 /** Valid-slug answers that were not redirects, from both ends: wrk's errors and Kurz's own counter. */
 export async function redirectsServed(url: string): Promise<number> {
   return (await scrape(url))['kurz_redirects_total'] ?? 0

@@ -10,7 +10,7 @@ import { scrape, type KurzFleet } from './kurz'
 import { BENCH_ADMIN } from './dataset'
 import { warm } from './warm'
 import { runWrk } from './wrk'
-import { apiCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, smallSite, stackRate, type Saturation } from './measure'
+import { apiCreate, apiList, bulkCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, smallSite, stackRate, type Saturation } from './measure'
 import { pinStack } from './stack'
 import { K6_VERSION } from './tools'
 import { report } from './report'
@@ -81,6 +81,9 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
     f.latencyBaseline = await latency(k6, base, half, plan.lat, plan.hot)
     say(`API creates, ${plan.api} s`)
     f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
+    say(`API bulk create of 1,000 links × 3, then lists of 100 links (account of ${plan.links} links), ${plan.api} s`)
+    f.apiBulk = await bulkCreate(kurz, BENCH_ADMIN.apiKey, 1000, 3)
+    f.apiList = await apiList(k6, kurz, BENCH_ADMIN.apiKey, plan.api, 100, 4)
     if (plan.mixed) {
       say(`k6 mixed load at 2,000/s, ${plan.mixed} s`)
       f.mixed = await mixed(k6, kurz, BENCH_ADMIN.apiKey, plan.mixed, plan.hot)

@@ -1,6 +1,8 @@
 // Figures → the one table, with each performance target judged from this run.
 import { fmt, printTable, type Row } from './table'
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- the figures are plain JSON from phases.ts */
 export function report(f: Record<string, any>) {
   const satK = f.saturation.bestKurz
@@ -28,6 +30,9 @@ export function report(f: Record<string, any>) {
     'loop: gaps at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms': f.loopGaps?.recording ? f.loopGaps.recording.p99 <= 1 && f.loopGaps.recording.max <= 5 : false,
     'small: stack CPU per click at 50/s ≤ 150 µs': f.small ? f.small.stackUs.total <= 150 : false,
     'idle: stack ≤ 0.5 % of a core': f.idle ? f.idle.cores.total <= 0.005 : false,
+    'API: create ≥ 1,000/s with p99 ≤ 50 ms': f.apiCreate ? f.apiCreate.rps >= 1000 && f.apiCreate.p99 <= 50 : false,
+    'API: bulk create of 1,000 links ≤ 1 s': f.apiBulk ? f.apiBulk.failed === 0 && median(f.apiBulk.ms) <= 1000 : false,
+    'API: list of 100 links p99 ≤ 20 ms': f.apiList ? f.apiList.failed === 0 && f.apiList.p99 <= 20 : false,
     'zero non-3xx to valid slugs': [satK, satB, f.redisPath, f.postgresPath].every((r: any) => r.errors === 0) &&
       nonRedirectSat === 0 && (!f.latency || f.latency.failed === 0) && (!f.cpu || f.cpu.kurz.failed + f.cpu.baseline.failed === 0) &&
       f.warm.kurz.non3xx === 0,
@@ -73,7 +78,12 @@ export function report(f: Record<string, any>) {
     ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
     ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],
     ['  look-ups that reached Postgres', String(u.postgresLookups), '', `≤ ${u.allowedPostgresLookups} allowed: ${targets[Object.keys(targets)[4]] ? 'PASS' : 'MISS'}`],
-    ['API create (k6, 16 VUs): rps, p99', f.apiCreate ? `${fmt.rps(f.apiCreate.rps)}, ${fmt.ms(f.apiCreate.p99)}` : na, '', f.apiCreate ? `${f.apiCreate.failed} failed` : ''],
+    ['API create (k6, 16 VUs): rps, p99', f.apiCreate ? `${fmt.rps(f.apiCreate.rps)}, ${fmt.ms(f.apiCreate.p99)}` : na, '',
+      f.apiCreate ? `${f.apiCreate.failed} failed ${mark('API: create ≥ 1,000/s with p99 ≤ 50 ms')}` : ''],
+    ...(f.apiBulk ? [['API bulk create of 1,000 links: median (each)', `${fmt.ms(median(f.apiBulk.ms))} (${f.apiBulk.ms.map((m: number) => Math.round(m)).join(', ')} ms)`, '',
+      `${f.apiBulk.failed} rows refused ${mark('API: bulk create of 1,000 links ≤ 1 s')}`] as Row] : []),
+    ...(f.apiList ? [[`API list of ${f.apiList.size} links (k6, ${f.apiList.clients} VUs): rps, p99`, `${fmt.rps(f.apiList.rps)}, ${fmt.ms(f.apiList.p99)}`, '',
+      `${f.apiList.failed} failed ${mark('API: list of 100 links p99 ≤ 20 ms')}`] as Row] : []),
     ...(f.mixed ? [['k6 mixed.js @ 2,000/s: p99 hits / 404 / reads / creates',
       ['hits', 'unknown', 'reads', 'creates'].map((k) => fmt.ms(f.mixed.p99[k] ?? NaN)).join(' / '), '',
       `thresholds ${f.mixed.thresholdsHeld ? 'held' : 'broken'}, ${f.mixed.dropped} dropped`] as Row] : []),

@@ -64,4 +64,17 @@ describe.each(engines)('one-statement create on %s', (engine) => {
       originalUrl: 'https://example.com/evt', title: 'Evt', source: 'API',
     })
   })
+
+  test('creates of different shapes, one after another, each keep only their own fields', async () => {
+    const user = await createUser(h, { plan: 'Pro' })
+    const full = await create({ url: 'https://example.com/shape/1', title: 'Full', expiresIn: '1d', singleUse: true }, user.key)
+    const bare = await create({ url: 'https://example.com/shape/2' }, user.key)
+    const again = await create({ url: 'https://example.com/shape/3', title: 'Again', expiresIn: '1d' }, user.key)
+    expect([full.status, bare.status, again.status]).toEqual([201, 201, 201])
+    expect(full.body.data).toMatchObject({ title: 'Full', singleUse: true })
+    expect(full.body.data.expiresAt).not.toBeNull()
+    expect(bare.body.data).toMatchObject({ title: null, singleUse: false, expiresAt: null, originalUrl: 'https://example.com/shape/2' })
+    expect(again.body.data).toMatchObject({ title: 'Again', singleUse: false, originalUrl: 'https://example.com/shape/3' })
+    expect(new Set([full.body.data.shortCode, bare.body.data.shortCode, again.body.data.shortCode]).size).toBe(3)
+  })
 })

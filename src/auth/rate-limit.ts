@@ -2,6 +2,7 @@
 // one Lua script for a hit on several counters at once), in-process without it, and in-process
 // again whenever Redis fails, so a limit never causes a 500.
 import type Redis from 'ioredis'
+import { luaScript } from '../shared/redis'
 
 export type Verdict = {
   allowed: boolean
@@ -37,6 +38,7 @@ if out[1] == 1 then
   end
 end
 return out`
+const hitAllScript = luaScript(HIT_ALL)
 
 export class RateLimiter {
   private readonly local = new Map<string, Local>()
@@ -84,7 +86,7 @@ export class RateLimiter {
     if (!this.redis) return null
     try {
       const keys = rules.map((r) => `${this.prefix}rl:${r.bucket}:${window}`)
-      const res = await this.redis.eval(HIT_ALL, keys.length, ...keys, ...rules.map((r) => r.limit), windowMs + 5_000) as number[]
+      const res = await hitAllScript(this.redis, keys, ...rules.map((r) => r.limit), windowMs + 5_000) as number[]
       return { allowed: res[0] === 1, counts: res.slice(1).map(Number) }
     } catch {
       return null // Redis away: this instance limits on its own until it is back

@@ -2,6 +2,7 @@
 // memory without it, as the other shared state of Deps does. A record is either a claim (a request
 // with that key is running) or the saved first response; both carry the request's fingerprint.
 import type Redis from 'ioredis'
+import { luaScript } from '../shared/redis'
 import { LRUCache } from 'lru-cache'
 
 export type SavedResponse = { status: number; headers: [string, string][]; body: string }
@@ -27,16 +28,19 @@ if not v or cjson.decode(v).token ~= ARGV[1] then return 0 end
 if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1`
 
+const claimScript = luaScript(CLAIM)
+const settleScript = luaScript(SETTLE)
+
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(private readonly redis: Redis) {}
 
   async claim(key: string, record: IdempotencyRecord, lockMs: number) {
-    const found = await this.redis.eval(CLAIM, 1, key, JSON.stringify(record), String(lockMs)) as string | null
+    const found = await claimScript(this.redis, [key], JSON.stringify(record), String(lockMs)) as string | null
     return found ? JSON.parse(found) as IdempotencyRecord : null
   }
 
   async settle(key: string, token: string, record: IdempotencyRecord | null, keepMs: number) {
-    await this.redis.eval(SETTLE, 1, key, token, record ? JSON.stringify(record) : '', String(keepMs))
+    await settleScript(this.redis, [key], token, record ? JSON.stringify(record) : '', String(keepMs))
   }
 }
 

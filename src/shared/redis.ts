@@ -1,5 +1,6 @@
 // Redis connections and the invalidation bus. Without REDIS_URL the bus is in-process only.
 import Redis from 'ioredis'
+import { createHash } from 'node:crypto'
 import { silentLogger, type Logger } from './log'
 
 export type RedisClients = { command: Redis; subscriber: Redis }
@@ -24,6 +25,22 @@ export function connectRedis(url: string): RedisClients {
   const subscriber = new Redis(url, { ...options, enableOfflineQueue: true, commandTimeout: undefined })
   for (const c of [command, subscriber]) c.on('error', () => {}) // reported through /ready, not the log
   return { command, subscriber }
+}
+
+/**
+ * A Lua script called by its SHA1 (EVALSHA): the body crosses the wire and is hashed by Redis only
+ * when Redis does not have it yet (after a restart or SCRIPT FLUSH), answered NOSCRIPT.
+ */
+export function luaScript(lua: string) {
+  const sha = createHash('sha1').update(lua).digest('hex')
+  return async (redis: Redis, keys: readonly string[], ...args: (string | number)[]): Promise<unknown> => {
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args)
+    } catch (e) {
+      if (!(e instanceof Error && e.message.startsWith('NOSCRIPT'))) throw e
+      return redis.eval(lua, keys.length, ...keys, ...args)
+    }
+  }
 }
 
 export type Bus = {

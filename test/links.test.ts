@@ -165,6 +165,19 @@ describe.each(engines)('links API on %s', (engine) => {
       expect(r.body.error.recommend).toEqual({ name: 'Core', priceMonthly: 8, linkLimit: 100 })
     })
 
+    test('bulk-created links redirect as soon as the answer is back, even a slug that was visited (and missed) before', async () => {
+      const s = await h.listen()
+      const slugs = ['bulk-seen-1', 'bulk-seen-2', 'bulk-seen-3']
+      for (const slug of slugs) expect((await fetch(`${s.url}/${slug}`, { redirect: 'manual' })).status).toBe(404)
+      const r = await h.api('POST', '/api/v1/links/bulk', { body: { links: slugs.map((slug) => ({ url: `https://example.com/${slug}`, slug })) } })
+      expect(r.body.data.totalCreated).toBe(3)
+      for (const slug of slugs) {
+        const visit = await fetch(`${s.url}/${slug}`, { redirect: 'manual' })
+        expect(visit.status).toBe(302)
+        expect(visit.headers.get('location')).toBe(`https://example.com/${slug}`)
+      }
+    })
+
     test('bulk create refuses more items than the plan allows', async () => {
       const free = await createUser(h, { plan: 'Free' })
       const links = Array.from({ length: 11 }, (_, i) => ({ url: `https://example.com/${i}` }))

@@ -18,6 +18,10 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   const source = caller.session ? 'DASHBOARD' : 'BULK'
   const created: Link[] = []
   const failed: { index: number; error: string; code: string }[] = []
+  // One after the other, so that at the plan's limit the first rows are the ones created; their
+  // cache entries are published together at the end, pipelined, before the answer.
+  const toPublish: LinkRow[] = []
+  const collect = async (row: LinkRow) => void toPublish.push(row)
   for (const [index, item] of items.entries()) {
     if (!Value.Check(createBody, item)) {
       const first = Value.Errors(createBody, item).First()
@@ -26,14 +30,20 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
       continue
     }
     try {
-      created.push((await createLink(deps, caller, item, source)).data)
+      created.push((await createLink(deps, caller, item, source, collect)).data)
     } catch (e) {
-      if (!(e instanceof AppError) || e.code === 'INTERNAL') throw e
+      if (!(e instanceof AppError) || e.code === 'INTERNAL') {
+        await publishAll(deps, toPublish)
+        throw e
+      }
       failed.push({ index, code: e.code, error: e.message })
     }
   }
+  await publishAll(deps, toPublish)
   return { success: true as const, data: { created, failed, totalCreated: created.length, totalFailed: failed.length } }
 }
+
+const publishAll = (deps: Deps, rows: LinkRow[]) => Promise.all(rows.map((r) => deps.linkCache.refresh(r)))
 
 type Action = 'DELETE' | 'DISABLE' | 'ENABLE'
 

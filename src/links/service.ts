@@ -23,7 +23,12 @@ import { insertCreatedLink } from './create-statement'
 
 type Source = LinkRow['source']
 
-export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = caller.session ? 'DASHBOARD' : 'API') {
+/**
+ * `publish` puts the new link in the shared cache and evicts its key everywhere (a miss on its
+ * slug may be cached); a caller creating many at once may collect them and publish together.
+ */
+export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = caller.session ? 'DASHBOARD' : 'API',
+  publish: (row: LinkRow) => Promise<void> = (row) => deps.linkCache.refresh(row)) {
   const now = deps.now()
   const kind = input.kind ?? 'url'
   const rawUrl = input.originalUrl ?? input.url
@@ -47,7 +52,7 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
     title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
     createdAt: now, updatedAt: now, ...smart,
   }, slug === null, { title: input.title ?? null, source, createdAt: now.toISOString() }, slugTaken)
-  await deps.linkCache.refresh(row)
+  await publish(row)
   const linkLimit = caller.plan.linkLimit
   return {
     success: true as const,

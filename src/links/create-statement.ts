@@ -6,6 +6,7 @@
 import { getTableColumns, sql } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Db } from '../db/client'
+import { preparedPerDb } from '../db/prepared'
 import { events, links, usagePeriods, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import type { Plan } from '../plans/table'
@@ -72,7 +73,7 @@ type CreateStatement = { columns: Column[]; prepared: ReturnType<typeof prepare>
  * either way; a placeholder's encoder would refuse it). The cache is bounded by the few shapes a
  * create has.
  */
-const statements = new WeakMap<Db, Map<string, CreateStatement>>()
+const shapesOf = preparedPerDb((): Map<string, CreateStatement> => new Map())
 const MAX_SHAPES = 64
 const linkColumns = getTableColumns(links)
 
@@ -80,8 +81,7 @@ function createStatement(db: Db, values: Values): CreateStatement {
   const columns = (Object.keys(values) as (keyof Values)[])
     .filter((k): k is Column => k !== 'userId' && values[k] !== undefined && (values[k] !== null || linkColumns[k].hasDefault)).sort()
   const key = columns.join(',')
-  let byShape = statements.get(db)
-  if (!byShape) statements.set(db, byShape = new Map())
+  const byShape = shapesOf(db)
   let statement = byShape.get(key)
   if (!statement) {
     if (byShape.size >= MAX_SHAPES) byShape.clear()

@@ -20,6 +20,7 @@ import { smartColumns } from '../rules/write'
 import { tagFilter } from '../tags/service'
 import { smartChanges } from './smart-fields'
 import { insertCreatedLink } from './create-statement'
+import { preparedPerDb } from '../db/prepared'
 
 type Source = LinkRow['source']
 
@@ -87,7 +88,7 @@ export async function listLinks(deps: Deps, caller: Caller, query: ListLinksQuer
   const now = deps.now()
   const unfiltered = (query.status ?? 'ALL') === 'ALL' && !query.search?.trim() && !query.tags?.trim()
   const [rows, total] = await Promise.all([
-    listPage(deps, caller.userId, query, now),
+    unfiltered ? newestFirst(deps.db).execute({ userId: caller.userId, limit: p.size, offset: p.offset }) : listPage(deps, caller.userId, query, now),
     unfiltered ? accountLinkCount(deps, caller.userId) : countLinks(deps, listFilter(caller.userId, query, now)),
   ])
   return pageOf(rows.map((r) => present(deps, r)), total, p)
@@ -103,11 +104,20 @@ export function listPage(deps: Deps, userId: string, query: ListLinksQuery, now 
     .orderBy(desc(links.createdAt), desc(links.id)).limit(p.size).offset(p.offset)
 }
 
+/** The unfiltered page, the list's most common call (building it was half of a 100-link page's CPU). */
+const newestFirst = preparedPerDb((db) => db.select().from(links)
+  .where(eq(links.userId, sql.placeholder('userId')))
+  .orderBy(desc(links.createdAt), desc(links.id))
+  .limit(sql.placeholder('limit')).offset(sql.placeholder('offset'))
+  .prepare('kurz_links_newest_first'))
+
 /** Every link of the account: one row of link_counts, kept by triggers (migrations/postgres/0002). */
 async function accountLinkCount(deps: Deps, userId: string): Promise<number> {
-  const [row] = await deps.db.select({ n: linkCounts.links }).from(linkCounts).where(eq(linkCounts.userId, userId))
+  const [row] = await linkCountOf(deps.db).execute({ userId })
   return row?.n ?? 0
 }
+const linkCountOf = preparedPerDb((db) => db.select({ n: linkCounts.links }).from(linkCounts)
+  .where(eq(linkCounts.userId, sql.placeholder('userId'))).prepare('kurz_account_link_count'))
 
 async function countLinks(deps: Deps, where: SQL | undefined): Promise<number> {
   const [{ total }] = await deps.db.select({ total: count() }).from(links).where(where)

@@ -13,6 +13,7 @@ setDefaultTimeout(120_000)
 requireChromiumInCi()
 
 // A desktop browser's user agent: headless Chromium's own is counted as a bot and left out.
+const ZONE = 'Pacific/Kiritimati'
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 describe.skipIf(!hasChromium)('overview and link detail in Chromium', () => {
@@ -28,6 +29,8 @@ describe.skipIf(!hasChromium)('overview and link detail in Chromium', () => {
       // The visitor's address comes from X-Forwarded-For, so a click can come from a country.
       env: { TRUST_PROXY: 'true', CLICK_FLUSH_MS: '200' },
       hostRules: [`MAP landing.example:80 127.0.0.1:${landing.port}`],
+      // UTC+14: the viewer's calendar day is, for ten hours of each UTC day, the next one.
+      timezoneId: ZONE,
     })
     const res = await b.h.api('POST', '/api/auth/register', { key: null, body: { email, password, name: 'Analytics' } })
     expect(res.status).toBe(201)
@@ -71,6 +74,16 @@ describe.skipIf(!hasChromium)('overview and link detail in Chromium', () => {
     await page.getByRole('list', { name: 'Top links' }).getByRole('link', { name: /stats-link/ }).waitFor()
     await b.shot('analytics-01-overview')
     await b.expectAccessible('overview with clicks')
+  })
+
+  test('the days are the viewer\'s: the overview asks for the browser\'s zone, and its chart ends on today there', async () => {
+    const asked = b.page.waitForRequest((r) => r.url().includes('/api/v1/analytics/overview') && new URL(r.url()).searchParams.get('tz') === ZONE)
+    await b.page.reload()
+    await asked
+    await b.page.getByRole('img', { name: /in 7 days/ }).waitFor()
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+    const expected = await b.page.evaluate((day) => new Date(day).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }), today)
+    expect(await b.page.locator('figure svg text').last().textContent()).toBe(expected)
   })
 
   test('the range picker asks for 30 days: 30 points, the click still counted', async () => {

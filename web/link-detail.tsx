@@ -9,6 +9,7 @@ import { Link } from './router'
 import { StatusBadge } from './links'
 import { AbPanel, QR_DEFAULT, QrOptions, SmartSummary, qrQuery, type QrStyle } from './link-smart'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
+import { viewerZone } from './time'
 
 const dateTime = (iso: string | Date) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const title = (s: string) => s[0].toUpperCase() + s.slice(1).toLowerCase()
@@ -17,7 +18,7 @@ export function LinkDetail({ slug }: { slug: string }) {
   const [range, setRange] = useState<Range>('7d')
   const q = useQuery({
     queryKey: ['link-analytics', slug, range],
-    queryFn: () => unwrap(api.v1.analytics.links({ shortCode: slug }).get({ query: { range } })),
+    queryFn: () => unwrap(api.v1.analytics.links({ shortCode: slug }).get({ query: { range, tz: viewerZone } })),
     refetchInterval: LIVE_MS,
     placeholderData: keepPreviousData,
   })

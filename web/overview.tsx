@@ -6,12 +6,13 @@ import { api, unwrap } from './api'
 import { Empty, ErrorState, Loading, PageHeader } from './ui'
 import { Link } from './router'
 import { LIVE_MS, LiveBadge, Panels, RangePicker, Stats, type Range } from './analytics'
+import { viewerZone } from './time'
 
 export function Overview() {
   const [range, setRange] = useState<Range>('7d')
   const q = useQuery({
     queryKey: ['overview', range],
-    queryFn: () => unwrap(api.v1.analytics.overview.get({ query: { range } })),
+    queryFn: () => unwrap(api.v1.analytics.overview.get({ query: { range, tz: viewerZone } })),
     refetchInterval: LIVE_MS,
     placeholderData: keepPreviousData,
   })

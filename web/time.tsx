@@ -4,6 +4,9 @@ const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' })
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })
 
+/** The viewer's IANA time zone: analytics count their days in it. */
+export const viewerZone = Intl.DateTimeFormat().resolvedOptions().timeZone
+
 const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [['second', 60], ['minute', 60], ['hour', 24], ['day', 7]]
 
 /** "5 minutes ago" within a week, else the date; the full date and time in a tooltip. */

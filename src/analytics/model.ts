@@ -5,14 +5,19 @@ import { link } from '../links/model'
 
 // (t.UnionEnum fills a missing value with its default, which is its first value unless given)
 const bots = t.Optional(t.UnionEnum(['exclude', 'include'], { default: 'exclude', description: 'bot clicks are excluded unless `include`' }))
-export const rangeQuery = t.Object({ range: t.Optional(t.UnionEnum(['7d', '30d', '90d', 'all'], { default: '7d' })), bots })
+const tz = t.Optional(t.String({
+  minLength: 1, maxLength: 64,
+  description: 'The IANA time zone whose calendar days the range and clicksOverTime are counted in (UTC unless given); an unknown zone is a 400',
+  examples: ['Europe/Berlin'],
+}))
+export const rangeQuery = t.Object({ range: t.Optional(t.UnionEnum(['7d', '30d', '90d', 'all'], { default: '7d' })), bots, tz })
 const tag = t.Optional(t.String({ minLength: 1, maxLength: 100, description: 'Only the links with this tag id (an unknown tag is a 404)' }))
 export const overviewQuery = t.Object({ ...rangeQuery.properties, tag })
 export const accountQuery = t.Object({ bots, tag })
 export const shortCodeParam = t.Object({ shortCode: t.String({ minLength: 1, maxLength: 200 }) })
 
 const top = t.Array(t.Object({ name: t.String(), clicks: t.Number() }))
-const overTime = t.Array(t.Object({ date: t.String({ description: 'YYYY-MM-DD (UTC)' }), clicks: t.Number() }))
+const overTime = t.Array(t.Object({ date: t.String({ description: 'YYYY-MM-DD, a day in `tz` (UTC unless given)' }), clicks: t.Number() }))
 const tops = {
   topCountries: top,
   topCities: top,

@@ -2,7 +2,8 @@
 // raw events, which are ordered by (owner_id, link_id, ts) so one link is one narrow range.
 import { quoteIdent, rows, type ClickHouse } from '../clicks/client'
 
-export type Span = { from: string; to: string; bots: boolean }
+/** Days from..to (YYYY-MM-DD) in the time zone `tz` (an IANA name; null: UTC, the rollup's days). */
+export type Span = { from: string; to: string; bots: boolean; tz: string | null }
 export type Count = { name: string; clicks: number }
 export type Dims = Record<'country' | 'city' | 'device' | 'browser' | 'referrer', Count[]>
 export type Figures = { days: Map<string, number>; total: number; unique: number; dims: Dims }
@@ -11,8 +12,13 @@ const DIMS = ['country', 'city', 'device', 'browser', 'referrer'] as const
 const TOP = 10
 
 const bots = (s: Span) => (s.bots ? '' : 'AND is_bot = 0')
+/** A raw click's day in the span's zone (the zone is a bound parameter, `tz`). */
+const dayOf = (s: Span) => (s.tz ? 'toDate(ts, {tz:String})' : 'toDate(ts)')
+const params = (s: Span, p: Record<string, unknown>) => ({ ...p, from: s.from, to: s.to, ...(s.tz ? { tz: s.tz } : {}) })
 
+/** The daily rollup's days are UTC days: in another zone, the overview is made from the raw events. */
 export async function ownerFigures(ch: ClickHouse, ownerId: string, s: Span): Promise<Figures & { links: { linkId: string; clicks: number }[] }> {
+  if (s.tz) return linksFigures(ch, ownerId, null, s)
   const p = { owner: ownerId, from: s.from, to: s.to }
   const where = `owner_id = {owner:String} AND day BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
   const [days, links, dims] = await Promise.all([
@@ -28,23 +34,24 @@ export async function ownerFigures(ch: ClickHouse, ownerId: string, s: Span): Pr
 }
 
 export async function linkFigures(ch: ClickHouse, ownerId: string, linkId: string, s: Span): Promise<Figures> {
-  const p = { owner: ownerId, link: linkId, from: s.from, to: s.to }
-  const where = `owner_id = {owner:String} AND link_id = {link:String} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
+  const p = params(s, { owner: ownerId, link: linkId })
+  const where = `owner_id = {owner:String} AND link_id = {link:String} AND ${dayOf(s)} BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
   const [days, dims] = await Promise.all([
     rows<{ d: string; c: string; u: string }>(ch,
-      `SELECT toString(toDate(ts)) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
+      `SELECT toString(${dayOf(s)}) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
     rawDims(ch, where, p),
   ])
   return { ...perDay(days), dims: toDims(dims) }
 }
 
-/** An overview of some of the owner's links (those of a tag), from the raw events. */
-export async function linksFigures(ch: ClickHouse, ownerId: string, linkIds: string[], s: Span): Promise<Figures & { links: { linkId: string; clicks: number }[] }> {
-  const p = { owner: ownerId, links: linkIds, from: s.from, to: s.to }
-  const where = `owner_id = {owner:String} AND link_id IN {links:Array(String)} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
+/** An overview of some of the owner's links (those of a tag; null: all of them), from the raw events. */
+export async function linksFigures(ch: ClickHouse, ownerId: string, linkIds: string[] | null, s: Span): Promise<Figures & { links: { linkId: string; clicks: number }[] }> {
+  const p = params(s, { owner: ownerId, links: linkIds ?? [] })
+  const which = linkIds ? 'AND link_id IN {links:Array(String)}' : ''
+  const where = `owner_id = {owner:String} ${which} AND ${dayOf(s)} BETWEEN {from:Date} AND {to:Date} ${bots(s)}`
   const [days, top, dims] = await Promise.all([
     rows<{ d: string; c: string; u: string }>(ch,
-      `SELECT toString(toDate(ts)) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
+      `SELECT toString(${dayOf(s)}) AS d, count() AS c, uniq(visitor_hash) AS u FROM clicks WHERE ${where} GROUP BY d`, p),
     rows<{ link_id: string; c: string }>(ch,
       `SELECT link_id, count() AS c FROM clicks WHERE ${where} GROUP BY link_id ORDER BY c DESC, link_id LIMIT ${TOP}`, p),
     rawDims(ch, where, p),
@@ -73,13 +80,20 @@ export async function linkBreakdown(ch: ClickHouse, ownerId: string, linkId: str
   return { byCountry: named(dims.country), byDevice: named(dims.device), byReferrer: named(dims.referrer) }
 }
 
-/** The first day with a click (of one link, of some links, or of any), for range=all; null when there is none. */
-export async function firstClickDay(ch: ClickHouse, ownerId: string, linkId: string | string[] | null): Promise<string | null> {
+/**
+ * The first day with a click (of one link, of some links, or of any), in the zone `tz` (null:
+ * UTC), for range=all; null when there is none.
+ */
+export async function firstClickDay(ch: ClickHouse, ownerId: string, linkId: string | string[] | null, tz: string | null): Promise<string | null> {
+  const first = tz ? 'toDate(min(ts), {tz:String})' : 'toDate(min(ts))'
+  const p = { owner: ownerId, ...(tz ? { tz } : {}) }
   const [r] = Array.isArray(linkId)
-    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(toDate(min(ts))) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id IN {links:Array(String)}`, { owner: ownerId, links: linkId })
+    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(${first}) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id IN {links:Array(String)}`, { ...p, links: linkId })
     : linkId
-    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(toDate(min(ts))) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id = {link:String}`, { owner: ownerId, link: linkId })
-    : await rows<{ d: string; n: string }>(ch, `SELECT toString(min(day)) AS d, count() AS n FROM clicks_daily WHERE owner_id = {owner:String} AND dim = 'link'`, { owner: ownerId })
+    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(${first}) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String} AND link_id = {link:String}`, { ...p, link: linkId })
+    : tz
+    ? await rows<{ d: string; n: string }>(ch, `SELECT toString(${first}) AS d, count() AS n FROM clicks WHERE owner_id = {owner:String}`, p)
+    : await rows<{ d: string; n: string }>(ch, `SELECT toString(min(day)) AS d, count() AS n FROM clicks_daily WHERE owner_id = {owner:String} AND dim = 'link'`, p)
   return r && Number(r.n) > 0 ? r.d : null
 }
 
@@ -131,7 +145,8 @@ function perDay(list: { d: string; c: string; u: string }[]) {
   for (const r of list) {
     days.set(r.d, Number(r.c))
     total += Number(r.c)
-    // The visitor hash includes the day, so daily uniques add up to the range's uniques.
+    // The visitor hash includes the (UTC) day, so daily uniques add up to the range's uniques; in
+    // another zone a visitor seen on both sides of UTC midnight within one local day counts twice.
     unique += Number(r.u)
   }
   return { days, total, unique }
@@ -150,8 +165,8 @@ export async function triggerSplit(ch: ClickHouse, ownerId: string, linkId: stri
   const which = linkId === null ? '' : Array.isArray(linkId) ? 'AND link_id IN {links:Array(String)}' : 'AND link_id = {link:String}'
   const list = await rows<{ t: string; c: string }>(ch,
     `SELECT if(trigger = 'qr', 'qr', 'link') AS t, count() AS c FROM clicks
-     WHERE owner_id = {owner:String} ${which} AND toDate(ts) BETWEEN {from:Date} AND {to:Date} ${bots(s)}
-     GROUP BY t`, { owner: ownerId, link: typeof linkId === 'string' ? linkId : '', links: Array.isArray(linkId) ? linkId : [], from: s.from, to: s.to })
+     WHERE owner_id = {owner:String} ${which} AND ${dayOf(s)} BETWEEN {from:Date} AND {to:Date} ${bots(s)}
+     GROUP BY t`, params(s, { owner: ownerId, link: typeof linkId === 'string' ? linkId : '', links: Array.isArray(linkId) ? linkId : [] }))
   const of = (t: string) => Number(list.find((r) => r.t === t)?.c ?? 0)
   return [{ name: 'link' as const, clicks: of('link') }, { name: 'qr' as const, clicks: of('qr') }]
 }

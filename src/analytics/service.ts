@@ -9,8 +9,9 @@ import { findOwnLink } from '../links/service'
 import { present } from '../links/present'
 import { clicksPerMonth, firstClickDay, linkFigures, linksFigures, ownerFigures, triggerSplit, type Dims, type Figures, type Span } from './queries'
 import { taggedLinkIds } from './tag-links'
+import { AppError } from '../errors'
 
-type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude' }
+type RangeInput = { range?: '7d' | '30d' | '90d' | 'all'; bots?: 'include' | 'exclude'; tz?: string }
 
 const DAY = 86_400_000
 const MAX_DAYS = 3660
@@ -23,7 +24,7 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10)
 export async function overview(deps: Deps, caller: Caller, q: RangeInput & { tag?: string }) {
   const tagged = q.tag === undefined ? null : await taggedLinkIds(deps, caller.userId, q.tag)
   const ch = tagged?.length === 0 ? null : deps.clickhouse
-  const span = await spanOf(deps, q, () => ch ? firstClickDay(ch, caller.userId, tagged) : null)
+  const span = await spanOf(deps, q, (tz) => ch ? firstClickDay(ch, caller.userId, tagged, tz) : null)
   const [figures, [totals], byTrigger] = await Promise.all([
     !ch ? { ...EMPTY, links: [] } : tagged ? linksFigures(ch, caller.userId, tagged, span) : ownerFigures(ch, caller.userId, span),
     deps.db.select({
@@ -53,9 +54,9 @@ export async function overview(deps: Deps, caller: Caller, q: RangeInput & { tag
 export async function linkReport(deps: Deps, caller: Caller, shortCode: string, q: RangeInput) {
   const row = await findOwnLink(deps, caller, shortCode)
   const ch = deps.clickhouse
-  const span = await spanOf(deps, q, async () => {
-    const first = ch ? await firstClickDay(ch, caller.userId, row.id) : null
-    const created = isoDay(row.createdAt)
+  const span = await spanOf(deps, q, async (tz) => {
+    const first = ch ? await firstClickDay(ch, caller.userId, row.id, tz) : null
+    const created = dayIn(row.createdAt, tz)
     return first && first < created ? first : created
   })
   const [figures, byTrigger] = await Promise.all([
@@ -109,16 +110,38 @@ export async function accountReport(deps: Deps, caller: Caller, q: { bots?: 'inc
   }
 }
 
-/** Today and the days before it, in UTC; `all` starts at the first day with data. */
-async function spanOf(deps: Deps, q: RangeInput, firstDay: () => Promise<string | null> | null): Promise<Span> {
-  const today = isoDay(deps.now())
+/** Today and the days before it, in the zone asked for (UTC unless given); `all` starts at the first day with data. */
+async function spanOf(deps: Deps, q: RangeInput, firstDay: (tz: string | null) => Promise<string | null> | null): Promise<Span> {
+  const tz = zoneOf(q.tz)
+  const today = dayIn(deps.now(), tz)
   const range = q.range ?? '7d'
   let days = range === 'all' ? 1 : Number.parseInt(range, 10)
   if (range === 'all') {
-    const first = await firstDay()
+    const first = await firstDay(tz)
     if (first) days = Math.min(MAX_DAYS, Math.round((Date.parse(today) - Date.parse(first)) / DAY) + 1)
   }
-  return { from: isoDay(new Date(Date.parse(today) - (days - 1) * DAY)), to: today, bots: q.bots === 'include' }
+  return { from: isoDay(new Date(Date.parse(today) - (days - 1) * DAY)), to: today, bots: q.bots === 'include', tz }
+}
+
+/** An IANA zone name, as its canonical name; null for UTC (and for none), which the rollup answers. */
+function zoneOf(tz: string | undefined): string | null {
+  if (tz === undefined) return null
+  let name: string
+  try {
+    name = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone
+  } catch {
+    throw new AppError('VALIDATION_ERROR', `tz must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(tz.slice(0, 64))}`, { field: 'tz' })
+  }
+  return name === 'UTC' || name === 'Etc/UTC' || name === 'Etc/GMT' ? null : name
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>()
+/** The calendar day (YYYY-MM-DD) of an instant in a zone (null: UTC). */
+function dayIn(at: Date, tz: string | null): string {
+  if (!tz) return isoDay(at)
+  let f = dayFormats.get(tz)
+  if (!f) dayFormats.set(tz, f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }))
+  return f.format(at)
 }
 
 function zeroFilled(span: Span, days: Map<string, number>) {

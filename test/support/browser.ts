@@ -55,6 +55,8 @@ export type BrowserOptions = {
   harness?: Omit<HarnessOptions, 'engine' | 'env'>
   /** Extra Chromium host-resolver rules, e.g. `MAP landing.example:80 127.0.0.1:1234`. */
   hostRules?: string[]
+  /** The browser's time zone (an IANA name); the machine's unless given. */
+  timezoneId?: string
 }
 
 export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> {
@@ -71,6 +73,7 @@ export async function startBrowser(opts: BrowserOptions = {}): Promise<Browser> 
       '--disable-component-update', '--disable-sync',
       ...(opts.hostRules?.length ? [`--host-resolver-rules=${opts.hostRules.join(',')}`] : [])],
     viewport: { width: 1280, height: 800 },
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   })
   const page = context.pages()[0] ?? await context.newPage()
   const pageErrors: string[] = []

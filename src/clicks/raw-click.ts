@@ -17,14 +17,17 @@ export type RawClick = {
   variant?: string
 }
 
-/** The raw facts of a request, read the same way by every route that counts a click. */
+/**
+ * The raw facts of a request, read the same way by every route that counts a click. `ip`: the
+ * client's address when the visit already read it (clientIp, as here).
+ */
 export function rawClickOf(
   req: Request, server: RequestServer, trustProxy: TrustProxy,
-  link: { id: string; ownerId: string }, domain: string, query: string,
+  link: { id: string; ownerId: string }, domain: string, query: string, ip?: string,
 ): RawClick {
   const h = req.headers
   return {
     ts: Date.now(), linkId: link.id, ownerId: link.ownerId, domain,
-    ip: clientIp(trustProxy, req, server), ua: h.get('user-agent') ?? '', referer: h.get('referer') ?? '', query,
+    ip: ip ?? clientIp(trustProxy, req, server), ua: h.get('user-agent') ?? '', referer: h.get('referer') ?? '', query,
   }
 }

@@ -74,6 +74,7 @@ function serveLive(deps: Deps, link: LinkEntry, req: Request, server: RequestSer
   let target = link.target
   let clickQuery = query
   let variant: string | undefined
+  let ip: string | undefined
   const route = link.smart === null ? null : link.smart.route
   if (route !== null && target !== null) {
     const d = decide(deps, req, server, link, target, route, query, link.id)
@@ -81,12 +82,13 @@ function serveLive(deps: Deps, link: LinkEntry, req: Request, server: RequestSer
     query = d.query
     clickQuery = d.clickQuery
     variant = d.variant
+    ip = d.ip
   }
   const location = target === null ? null : query ? withQuery(target, withoutQrMarker(query)) : target
   if (arrival === 'download' || (location === null && arrival === 'redirect')) return land(req, link, location, domain, slug)
   if (link.singleUse || (link.smart !== null && link.smart.max !== 0)) {
     if (!countsAsClick(req)) return land(req, link, location, domain, slug)
-    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery)
+    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery, ip)
     if (variant !== undefined) click.variant = variant
     return consumeSingleUse(deps, link.id, click).then((won) => {
       if (!won) return unavailableOrFallback(deps, link, req, domain, 'gone')
@@ -96,7 +98,7 @@ function serveLive(deps: Deps, link: LinkEntry, req: Request, server: RequestSer
   }
   // With CLICKS_RECORD=false nothing reads the click: its headers and address are not read either.
   if (deps.clicks.records && countsAsClick(req)) {
-    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery)
+    const click = rawClickOf(req, server, deps.config.trustProxy, link, domain, clickQuery, ip)
     if (variant !== undefined) click.variant = variant
     deps.clicks.push(click)
   }

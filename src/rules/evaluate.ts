@@ -4,9 +4,9 @@
 // as far as the link's conditions need: the user agent is parsed only for device/OS/browser
 // conditions, the address located only for country/city ones.
 import { BlockList, isIP } from 'node:net'
-import { LRUCache } from 'lru-cache'
 import type { Deps } from '../deps'
-import { parseAgent } from '../clicks/enrich'
+import { parseAgent, type Enricher } from '../clicks/enrich'
+import { BoundedCache } from '../shared/bounded-cache'
 import { clientIp, type RequestServer } from '../shared/request'
 import { type Condition, UTM_KEYS, VARIANT_KEYS } from './model'
 import type { SmartText } from './entry'
@@ -17,6 +17,7 @@ type Facts = {
 }
 type Test = (f: Facts) => boolean
 type Compiled = {
+  /** Each rule's conditions, cheapest first (all must hold, so their order changes no outcome). */
   rules: { tests: Test[]; target: string }[]
   /** Cumulative upper bounds in percent, with the variant's key and its destination. */
   variants: { upTo: number; key: string; target: string }[] | null
@@ -27,14 +28,23 @@ type Compiled = {
   utmTargets: Map<string, string>
 }
 
-/** What the visit does: where it goes, the query passed on, the click's query (for its UTM) and variant. */
-export type Decision = { target: string; query: string; clickQuery: string; variant: string | undefined }
+/**
+ * What the visit does: where it goes, the query passed on, the click's query (for its UTM) and
+ * variant, and the client's address when the decision read it (so the click need not read it again).
+ */
+export type Decision = { target: string; query: string; clickQuery: string; variant: string | undefined; ip: string | undefined }
 
 // A hot link's entry is one object (the cache's hot tier): its compiled form is kept per object.
 // Entries decoded from the arena are new objects each time: theirs is kept per text.
 const byEntry = new WeakMap<object, Compiled>()
-const compiled = new LRUCache<string, Compiled>({ max: 10_000 })
-const agents = new LRUCache<string, ReturnType<typeof parseAgent>>({ max: 10_000 })
+const compiled = new BoundedCache<string, Compiled>(10_000)
+// What the request's headers and address give, by value: visitors repeat (a geo look-up walks a
+// tree; a user agent is parsed by many regular expressions).
+// Only short values are kept as keys: a visitor writes them, and long ones would fill memory.
+const MAX_KEY = 512
+const agents = new BoundedCache<string, ReturnType<typeof parseAgent>>(10_000)
+const languages = new BoundedCache<string, string>(4_096)
+const places = new WeakMap<Enricher, BoundedCache<string, { country: string; city: string }>>()
 
 export function decide(deps: Deps, req: Request, server: RequestServer, entry: object, target: string, text: string, query: string, linkId: string): Decision {
   let c = byEntry.get(entry)
@@ -47,7 +57,7 @@ export function decide(deps: Deps, req: Request, server: RequestServer, entry: o
   let chosen: string | null = null
   let variant: string | undefined
   for (const r of c.rules) {
-    if (r.tests.every((t) => t(facts))) {
+    if (holds(r.tests, facts)) {
       chosen = r.target
       break
     }
@@ -59,12 +69,17 @@ export function decide(deps: Deps, req: Request, server: RequestServer, entry: o
     variant = v.key
   }
   chosen ??= target
-  if (c.utmNames === null) return { target: chosen, query, clickQuery: query, variant }
+  if (c.utmNames === null) return { target: chosen, query, clickQuery: query, variant, ip: facts.ip }
   // Every name is decoded before it is compared: utm%5Fsource is utm_source.
   const own = query ? dropNames(query, c.utmNames) : query
   let utmTarget = c.utmTargets.get(chosen)
   if (utmTarget === undefined) c.utmTargets.set(chosen, (utmTarget = withUtm(chosen, c.utmQuery)))
-  return { target: utmTarget, query: own, clickQuery: own ? `${c.utmQuery}&${own}` : c.utmQuery, variant }
+  return { target: utmTarget, query: own, clickQuery: own ? `${c.utmQuery}&${own}` : c.utmQuery, variant, ip: facts.ip }
+}
+
+function holds(tests: Test[], facts: Facts): boolean {
+  for (let i = 0; i < tests.length; i++) if (!tests[i]!(facts)) return false
+  return true
 }
 
 /** 0-99 from a salted hash of the visitor and the link: the same visitor, the same bucket, every visit. */
@@ -77,13 +92,16 @@ function compile(text: string): Compiled {
   let upTo = 0
   const utmQuery = s.u ? UTM_KEYS.flatMap((k) => (s.u![k] ? [`utm_${k}=${encodeURIComponent(s.u![k]!)}`] : [])).join('&') : ''
   return {
-    rules: (s.r ?? []).map((r) => ({ tests: r.conditions.map(testOf), target: r.url })),
+    rules: (s.r ?? []).map((r) => ({ tests: [...r.conditions].sort((a, b) => COST[a.type] - COST[b.type]).map(testOf), target: r.url })),
     variants: s.v ? s.v.map((v, i) => ({ upTo: (upTo += v.weight), key: VARIANT_KEYS[i]!, target: v.url })) : null,
     utmNames: s.u ? new Set(UTM_KEYS.filter((k) => s.u![k]).map((k) => `utm_${k}`)) : null,
     utmQuery,
     utmTargets: new Map(),
   }
 }
+
+/** What testing a condition costs, in order: a clock or the query, the address, headers, the user agent, the geo file. */
+const COST: Record<Condition['type'], number> = { after: 0, before: 0, query: 1, ip: 2, language: 3, device: 4, os: 4, browser: 4, country: 5, city: 5 }
 
 const lower = (values: readonly string[] | undefined) => new Set((values ?? []).map((v) => v.toLowerCase()))
 
@@ -127,17 +145,26 @@ function testOf(c: Condition): Test {
 }
 
 /** A dotted IPv4 address as an unsigned integer; -1 for anything else. */
-function ipv4Number(ip: string): number {
-  const parts = ip.split('.')
-  if (parts.length !== 4) return -1
+export function ipv4Number(ip: string): number {
   let n = 0
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return -1
-    const b = Number(p)
-    if (b > 255) return -1
-    n = n * 256 + b
+  let part = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i)
+    if (c === 46) { // '.'
+      if (digits === 0 || ++dots > 3) return -1
+      n = n * 256 + part
+      part = 0
+      digits = 0
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      part = part * 10 + (c - 48)
+      digits++
+      if (part > 255) return -1
+    } else return -1
   }
-  return n
+  if (dots !== 3 || digits === 0) return -1
+  return n * 256 + part
 }
 
 const ipOf = (f: Facts) => (f.ip ??= clientIp(f.deps.config.trustProxy, f.req, f.server))
@@ -145,25 +172,37 @@ const ipOf = (f: Facts) => (f.ip ??= clientIp(f.deps.config.trustProxy, f.req, f
 function agentOf(f: Facts) {
   if (f.agent) return f.agent
   const ua = f.req.headers.get('user-agent') ?? ''
-  let a = agents.get(ua)
-  if (a === undefined) agents.set(ua, (a = parseAgent(ua)))
-  return (f.agent = a)
+  if (ua.length > MAX_KEY) return (f.agent = parseAgent(ua))
+  return (f.agent = agents.get(ua) ?? agents.set(ua, parseAgent(ua)))
 }
 
-const placeOf = (f: Facts) => (f.place ??= f.deps.singleUseEnricher.get().locate(ipOf(f)))
+function placeOf(f: Facts) {
+  if (f.place) return f.place
+  const enricher = f.deps.singleUseEnricher.get()
+  let byIp = places.get(enricher)
+  if (!byIp) places.set(enricher, byIp = new BoundedCache(16_384))
+  const ip = ipOf(f)
+  return (f.place = byIp.get(ip) ?? byIp.set(ip, enricher.locate(ip)))
+}
 
 /** The visitor's most preferred language tag, lower case; '' when none is sent. */
 function langOf(f: Facts): string {
   if (f.lang !== undefined) return f.lang
+  const header = f.req.headers.get('accept-language') ?? ''
+  if (header.length > MAX_KEY) return (f.lang = preferredLanguage(header))
+  return (f.lang = languages.get(header) ?? languages.set(header, preferredLanguage(header)))
+}
+
+export function preferredLanguage(header: string): string {
   let best = ''
   let bestQ = 0
-  for (const part of (f.req.headers.get('accept-language') ?? '').split(',').slice(0, 20)) {
+  for (const part of header.split(',').slice(0, 20)) {
     const [tag, ...ps] = part.trim().split(';')
     const qp = ps.find((p) => p.trim().startsWith('q='))
     const q = qp ? Number(qp.trim().slice(2)) : 1
     if (tag && tag !== '*' && q > bestQ) { best = tag.toLowerCase(); bestQ = q }
   }
-  return (f.lang = best)
+  return best
 }
 
 const paramsOf = (f: Facts) => (f.params ??= new URLSearchParams(f.query))

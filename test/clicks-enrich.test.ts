@@ -22,6 +22,17 @@ describe('enrichment', () => {
     expect(parseAgent('')).toMatchObject({ isBot: 1, botReason: 'empty user-agent' })
   })
 
+  test('a user agent too long to be real is parsed but never kept, so visitors cannot fill memory with them', () => {
+    const e = new Enricher('salt-long', null)
+    const long = `${CHROME} ${'x'.repeat(10_000)}`
+    const [a, b] = e.enrichRows([rawClick({ ua: long }), rawClick({ ua: `${long}y` })])
+    expect(a.browser).toBe('Chrome')
+    expect(b.browser).toBe('Chrome')
+    expect(e.cachedAgents).toBe(0)
+    e.enrichRows([rawClick({ ua: CHROME })])
+    expect(e.cachedAgents).toBe(1)
+  })
+
   test('the default geo database gives the country of IPv4 and IPv6 addresses', () => {
     expect(enricher.enrich(rawClick({ ip: '8.8.8.8' })).country).toBe('US')
     expect(enricher.enrich(rawClick({ ip: '::ffff:81.2.69.160' })).country).toBe('GB')

@@ -13,6 +13,9 @@ import type { ClickRow } from './click-row'
 import { triggerOf } from '../qr/marker'
 
 /** Turns raw clicks into a batch ready for ClickHouse and the counters. */
+
+/** Real user agents are under 300 characters; longer ones are parsed each time, never kept. */
+const MAX_CACHED_AGENT = 512
 export interface BatchEnricher {
   /** `announced`: the accounts whose clicks link.clicked webhooks announce (the batch's facts). */
   enrichBatch(clicks: RawClick[], announced?: ReadonlySet<string>): Promise<EnrichedBatch>
@@ -86,7 +89,14 @@ export class Enricher implements BatchEnricher {
     }
   }
 
+  /** How many parsed user agents are kept. */
+  get cachedAgents(): number {
+    return this.agents.size
+  }
+
   private agent(ua: string): Agent {
+    // A visitor writes the user agent: only short ones are kept, or long ones would fill memory.
+    if (ua.length > MAX_CACHED_AGENT) return parseAgent(ua)
     let a = this.agents.get(ua)
     if (a === undefined) {
       a = parseAgent(ua)

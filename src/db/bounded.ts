@@ -76,7 +76,14 @@ export function boundedClient(client: postgres.Sql, waitMs: number): postgres.Sq
   const unsafe = (...args: Parameters<typeof client.unsafe>) => {
     const q = client.unsafe(...args)
     // (`state` is set once a connection took the query: only a query still queued is cancelled.)
-    const timer = setTimeout(() => void ((q as unknown as { state: unknown }).state || q.cancel()), waitMs)
+    // The timer holds the query weakly: a query holds its result, and a page of rows read and
+    // dropped by its caller must not stay reachable until the timer fires. A query still queued
+    // is held by the pool's queue.
+    const ref = new WeakRef(q)
+    const timer = setTimeout(() => {
+      const queued = ref.deref()
+      if (queued && !(queued as unknown as { state: unknown }).state) queued.cancel()
+    }, waitMs)
     timer.unref?.()
     return q
   }

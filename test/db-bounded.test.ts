@@ -1,0 +1,43 @@
+// The bounds around PostgreSQL keep nothing alive: a query's result, once its caller dropped it,
+// can be collected before the pool-wait bound's timer fires (an export reads pages of thousands
+// of rows a second; each page held for the bound's seconds made its memory grow with the rows).
+import { expect, test } from 'bun:test'
+import postgres from 'postgres'
+import { boundedClient } from '../src/db/bounded'
+
+const url = process.env.DATABASE_URL
+
+test.skipIf(!url)('a finished query\'s result is collectable while its pool-wait timer is still pending', async () => {
+  const client = postgres(url!, { max: 1, onnotice: () => {} })
+  const sql = boundedClient(client, 600_000)
+  try {
+    let collected = 0
+    const registry = new FinalizationRegistry(() => { collected++ })
+    for (let i = 0; i < 20; i++) {
+      const rows = await sql.unsafe('select g, repeat($1, 100) as pad from generate_series(1, 2000) g', ['x'])
+      expect(rows).toHaveLength(2000)
+      registry.register(rows, i)
+    }
+    for (let i = 0; i < 20 && collected < 10; i++) {
+      Bun.gc(true)
+      await Bun.sleep(20)
+    }
+    expect(collected).toBeGreaterThanOrEqual(10)
+  } finally {
+    await client.end()
+  }
+})
+
+test.skipIf(!url)('a query still waiting for a connection past the bound is cancelled', async () => {
+  const client = postgres(url!, { max: 1, onnotice: () => {} })
+  const sql = boundedClient(client, 200)
+  try {
+    const busy = sql.unsafe('select pg_sleep(1)').execute()
+    const queued = sql.unsafe('select 1 as one').execute()
+    await expect(queued).rejects.toThrow()
+    await busy
+    expect(await sql.unsafe('select 2 as two')).toEqual([{ two: 2 }])
+  } finally {
+    await client.end()
+  }
+})

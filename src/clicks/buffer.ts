@@ -18,6 +18,11 @@ export class ClickBuffer<T> {
     return this.items.length
   }
 
+  /** The oldest click still buffered. */
+  oldest(): T | undefined {
+    return this.items[0]
+  }
+
   push(click: T) {
     const n = this.items.push(click)
     if (n === this.opts.batchMax) this.opts.onBatchReady()

@@ -21,7 +21,8 @@ try {
   }
   // (as autovacuum would after such a load: the planner then reads the keyset off the index)
   await h.deps.db.execute(sql`ANALYZE links`)
-  await h.deps.clickhouse!.client.command({ query: `INSERT INTO clicks SELECT generateUUIDv4(), now64(3) - number / 100, '${owner.id}',
+  await h.deps.clickhouse!.client.command({ query: `INSERT INTO clicks (event_id, ts, owner_id, link_id, domain, country, city, device, browser, os,
+    referrer_host, utm_source, utm_medium, utm_campaign, is_bot, bot_reason, visitor_hash) SELECT generateUUIDv4(), now64(3) - number / 100, '${owner.id}',
     concat('lnk_b', toString(number % 1000)), '', 'DE', 'Berlin', 'desktop', 'Firefox', 'Linux', 'news.example', 'bench', '', '', 0, '', number
     FROM numbers(${ROWS})` })
   console.log(`seeded ${ROWS} links and ${ROWS} clicks in ${Math.round(performance.now() - t)} ms`)

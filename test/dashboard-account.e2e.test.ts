@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('dashboard account pages in Chromium', () => {
     await b.signIn(email, password)
   })
 
-  test('the Account page shows usage bars and the plans, sets up two-factor with its QR code, and the code signs in', async () => {
+  test('the Account page shows usage bars and the plans, sets up two-factor with its QR code and recovery codes, and a recovery code signs in', async () => {
     const { page } = b
     await b.nav('Account')
     await page.getByRole('progressbar', { name: 'Links this month' }).waitFor()
@@ -97,14 +97,22 @@ describe.skipIf(!hasChromium)('dashboard account pages in Chromium', () => {
     await page.getByLabel('Code from the app').fill(hotp(secret, step))
     await page.getByRole('button', { name: 'Turn on' }).click()
     await page.getByRole('button', { name: 'Turn off two-factor' }).waitFor()
+    // The recovery codes, shown this once, until "I have saved them".
+    const codes = await page.getByTestId('recovery-codes').getByRole('listitem').allTextContents()
+    expect(codes).toHaveLength(10)
+    for (const c of codes) expect(c).toMatch(/^[a-z2-7]{5}-[a-z2-7]{5}$/)
     await b.shot('account-08-2fa-on')
+    await b.expectAccessible('account (recovery codes)')
+    await page.getByRole('button', { name: 'I have saved them' }).click()
+    expect(await page.getByTestId('recovery-codes').count()).toBe(0)
 
+    // A recovery code signs in once in place of the app's code.
     await page.getByRole('button', { name: 'Sign out' }).filter({ visible: true }).click()
     await page.getByRole('heading', { name: 'Sign in' }).waitFor()
     await page.getByLabel('Email').fill(email)
     await page.getByLabel('Password').fill(password)
     await page.getByRole('button', { name: 'Sign in' }).click()
-    await page.getByLabel('Authentication code').fill(hotp(secret, step + 1))
+    await page.getByLabel('Authentication code').fill(codes[0]!)
     await page.getByRole('button', { name: 'Sign in' }).click()
     await page.getByRole('heading', { name: 'Overview' }).waitFor()
 

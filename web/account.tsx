@@ -8,6 +8,7 @@ import { api, fieldError, fmt, formError, unwrap } from './api'
 import { navigate } from './router'
 import { signOut } from './session'
 import { Button, Card, ErrorState, Field, Loading, PageHeader, cx } from './ui'
+import { SecretOnce } from './copy'
 
 export function Account() {
   const q = useQuery({ queryKey: ['me', 'full'], queryFn: () => unwrap(api.v1.me.get()) })
@@ -137,18 +138,25 @@ function QrCode({ text }: { text: string }) {
 function TwoFactor({ enabled }: { enabled: boolean }) {
   const client = useQueryClient()
   const done = () => client.invalidateQueries({ queryKey: ['me'] })
+  // The recovery codes live in this component's state only: shown once, gone with the page.
+  const [codes, setCodes] = useState<string[] | null>(null)
   const setup = useMutation({ mutationFn: () => unwrap(api.auth['2fa'].setup.post()) })
   const enable = useMutation({
     mutationFn: (code: string) => unwrap(api.auth['2fa'].enable.post({ code })),
-    onSuccess: () => { setup.reset(); return done() },
+    onSuccess: (r) => { setCodes(r.data.recoveryCodes); setup.reset(); return done() },
   })
-  const disable = useMutation({ mutationFn: (code: string) => unwrap(api.auth['2fa'].disable.post({ code })), onSuccess: done })
+  const disable = useMutation({ mutationFn: (code: string) => unwrap(api.auth['2fa'].disable.post({ code })), onSuccess: () => { setCodes(null); return done() } })
+  const regenerate = useMutation({
+    mutationFn: (code: string) => unwrap(api.auth['2fa']['recovery-codes'].post({ code })),
+    onSuccess: (r) => setCodes(r.data.recoveryCodes),
+  })
   const codeOf = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault()
     return String(new FormData(e.currentTarget).get('code') ?? '').replace(/\s+/g, '')
   }
   const codeField = (error: unknown) => (
-    <Field label="Code from the app" name="code" inputMode="numeric" autoComplete="one-time-code" maxLength={12} required
+    <Field label="Code from the app" name="code" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={12} required
+      hint={enabled ? 'Or one of your recovery codes.' : undefined}
       error={fieldError(error, 'code') ?? (error instanceof Error && 'code' in error && error.code === 'INVALID_2FA_CODE' ? error.message : null)} />
   )
   const otherError = (error: unknown) => {
@@ -157,14 +165,29 @@ function TwoFactor({ enabled }: { enabled: boolean }) {
   }
   return (
     <Card title="Two-factor authentication">
+      {codes ? (
+        <SecretOnce title="Recovery codes" secret={codes.join('\n')} doneLabel="I have saved them" onDone={() => setCodes(null)}
+          display={<ol data-testid="recovery-codes" aria-label="Recovery codes" className="grid grid-cols-2 gap-x-6 gap-y-1 rounded-md bg-white px-3 py-2 font-mono text-[13px] whitespace-nowrap text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100">
+            {codes.map((c) => <li key={c}>{c}</li>)}</ol>}>
+          <p className={cx('mt-2 text-sm', muted)}>Each code signs you in once in place of a code from the app, if you lose your phone.</p>
+        </SecretOnce>
+      ) : null}
       {enabled ? (
-        <form onSubmit={(e) => disable.mutate(codeOf(e))} className="flex flex-col gap-4" noValidate>
+        <form onSubmit={(e) => {
+          const code = codeOf(e)
+          const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null
+          if (submitter?.value === 'regenerate') regenerate.mutate(code)
+          else disable.mutate(code)
+        }} className="flex flex-col gap-4" noValidate>
           <p className="flex items-start gap-2 text-sm"><ShieldCheck className="mt-0.5 size-4 shrink-0 text-emerald-600 dark:text-emerald-400" aria-hidden />
-            On: signing in asks for a code from your authenticator app.</p>
+            On: signing in asks for a code from your authenticator app, or one of your recovery codes.</p>
           {enable.isSuccess ? <p role="status" className={cx('text-sm', muted)}>Two-factor authentication is now on.</p> : null}
-          {codeField(disable.error)}
-          {otherError(disable.error)}
-          <Button type="submit" variant="secondary" disabled={disable.isPending} className="self-start">{disable.isPending ? 'Turning off…' : 'Turn off two-factor'}</Button>
+          {codeField(disable.error ?? regenerate.error)}
+          {otherError(disable.error ?? regenerate.error)}
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" name="action" value="regenerate" variant="secondary" disabled={regenerate.isPending}>{regenerate.isPending ? 'Making codes…' : 'New recovery codes'}</Button>
+            <Button type="submit" name="action" value="disable" variant="secondary" disabled={disable.isPending}>{disable.isPending ? 'Turning off…' : 'Turn off two-factor'}</Button>
+          </div>
         </form>
       ) : setup.data ? (
         <form onSubmit={(e) => enable.mutate(codeOf(e))} className="flex flex-col gap-4" noValidate>

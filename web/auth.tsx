@@ -53,8 +53,8 @@ export function SignIn() {
         <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldError(signIn.error, 'password')} />
         <Link href="/app/forgot" className={`-mt-2 self-end text-sm ${linkClass}`}>Forgot password?</Link>
         {needsCode ? (
-          <Field label="Authentication code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]*" maxLength={12} autoFocus
-            hint="This account uses two-factor authentication: enter the 6-digit code from your authenticator app." error={codeError} />
+          <Field label="Authentication code" name="code" autoComplete="one-time-code" autoCapitalize="none" spellCheck={false} maxLength={12} autoFocus
+            hint="This account uses two-factor authentication: enter the 6-digit code from your authenticator app, or one of your recovery codes." error={codeError} />
         ) : null}
         {error ? <ErrorState error={signIn.error} /> : null}
         <Button type="submit" disabled={signIn.isPending}>{signIn.isPending ? 'Signing in…' : 'Sign in'}</Button>

@@ -36,7 +36,12 @@ export function Code({ children, className }: { children: ReactNode; className?:
  * The secret the API shows only once, with a copy button and a warning. It lives in the page's
  * state only (never in the query cache), so it is gone once the page is left.
  */
-export function SecretOnce({ title, secret, children, onDone }: { title: string; secret: string; children?: ReactNode; onDone: () => void }) {
+export function SecretOnce({ title, secret, children, onDone, display, doneLabel = 'Done' }: {
+  title: string; secret: string; children?: ReactNode; onDone: () => void
+  /** How the secret is shown, when not as one code (several codes, say); the copy button copies `secret`. */
+  display?: ReactNode
+  doneLabel?: string
+}) {
   const heading = useRef<HTMLHeadingElement>(null)
   // Focus moves here, so keyboard and screen-reader users land on the secret.
   useEffect(() => { heading.current?.focus() }, [secret])
@@ -47,11 +52,11 @@ export function SecretOnce({ title, secret, children, onDone }: { title: string;
         <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
         <span>Copy it now and keep it somewhere safe: it will not be shown again. If you lose it, regenerate it.</span>
       </p>
-      <div className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-center">
-        <Code className="block flex-1 bg-white py-2 dark:bg-zinc-900">{secret}</Code>
+      <div className={cx('mt-3 flex flex-col gap-2', display ? 'items-start' : 'sm:flex-row sm:items-center')}>
+        {display ?? <Code className="block flex-1 bg-white py-2 dark:bg-zinc-900">{secret}</Code>}
         <div className="flex gap-2">
           <CopyButton text={secret} label="Copy" />
-          <Button type="button" variant="ghost" onClick={onDone}>Done</Button>
+          <Button type="button" variant="ghost" onClick={onDone}>{doneLabel}</Button>
         </div>
       </div>
       {children}

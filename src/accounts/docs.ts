@@ -1,8 +1,8 @@
 // What the OpenAPI document says of each accounts route: summary, description (limits, errors), security.
 import { callerOperation, publicOperation as open } from '../docs/security'
 
-const LOGIN = 'Signs in with `email` and `password` (and `code`, the current TOTP code, when the account uses two-factor '
-  + 'authentication) and answers a JWT for /api/v1/*, with the user, both inside `data` and at the top level. Public. Limits: 30 '
+const LOGIN = 'Signs in with `email` and `password` (and `code`, the current TOTP code or one of the account\'s recovery codes, when '
+  + 'the account uses two-factor authentication) and answers a JWT for /api/v1/*, with the user, both inside `data` and at the top level. Public. Limits: 30 '
   + 'attempts per 15 minutes per IP and 10 per email (429 RATE_LIMIT_EXCEEDED). Errors: 400 VALIDATION_ERROR; 401 UNAUTHORIZED '
   + '(wrong email or password), NEEDS_2FA (no `code`), INVALID_2FA_CODE; 403 ACCOUNT_BLOCKED.'
 const TOTP_ERRORS = '403 FORBIDDEN with an API key: two-factor settings need a JWT.'
@@ -31,10 +31,14 @@ export const docs = {
     'Creates a TOTP secret (RFC 6238, 6 digits, 30 s) and answers it with its otpauth:// URL; it takes effect on POST '
     + `/api/auth/2fa/enable. Errors: 409 CONFLICT when two-factor authentication is already on; ${TOTP_ERRORS}`),
   totpEnable: callerOperation('Turn two-factor authentication on',
-    'Turns two-factor authentication on with a current `code` of the secret from setup; logins then need a code. Errors: 400 '
+    'Turns two-factor authentication on with a current `code` of the secret from setup; logins then need a code. Answers ten '
+    + '`recoveryCodes` (`abcde-fghij`), shown this once: each signs in once in place of a TOTP code. Errors: 400 '
     + `VALIDATION_ERROR (no setup yet); 401 INVALID_2FA_CODE; 409 CONFLICT when already on; ${TOTP_ERRORS}`),
   totpDisable: callerOperation('Turn two-factor authentication off',
-    `Turns two-factor authentication off with a current \`code\`. Errors: 401 INVALID_2FA_CODE; 409 CONFLICT when it is off; ${TOTP_ERRORS}`),
+    `Turns two-factor authentication off with a current \`code\` (TOTP or recovery code); the recovery codes go too. Errors: 401 INVALID_2FA_CODE; 409 CONFLICT when it is off; ${TOTP_ERRORS}`),
+  recoveryCodes: callerOperation('New recovery codes',
+    'Replaces the account\'s recovery codes with ten new ones, answered this once (the old ones stop working), with a current `code` '
+    + `(TOTP or recovery code). Errors: 401 INVALID_2FA_CODE; 409 CONFLICT when two-factor authentication is off; ${TOTP_ERRORS}`),
   changePassword: callerOperation('Change your password',
     'Sets a new `password` (8+ characters) when `currentPassword` is right; every JWT and dashboard session of the account issued '
     + 'before, this one included, stops working, so sign in again. API keys stay valid. Failed attempts count against the login limits. '

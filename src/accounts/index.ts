@@ -7,7 +7,7 @@ import { docs } from './docs'
 import { clientIp } from '../auth/context'
 import { login, register, verifyEmail } from './service'
 import { forgotPassword, resetPassword } from './password-reset'
-import { disableTotp, enableTotp, setupTotp } from './two-factor'
+import { disableTotp, enableTotp, regenerateRecoveryCodes, setupTotp } from './two-factor'
 import { getMe } from './me'
 import { changePassword } from './change-password'
 import { changePasswordBody, codeBody, forgotBody, loginBody, registerBody, resetBody, responses, verifyBody } from './model'
@@ -30,7 +30,9 @@ export function accountsPlugin(deps: Deps, auth: AuthPlugin) {
     .post('/api/auth/2fa/setup', ({ caller }) => setupTotp(deps, caller),
       { auth: true, response: { 200: responses.totpSetup, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpSetup })
     .post('/api/auth/2fa/enable', ({ body, caller }) => enableTotp(deps, caller, body.code),
-      { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpEnable })
+      { auth: true, body: codeBody, response: { 200: responses.recoveryCodes, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpEnable })
+    .post('/api/auth/2fa/recovery-codes', ({ body, caller }) => regenerateRecoveryCodes(deps, caller, body.code),
+      { auth: true, body: codeBody, response: { 200: responses.recoveryCodes, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.recoveryCodes })
     .post('/api/auth/2fa/disable', ({ body, caller }) => disableTotp(deps, caller, body.code),
       { auth: true, body: codeBody, response: { 200: responses.twoFactor, ...authErrors, ...errorsOf(400, 409, 503) }, detail: docs.totpDisable })
     .post('/api/auth/password', ({ body, caller, request, server }) => changePassword(deps, caller, body, clientIp(deps, request, server)),

@@ -56,6 +56,13 @@ export const responses = {
   reset: t.Object({ success: t.Literal(true), data: t.Object({ keysRevoked: t.Number() }), message: t.String() }),
   totpSetup: ok(t.Object({ secret: t.String(), otpauthUrl: t.String() })),
   twoFactor: ok(t.Object({ twoFactorEnabled: t.Boolean() })),
+  recoveryCodes: ok(t.Object({
+    twoFactorEnabled: t.Boolean(),
+    recoveryCodes: t.Array(t.String(), {
+      description: 'Ten single-use codes, shown this once: each signs in (as `code`) in place of a TOTP code',
+      examples: [['k3m9q-x7p2a', 'b4n8r-c2w6y']],
+    }),
+  })),
   me: ok(t.Object({
     id: t.String(),
     email: t.String(),

@@ -9,7 +9,7 @@ import { AppError } from '../errors'
 import { newId } from '../shared/ids'
 import { consumeEmailToken, issueEmailToken } from './email-tokens'
 import { checkLoginAttempt, checkRegisterAttempt, firstThisHour } from './login-limits'
-import { acceptTotp } from './two-factor'
+import { acceptSecondFactor } from './two-factor'
 import { toSessionUser, toUser, type LoginInput, type RegisterInput } from './model'
 import { takenMail, verifyMail } from './mails'
 
@@ -66,7 +66,7 @@ export async function login(deps: Deps, input: LoginInput, ip: string) {
   if (row.blocked) throw new AppError('ACCOUNT_BLOCKED', 'This account is blocked')
   if (row.totpEnabled) {
     if (!input.code) throw new AppError('NEEDS_2FA', 'This account uses two-factor authentication: send `code`', { error: 'needs_2fa' })
-    await acceptTotp(deps, row, input.code)
+    await acceptSecondFactor(deps, row, input.code)
   }
   await deps.knownAddresses.remember(email, ip)
   const token = await deps.tokens.sign(row.id, row.role, deps.now().getTime())

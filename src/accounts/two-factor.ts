@@ -1,5 +1,6 @@
-// Two-factor authentication: setup stores a secret, enable proves the app has it, disable needs a
-// code too. Every accepted code moves users.totpLastStep forward, so a code is accepted once.
+// Two-factor authentication: setup stores a secret, enable proves the app has it and gives the
+// recovery codes, disable needs a code too. Every accepted code moves users.totpLastStep forward,
+// so a code is accepted once; a recovery code is deleted as it is accepted.
 import { and, eq, isNull, lt, or } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import { users, type UserRow } from '../db/schema'
@@ -8,6 +9,7 @@ import type { Caller } from '../auth/caller'
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp'
 import { openSecret, sealSecret } from '../shared/secret-box'
 import { totpSecretPlace } from '../db/seal-secrets'
+import { dropRecoveryCodes, looksLikeRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes'
 
 /**
  * The account signed in with its password (a JWT), never an API key: 2FA guards that login, and a
@@ -30,6 +32,12 @@ export async function acceptTotp(deps: Deps, row: UserRow, code: string): Promis
   if (claimed.length === 0) throw new AppError('INVALID_2FA_CODE', 'The two-factor code is wrong or was already used')
 }
 
+/** A second factor: a current TOTP code, or one of the account's recovery codes (consumed). */
+export async function acceptSecondFactor(deps: Deps, row: UserRow, code: string): Promise<void> {
+  if (!looksLikeRecoveryCode(code)) return acceptTotp(deps, row, code)
+  if (!(await useRecoveryCode(deps, row.id, code))) throw new AppError('INVALID_2FA_CODE', 'The two-factor code is wrong or was already used')
+}
+
 export async function setupTotp(deps: Deps, caller: Caller) {
   const row = await userOf(deps, caller)
   if (row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is already on; disable it first')
@@ -45,16 +53,31 @@ export async function enableTotp(deps: Deps, caller: Caller, code: string) {
   if (!row.totpSecret) throw new AppError('VALIDATION_ERROR', 'Call POST /api/auth/2fa/setup first', { field: 'code' })
   await dropExpiredSetup(deps, row)
   await acceptTotp(deps, row, code)
-  await deps.db.update(users).set({ totpEnabled: true, updatedAt: deps.now() }).where(eq(users.id, row.id))
-  return { success: true as const, data: { twoFactorEnabled: true } }
+  const recoveryCodes = await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabled: true, updatedAt: deps.now() }).where(eq(users.id, row.id))
+    return newRecoveryCodes(tx, row.id)
+  })
+  return { success: true as const, data: { twoFactorEnabled: true, recoveryCodes } }
+}
+
+/** New recovery codes for a signed-in account with 2FA on; a current code (TOTP or recovery) proves it is its owner. */
+export async function regenerateRecoveryCodes(deps: Deps, caller: Caller, code: string) {
+  const row = await userOf(deps, caller)
+  if (!row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is not on')
+  await acceptSecondFactor(deps, row, code)
+  const recoveryCodes = await deps.db.transaction((tx) => newRecoveryCodes(tx, row.id))
+  return { success: true as const, data: { twoFactorEnabled: true, recoveryCodes } }
 }
 
 export async function disableTotp(deps: Deps, caller: Caller, code: string) {
   const row = await userOf(deps, caller)
   if (!row.totpEnabled) throw new AppError('CONFLICT', 'Two-factor authentication is not on')
-  await acceptTotp(deps, row, code)
-  await deps.db.update(users).set({ totpEnabled: false, totpSecret: null, totpSetupAt: null, totpLastStep: null, updatedAt: deps.now() })
-    .where(eq(users.id, row.id))
+  await acceptSecondFactor(deps, row, code)
+  await deps.db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabled: false, totpSecret: null, totpSetupAt: null, totpLastStep: null, updatedAt: deps.now() })
+      .where(eq(users.id, row.id))
+    await dropRecoveryCodes(tx, row.id)
+  })
   return { success: true as const, data: { twoFactorEnabled: false } }
 }
 

@@ -45,6 +45,13 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('api_keys_hash_key').on(t.keyHash), index('api_keys_user_idx').on(t.userId)])
 
+/** Single-use 2FA recovery codes (SHA-256, hex; the codes are shown once and never stored). */
+export const recoveryCodes = pgTable('recovery_codes', {
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  codeHash: text('code_hash').notNull(),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.userId, t.codeHash] })])
+
 /** Requests per key per UTC day; written in batches by the key usage recorder, never per request. */
 export const apiKeyUsage = pgTable('api_key_usage', {
   keyId: text('key_id').notNull().references(() => apiKeys.id, { onDelete: 'cascade' }),

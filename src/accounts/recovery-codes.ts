@@ -3,7 +3,7 @@
 // (they carry 50 random bits, so a fast hash is enough); a code is consumed by the one statement
 // that deletes it, so it never works twice, even for two logins at once.
 import { createHash, randomBytes } from 'node:crypto'
-import { and, count, eq } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Deps } from '../deps'
 import type { Tx } from '../db/client'
 import { recoveryCodes } from '../db/schema'
@@ -38,11 +38,6 @@ export async function useRecoveryCode(deps: Deps, userId: string, code: string):
     .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashOf(code))))
     .returning({ userId: recoveryCodes.userId })
   return used.length === 1
-}
-
-export async function recoveryCodesLeft(deps: Deps, userId: string): Promise<number> {
-  const [row] = await deps.db.select({ n: count() }).from(recoveryCodes).where(eq(recoveryCodes.userId, userId))
-  return Number(row?.n ?? 0)
 }
 
 export const dropRecoveryCodes = (tx: Tx, userId: string) => tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId))

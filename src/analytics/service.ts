@@ -128,6 +128,9 @@ function zoneOf(tz: string | undefined): string | null {
   if (tz === undefined) return null
   let name: string
   try {
+    // A zone name (Area/Location, Etc/GMT+5, UTC), never an offset such as +05:00 that the
+    // browser's Intl takes and ClickHouse does not.
+    if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) throw new RangeError('not a zone name')
     name = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone
   } catch {
     throw new AppError('VALIDATION_ERROR', `tz must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(tz.slice(0, 64))}`, { field: 'tz' })

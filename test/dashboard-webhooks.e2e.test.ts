@@ -220,6 +220,8 @@ describe.skipIf(!hasChromium)('webhooks page in Chromium', () => {
     expect(await deliveries.getByRole('listitem').count()).toBe(10)
     await deliveries.getByRole('button', { name: 'Next' }).click()
     await deliveries.getByText('12 deliveries · page 2 of 2').waitFor()
+    // (the previous page's rows stay shown until the next page's arrive)
+    await deliveries.getByRole('listitem').nth(2).waitFor({ state: 'detached' })
     expect(await deliveries.getByRole('listitem').count()).toBe(2)
     await b.shot('hooks-13-deliveries-page-2')
     await b.expectAccessible('webhooks (deliveries, page 2)')

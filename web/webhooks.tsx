@@ -3,12 +3,13 @@
 // secret, delete; and the code a receiver runs to verify a signature.
 import { useId, useState, type FormEvent } from 'react'
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { Check, Copy, KeyRound, ListChecks, Pencil, Plus, Power, RotateCw, Send, Trash2, TriangleAlert } from 'lucide-react'
+import { KeyRound, ListChecks, Pencil, Plus, Power, RotateCw, Send, Trash2 } from 'lucide-react'
 import type { EventType } from '../src/events/outbox'
 import { api, ApiError, fieldError, fmt, formError, unwrap } from './api'
 import { Button, Card, Empty, ErrorState, Field, Loading, PageHeader, cx } from './ui'
 import { ConfirmDialog, DangerButton } from './confirm'
 import { VERIFY_SNIPPET } from './webhook-snippet'
+import { CopyButton, SecretOnce } from './copy'
 
 /** Every event the API sends, in words (a Record: the compiler refuses a missing or unknown one). */
 const EVENTS: Record<EventType, string> = {
@@ -44,7 +45,7 @@ export function Webhooks() {
       </PageHeader>
       <div className="flex min-w-0 flex-col gap-4">
         {creating ? <CreateWebhook onDone={(made) => { setCreating(false); if (made) setCreated(made) }} /> : null}
-        {created ? <SecretOnce title={`Signing secret of ${created.url}`} secret={created.secret} onDone={() => setCreated(null)} /> : null}
+        {created ? <SecretOnce title={`Signing secret of ${created.url}`} secret={created.secret} doneLabel="I have saved it" onDone={() => setCreated(null)}>{RECEIVER_NEEDS_IT}</SecretOnce> : null}
         {q.isPending ? <Card><Loading /></Card> : q.isError ? <ErrorState error={q.error} retry={() => q.refetch()} />
           : q.data.data.length === 0
             ? <Card><Empty title="No webhooks yet">Add an endpoint with “New webhook” and Kurz will POST the events you pick to it.</Empty></Card>
@@ -187,7 +188,7 @@ function WebhookCard({ hook }: { hook: Hook }) {
         <div aria-live="polite">
           {test.data ? <TestAnswer answer={test.data.data} /> : test.error ? <ErrorState error={test.error} /> : null}
         </div>
-        {newSecret ? <SecretOnce title="New signing secret" secret={newSecret} onDone={() => setNewSecret(null)} /> : null}
+        {newSecret ? <SecretOnce title="New signing secret" secret={newSecret} doneLabel="I have saved it" onDone={() => setNewSecret(null)}>{RECEIVER_NEEDS_IT}</SecretOnce> : null}
         {editing ? (
           <div className="rounded-lg border border-zinc-200 p-4 dark:border-zinc-700">
             <h3 className="mb-3 text-sm font-semibold text-zinc-700 dark:text-zinc-300">Edit webhook</h3>
@@ -321,40 +322,7 @@ function DeliveryBadge({ status }: { status: 'SUCCESS' | 'FAILED' | 'PENDING' })
   return <span className={cx('rounded-full px-2 py-0.5 text-xs font-medium', look)}>{label}</span>
 }
 
-/** A secret shown once, right after it was made: copy it now or rotate later. */
-function SecretOnce({ title, secret, onDone }: { title: string; secret: string; onDone: () => void }) {
-  const codeId = useId()
-  return (
-    <section aria-label={title} className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
-      <h3 className="flex items-center gap-2 text-sm font-semibold break-all"><TriangleAlert className="size-4 shrink-0" aria-hidden />{title}</h3>
-      <p className="mt-1 text-sm">Copy it now and keep it safe: it is shown only this once. Your receiver needs it to verify signatures; if you lose it, rotate the secret.</p>
-      <code id={codeId} className="mt-3 block rounded-lg border border-amber-200 bg-white px-3 py-2 font-mono text-sm break-all text-zinc-900 select-all dark:border-amber-800 dark:bg-zinc-900 dark:text-zinc-100">{secret}</code>
-      <div className="mt-3 flex flex-wrap gap-2">
-        <CopyText text={secret} label="Copy secret" />
-        <Button variant="ghost" onClick={onDone}>I have saved it</Button>
-      </div>
-    </section>
-  )
-}
-
-function CopyText({ text, label }: { text: string; label: string }) {
-  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle')
-  const copy = async () => {
-    const done = await navigator.clipboard?.writeText(text).then(() => true, () => false)
-    setState(done ? 'copied' : 'failed')
-    setTimeout(() => setState('idle'), 2000)
-  }
-  return (
-    <>
-      <Button variant="secondary" onClick={copy}>
-        {state === 'copied' ? <Check className="size-4 text-emerald-600" aria-hidden /> : <Copy className="size-4" aria-hidden />}{label}
-      </Button>
-      <span role="status" className={cx('self-center text-sm', state === 'failed' ? 'text-red-700 dark:text-red-400' : 'sr-only')}>
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy: select the text and copy it' : ''}
-      </span>
-    </>
-  )
-}
+const RECEIVER_NEEDS_IT = <p className="mt-2 text-sm text-amber-900 dark:text-amber-200">Your receiver needs it to verify signatures: it is shown only this once.</p>
 
 function VerifySignatures() {
   return (
@@ -369,7 +337,7 @@ function VerifySignatures() {
         <div className="[contain:inline-size]">
           <pre tabIndex={0} aria-label="Signature check in TypeScript for Node.js" className="overflow-x-auto rounded-lg bg-zinc-950 p-3 font-mono text-xs leading-relaxed text-zinc-100"><code>{VERIFY_SNIPPET}</code></pre>
         </div>
-        <div className="flex flex-wrap gap-2"><CopyText text={VERIFY_SNIPPET} label="Copy code" /></div>
+        <div className="flex flex-wrap gap-2"><CopyButton text={VERIFY_SNIPPET} label="Copy code" /></div>
       </div>
     </Card>
   )

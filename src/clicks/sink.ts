@@ -86,6 +86,7 @@ export class ClickHouseSink implements ClickSink {
   readonly stats = { received: 0, inserted: 0, spilled: 0, replayed: 0, failures: 0 }
   private readonly buffer: ClickBuffer<RawClick>
   private readonly timer: ReturnType<typeof setInterval>
+  private readonly tickMs: number
   private chain: Promise<void> = Promise.resolve()
   private queued: Promise<void> | null = null
   private overflow: Promise<void> = Promise.resolve()
@@ -109,9 +110,10 @@ export class ClickHouseSink implements ClickSink {
       onBatchReady: () => setTimeout(() => void this.flush(), 0),
       onOverflow: (clicks) => this.spillOverflow(clicks),
     })
+    this.tickMs = Math.min(TICK_MS, p.flushMs)
     this.timer = setInterval(() => {
       if (this.due(Date.now())) void this.flush().catch(() => {})
-    }, Math.min(TICK_MS, p.flushMs))
+    }, this.tickMs)
     this.timer.unref?.()
   }
 
@@ -124,7 +126,8 @@ export class ClickHouseSink implements ClickSink {
     if (this.spillPending || (!this.recovered && this.p.landed)) return true
     const n = this.buffer.size
     if (n === 0) return false
-    return n >= BUSY_BUFFER || now - (this.buffer.oldest()?.ts ?? now) >= this.p.flushMs
+    // (written at this tick when waiting for the next one would keep a click longer than flushMs)
+    return n >= BUSY_BUFFER || now - (this.buffer.oldest()?.ts ?? now) + this.tickMs > this.p.flushMs
   }
 
   push(click: RawClick) {

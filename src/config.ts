@@ -128,7 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     clicks: {
       record: read.bool('CLICKS_RECORD', true),
-      flushMs: read.int('CLICK_FLUSH_MS', 5000, 10, 600_000),
+      flushMs: read.int('CLICK_FLUSH_MS', 3000, 10, 600_000),
       batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
       bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),
     },

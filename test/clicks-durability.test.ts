@@ -112,11 +112,13 @@ describe('click durability', () => {
     await s.close()
   })
 
-  test('at the bound the buffer spills instead of growing, and the spill is replayed', async () => {
+  test('past a full ring and the bound the buffer spills instead of growing, and the spill is replayed', async () => {
     const link = await newLink('dur-bound')
     const spill = join(dir, 'spill-bound')
-    const s = sink(spill, (batch, token) => insertClicks(ch, batch, token), h.deps.log, { bufferMax: 100, batchMax: 1000 })
+    // (a ring of a few clicks: the rest wait as objects, and each 100 of them are detached)
+    const s = sink(spill, (batch, token) => insertClicks(ch, batch, token), h.deps.log, { bufferMax: 100, batchMax: 1000, ringBytes: 4096 })
     for (let i = 0; i < 250; i++) s.push(rawClick({ linkId: link.id, ownerId: link.owner }))
+    // (the ring's r clicks, and 250 - r as objects less each 100 detached: 50 whatever r under 50)
     expect(s.buffered).toBe(50)
     // The overflow is enriched and written beside the flusher; close() waits for it, then replays it.
     await s.close()

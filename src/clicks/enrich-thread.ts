@@ -3,9 +3,12 @@
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
+import { decodeRing } from './ring'
 
 declare const self: Worker
 let enricher: Enricher | null = null
+/** The redirect thread's click ring, shared once; slices of it are read in place. */
+let ring: Uint8Array | null = null
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data
@@ -15,11 +18,19 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       enricher = new Enricher(msg.salt, msg.geoipDb)
       return reply({ type: 'ready' })
     }
+    if (msg.type === 'ring') {
+      ring = new Uint8Array(msg.buffer)
+      return
+    }
     if (!enricher) throw new Error('enrichment worker used before init')
-    const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[], new Set(msg.announced))
+    let clicks: RawClick[]
+    if (msg.type === 'enrich') clicks = JSON.parse(msg.clicks) as RawClick[]
+    else if (ring) clicks = decodeRing(ring, msg.slice)
+    else throw new Error('click ring slice sent before the ring')
+    const batch = await enricher.enrichBatch(clicks, new Set(msg.announced))
     // The bytes move to the redirect thread without a copy.
     self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {
-    reply({ type: 'error', id: msg.type === 'enrich' ? msg.id : -1, message: String(error) })
+    reply({ type: 'error', id: 'id' in msg ? msg.id : -1, message: String(error) })
   }
 }

@@ -8,6 +8,7 @@ import { Reader } from 'maxmind'
 import UAParser from 'ua-parser-js'
 import { isbotMatch } from 'isbot'
 import type { RawClick } from './raw-click'
+import { isRingSlice, type RingSlice } from './ring'
 import { batchOf, type EnrichedBatch } from './batch'
 import type { ClickRow } from './click-row'
 import { triggerOf } from '../qr/marker'
@@ -18,7 +19,8 @@ import { triggerOf } from '../qr/marker'
 const MAX_CACHED_AGENT = 512
 export interface BatchEnricher {
   /** `announced`: the accounts whose clicks link.clicked webhooks announce (the batch's facts). */
-  enrichBatch(clicks: RawClick[], announced?: ReadonlySet<string>): Promise<EnrichedBatch>
+  /** `clicks`: objects, or a slice of the ring that the redirect thread writes them to. */
+  enrichBatch(clicks: RawClick[] | RingSlice, announced?: ReadonlySet<string>): Promise<EnrichedBatch>
   close?(): Promise<void>
 }
 
@@ -52,8 +54,8 @@ export class Enricher implements BatchEnricher {
     this.geo = paths.map(openGeo)
   }
 
-  async enrichBatch(clicks: RawClick[], announced?: ReadonlySet<string>): Promise<EnrichedBatch> {
-    return batchOf(this.enrichRows(clicks), announced)
+  async enrichBatch(clicks: RawClick[] | RingSlice, announced?: ReadonlySet<string>): Promise<EnrichedBatch> {
+    return batchOf(this.enrichRows(isRingSlice(clicks) ? clicks.ring.decode(clicks) : clicks), announced)
   }
 
   enrichRows(clicks: RawClick[]): ClickRow[] {

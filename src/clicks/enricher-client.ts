@@ -1,9 +1,11 @@
-// Enrichment on its own thread. The redirect thread posts a batch in chunks, one at a time, so
-// that copying clicks to the worker never holds the event loop for more than a chunk's worth
-// (~2 ms); the worker answers each chunk with its TabSeparated bytes (transferred) and counts.
-// If the worker dies, what it held is enriched in the calling thread instead (slower, never
-// lost), and the next call starts a new worker.
+// Enrichment on its own thread. A slice of the click ring crosses as two offsets: the worker reads
+// the clicks from the shared buffer itself, so the redirect thread serialises nothing. Clicks given
+// as objects (spilled at the buffer's bound) are posted in chunks, one at a time, so that copying
+// them never holds the event loop for more than a chunk's worth (~2 ms). The worker answers with
+// the TabSeparated bytes (transferred) and counts. If the worker dies, what it held is enriched in
+// the calling thread instead (slower, never lost), and the next call starts a new worker.
 import type { RawClick } from './raw-click'
+import { isRingSlice, type ClickRing, type RingSlice, type RingSliceMessage } from './ring'
 import { Enricher, type BatchEnricher } from './enrich'
 import { mergeBatches, type EnrichedBatch } from './batch'
 
@@ -11,6 +13,9 @@ export type ToWorker =
   | { type: 'init'; salt: string; geoipDb: readonly string[] | null }
   /** The clicks as one JSON text: a string crosses threads as one copy, objects are cloned field by field. */
   | { type: 'enrich'; id: number; clicks: string; announced: string[] }
+  /** Once per worker, before its first slice. */
+  | { type: 'ring'; buffer: SharedArrayBuffer }
+  | { type: 'enrich-ring'; id: number; slice: RingSliceMessage; announced: string[] }
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'batch'; id: number; batch: EnrichedBatch }
@@ -27,6 +32,8 @@ export class WorkerEnricher implements BatchEnricher {
   private readonly pending = new Map<number, Pending>()
   private nextId = 1
   private local: Enricher | null = null
+  /** The ring this worker was given. */
+  private ringGiven: ClickRing | null = null
 
   private constructor(private readonly salt: string, private readonly geoipDb: readonly string[] | null) {}
 
@@ -37,7 +44,8 @@ export class WorkerEnricher implements BatchEnricher {
     return e
   }
 
-  async enrichBatch(clicks: RawClick[], announced: ReadonlySet<string> = new Set()): Promise<EnrichedBatch> {
+  async enrichBatch(clicks: RawClick[] | RingSlice, announced: ReadonlySet<string> = new Set()): Promise<EnrichedBatch> {
+    if (isRingSlice(clicks)) return this.enrichChunk(clicks, announced)
     const parts: EnrichedBatch[] = []
     for (let i = 0; i < clicks.length; i += CHUNK) parts.push(await this.enrichChunk(clicks.slice(i, i + CHUNK), announced))
     return parts.length ? mergeBatches(parts) : { size: 0, tsv: new Uint8Array(0), counts: [], facts: [], factsSkipped: 0 }
@@ -50,7 +58,7 @@ export class WorkerEnricher implements BatchEnricher {
     w?.terminate()
   }
 
-  private async enrichChunk(clicks: RawClick[], announced: ReadonlySet<string>): Promise<EnrichedBatch> {
+  private async enrichChunk(clicks: RawClick[] | RingSlice, announced: ReadonlySet<string>): Promise<EnrichedBatch> {
     try {
       return await this.inWorker(clicks, announced)
     } catch {
@@ -59,13 +67,20 @@ export class WorkerEnricher implements BatchEnricher {
     }
   }
 
-  private async inWorker(clicks: RawClick[], announced: ReadonlySet<string>): Promise<EnrichedBatch> {
+  private async inWorker(clicks: RawClick[] | RingSlice, announced: ReadonlySet<string>): Promise<EnrichedBatch> {
     await this.start()
+    const worker = this.worker!
     const id = this.nextId++
+    if (isRingSlice(clicks) && this.ringGiven !== clicks.ring) {
+      worker.postMessage({ type: 'ring', buffer: clicks.ring.buffer } satisfies ToWorker)
+      this.ringGiven = clicks.ring
+    }
     return new Promise<EnrichedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
-      this.worker!.ref() // an answer is awaited: keep the process alive for it
-      this.worker!.postMessage({ type: 'enrich', id, clicks: JSON.stringify(clicks), announced: [...announced] } satisfies ToWorker)
+      worker.ref() // an answer is awaited: keep the process alive for it
+      worker.postMessage((isRingSlice(clicks)
+        ? { type: 'enrich-ring', id, slice: { from: clicks.from, to: clicks.to, count: clicks.count }, announced: [...announced] }
+        : { type: 'enrich', id, clicks: JSON.stringify(clicks), announced: [...announced] }) satisfies ToWorker)
     })
   }
 
@@ -73,6 +88,7 @@ export class WorkerEnricher implements BatchEnricher {
     if (this.ready) return this.ready
     const worker = new Worker(new URL('./enrich-thread.ts', import.meta.url).href)
     this.worker = worker
+    this.ringGiven = null
     this.ready = new Promise<void>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<FromWorker>) => {
         const msg = event.data

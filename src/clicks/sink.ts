@@ -6,6 +6,7 @@ import type { EnrichedBatch } from './batch'
 import { SpillLog, type SpilledBatch } from './spill'
 import { BatchCounter, type BatchProbe } from './batch-counter'
 import type { RawClick } from './raw-click'
+import { ClickRing, RING_BYTES, type RingSlice } from './ring'
 
 export interface ClickSink {
   /** False when pushed clicks are dropped: callers then need not build them. */
@@ -62,7 +63,10 @@ export type ClickHouseSinkParts = {
   /** The longest a click waits in the buffer before it is written. */
   flushMs: number
   batchMax: number
+  /** Clicks kept as objects once the ring is full; at this many they are spilled. */
   bufferMax: number
+  /** The click ring's size in bytes (default RING_BYTES). */
+  ringBytes?: number
   /** Runs after the last flush on close (closes the client). */
   afterClose?: () => Promise<void>
 }
@@ -84,7 +88,9 @@ const TICK_MS = 1000
 export class ClickHouseSink implements ClickSink {
   readonly records = true
   readonly stats = { received: 0, inserted: 0, spilled: 0, replayed: 0, failures: 0 }
-  private readonly buffer: ClickBuffer<RawClick>
+  /** Where pushed clicks wait, as bytes; `extra` takes them as objects while it is full. */
+  private readonly ring: ClickRing
+  private readonly extra: ClickBuffer<RawClick>
   private readonly timer: ReturnType<typeof setInterval>
   private readonly tickMs: number
   private chain: Promise<void> = Promise.resolve()
@@ -104,10 +110,11 @@ export class ClickHouseSink implements ClickSink {
     this.counter = new BatchCounter({
       count: p.count, log: p.countLog ?? new SpillLog(`${p.spill.dir}-counts`, p.log, 'click counters log'), logger: p.log, patienceMs: p.patienceMs,
     })
-    this.buffer = new ClickBuffer({
+    this.ring = new ClickRing(p.ringBytes ?? RING_BYTES)
+    this.extra = new ClickBuffer({
       batchMax: p.batchMax,
       bufferMax: p.bufferMax,
-      onBatchReady: () => setTimeout(() => void this.flush(), 0),
+      onBatchReady: () => this.flushSoon(),
       onOverflow: (clicks) => this.spillOverflow(clicks),
     })
     this.tickMs = Math.min(TICK_MS, p.flushMs)
@@ -117,22 +124,34 @@ export class ClickHouseSink implements ClickSink {
     this.timer.unref?.()
   }
 
+  /** Clicks pushed and not yet taken by a flush. */
   get buffered() {
-    return this.buffer.size
+    return this.ring.size + this.extra.size
+  }
+
+  private flushSoon() {
+    setTimeout(() => void this.flush(), 0)
   }
 
   /** Whether a tick flushes: clicks waited long enough or are many, or a spill or an unchecked batch waits. */
   private due(now: number): boolean {
     if (this.spillPending || (!this.recovered && this.p.landed)) return true
-    const n = this.buffer.size
+    const n = this.buffered
     if (n === 0) return false
+    const oldest = Math.min(this.ring.oldestTs() ?? now, this.extra.oldest()?.ts ?? now)
     // (written at this tick when waiting for the next one would keep a click longer than flushMs)
-    return n >= BUSY_BUFFER || now - (this.buffer.oldest()?.ts ?? now) + this.tickMs > this.p.flushMs
+    return n >= BUSY_BUFFER || now - oldest + this.tickMs > this.p.flushMs
   }
 
+  /** Copies the click into the ring (nothing of it is kept); into `extra` while the ring is full. */
   push(click: RawClick) {
     this.stats.received++
-    this.buffer.push(click)
+    if (this.ring.push(click)) {
+      if (this.ring.size === this.p.batchMax) this.flushSoon()
+      return
+    }
+    if (this.extra.size === 0) this.flushSoon()
+    this.extra.push(click)
   }
 
   flush(): Promise<void> {
@@ -155,7 +174,7 @@ export class ClickHouseSink implements ClickSink {
     await this.overflow
     // Clicks pushed while a drain runs wait for the next one: drain until none is left.
     do await this.flush()
-    while (this.buffer.size > 0)
+    while (this.buffered > 0)
     await this.counter.close()
     await this.p.afterClose?.()
   }
@@ -173,20 +192,38 @@ export class ClickHouseSink implements ClickSink {
     // Only what was buffered when this drain began: clicks that arrive meanwhile wait for the
     // next flush, instead of following each insert with another tiny one (each insert has a
     // fixed cost of tens of ms in the engine; see bench/clicks/insert-cost.ts).
-    let left = this.buffer.size
+    let left = this.buffered
     if (left > 0) await this.lookUpAnnounced()
-    const takeNext = () => {
-      if (left <= 0 || this.buffer.size === 0) return null
-      const clicks = this.buffer.take(Math.min(left, this.p.batchMax))
+    const takeNext = (): { slice: RingSlice | null; batch: Promise<EnrichedBatch> } | null => {
+      if (left <= 0) return null
+      const max = Math.min(left, this.p.batchMax)
+      const slice = this.ring.take(max)
+      if (slice) {
+        left -= slice.count
+        return { slice, batch: this.p.enricher.enrichBatch(slice, this.announced) }
+      }
+      if (this.extra.size === 0) return null
+      const clicks = this.extra.take(max)
       left -= clicks.length
-      return this.p.enricher.enrichBatch(clicks, this.announced)
+      return { slice: null, batch: this.p.enricher.enrichBatch(clicks, this.announced) }
     }
     // Pipelined: the next batch is enriched while the engine stores the previous one.
     let next = takeNext()
-    while (next) {
-      const batch = await next
-      next = takeNext()
-      await this.deliver(batch)
+    try {
+      while (next) {
+        const { slice, batch } = next
+        next = null
+        // (an enriched slice's bytes are no longer needed; one whose enrichment failed is dropped)
+        const enriched = await batch.finally(() => slice && this.ring.release(slice))
+        next = takeNext()
+        await this.deliver(enriched)
+      }
+    } finally {
+      // A delivery failed while the next slice was being enriched: it stays in the ring for the next drain.
+      if (next?.slice) {
+        await next.batch.catch(() => {})
+        this.ring.untake(next.slice)
+      }
     }
   }
 
@@ -276,7 +313,7 @@ export class ClickHouseSink implements ClickSink {
       '# TYPE kurz_clicks_replayed_total counter', `kurz_clicks_replayed_total ${s.replayed}`,
       '# TYPE kurz_click_flush_failures_total counter', `kurz_click_flush_failures_total ${s.failures}`,
       '# TYPE kurz_click_spill_corrupt_lines_total counter', `kurz_click_spill_corrupt_lines_total ${this.p.spill.corruptLines}`,
-      '# TYPE kurz_click_buffer_size gauge', `kurz_click_buffer_size ${this.buffer.size}`,
+      '# TYPE kurz_click_buffer_size gauge', `kurz_click_buffer_size ${this.buffered}`,
       '# TYPE kurz_click_counts_logged_total counter', `kurz_click_counts_logged_total ${this.counter.stats.logged}`,
       '# TYPE kurz_click_counts_replayed_total counter', `kurz_click_counts_replayed_total ${this.counter.stats.replayed}`,
     ]

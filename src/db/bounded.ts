@@ -45,20 +45,29 @@ export const dbUnavailable = (code: 'DB_NO_ANSWER' | 'DB_POOL_TIMEOUT', message:
  */
 function watchAnswers(socket: net.Socket, ms: number, plain: boolean) {
   let waitingSince = 0
+  // Armed only while something waits, so that an idle connection wakes nothing up.
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const check = () => {
+    timer = null
+    if (!waitingSince) return
+    const waited = performance.now() - waitingSince
+    if (waited > ms) return void socket.destroy(dbUnavailable('DB_NO_ANSWER', `PostgreSQL did not answer within ${ms} ms`))
+    arm(ms - waited + 1)
+  }
+  const arm = (after: number) => {
+    timer = setTimeout(check, after)
+    timer.unref?.()
+  }
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean
   socket.write = ((...args: unknown[]) => {
     if (!waitingSince) waitingSince = performance.now()
+    if (!timer) arm(ms + 1)
     return write(...args)
   }) as typeof socket.write
   socket.on('data', (chunk: Buffer) => {
     waitingSince = plain && !endsWithReadyForQuery(chunk) ? performance.now() : 0
   })
-  const timer = setInterval(() => {
-    if (waitingSince && performance.now() - waitingSince > ms)
-      socket.destroy(dbUnavailable('DB_NO_ANSWER', `PostgreSQL did not answer within ${ms} ms`))
-  }, Math.max(100, ms / 8))
-  timer.unref?.()
-  socket.once('close', () => clearInterval(timer))
+  socket.once('close', () => timer && clearTimeout(timer))
 }
 
 /** ReadyForQuery is 'Z', length 5, and the transaction status I, T or E. */

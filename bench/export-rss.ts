@@ -32,20 +32,30 @@ try {
     Bun.gc(true)
     const before = process.memoryUsage.rss()
     let peak = before
-    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()) }, 50)
+    let peakHeap = 0
+    let peakExternal = 0
+    const timer = setInterval(() => {
+      const m = process.memoryUsage()
+      peak = Math.max(peak, m.rss)
+      peakHeap = Math.max(peakHeap, m.heapTotal)
+      peakExternal = Math.max(peakExternal, m.external)
+    }, 50)
     t = performance.now()
     const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${owner.key}` } })
     let bytes = 0
     let lines = 0
+    // RSS each tenth of the way: flat memory is a plateau, not a climb with the rows read.
+    const tenths: number[] = []
     for await (const chunk of res.body!) {
       bytes += chunk.byteLength
       for (const b of chunk) if (b === 10) lines++
+      if (lines >= ((tenths.length + 1) * ROWS) / 10) tenths.push(MB(process.memoryUsage.rss()))
     }
     clearInterval(timer)
     Bun.gc(true)
     const after = process.memoryUsage.rss()
     console.log(JSON.stringify({ path, status: res.status, lines, mb: MB(bytes), seconds: Math.round(performance.now() - t) / 1000,
-      rssBeforeMb: MB(before), rssPeakMb: MB(peak), rssAfterMb: MB(after) }))
+      rssBeforeMb: MB(before), rssPeakMb: MB(peak), rssAfterMb: MB(after), heapPeakMb: MB(peakHeap), externalPeakMb: MB(peakExternal), rssByTenthMb: tenths }))
   }
   await measure('/api/v1/links/export?format=csv')
   await measure('/api/v1/links/export?format=json')

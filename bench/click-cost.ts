@@ -1,0 +1,54 @@
+// `bun bench/click-cost.ts [seconds] [rounds]`: the click-cost phases of `bun run bench` alone (the
+// idle stack, a small site at 50/s, and server CPU per redirect at 3,000/s, recorded), against a
+// database of its own, so that a change to the click path can be compared with the commit before
+// it in a few minutes, run back to back on the same machine.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadavg } from 'node:os'
+
+process.env.BENCH_DB ??= 'kurz_bench_clicks'
+const { recreateDatabase, seedLinks } = await import('./lib/db')
+const { KurzFleet } = await import('./lib/kurz')
+const { killAll } = await import('./lib/proc')
+const { ensureK6 } = await import('./lib/tools')
+const { cpuPerRedirect, smallSite, stackRate } = await import('./lib/measure')
+const { BENCH_ADMIN } = await import('./lib/dataset')
+const { warm } = await import('./lib/warm')
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const seconds = Number(args[0] ?? 10)
+const rounds = Number(args[1] ?? 2)
+const HOT = 10_000
+const logDir = join(import.meta.dir, 'results', `click-cost-${Date.now()}`)
+mkdirSync(logDir, { recursive: true })
+const fleet = new KurzFleet(Number(process.env.BENCH_PORT ?? 3912), logDir)
+const cleanup = () => {
+  killAll()
+  fleet.cleanup()
+}
+process.on('SIGINT', () => { cleanup(); process.exit(130) })
+
+const us = (n: number) => n.toFixed(1)
+try {
+  const k6 = await ensureK6()
+  if (!k6) throw new Error('k6 is needed (bench/.bin/k6 or on PATH)')
+  await recreateDatabase()
+  const kurz = await fleet.start()
+  await seedLinks(HOT, BENCH_ADMIN.email)
+  await warm(kurz.url, HOT)
+  try {
+    for (let i = 1; i <= rounds; i++) {
+      const idle = await stackRate(kurz.pid, seconds * 1000)
+      const small = await smallSite(k6, kurz, 50, seconds, HOT)
+      const cpu = await cpuPerRedirect(k6, kurz, 3000, seconds, HOT, 2)
+      console.log(`round ${i}: idle ${(idle.total * 100).toFixed(2)}% (Kurz ${(idle.kurz * 100).toFixed(2)}%, PostgreSQL ${(idle.postgres * 100).toFixed(2)}%, Redis ${(idle.redis * 100).toFixed(2)}%); ` +
+        `small site ${us(small.stackUs.total)} µs a click (Kurz ${us(small.stackUs.kurz)}); ` +
+        `3,000/s: ${us(cpu.stackUs.total)} µs a redirect (Kurz ${us(cpu.stackUs.kurz)}), ${cpu.requests} served, ${cpu.dropped} dropped; ` +
+        `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+    }
+  } finally {
+    await kurz.stop()
+  }
+} finally {
+  cleanup()
+}

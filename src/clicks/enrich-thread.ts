@@ -4,6 +4,7 @@ import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
 import { decodeRing } from './ring'
+import { BackgroundThreads } from '../shared/thread-priority'
 
 declare const self: Worker
 let enricher: Enricher | null = null
@@ -16,6 +17,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     if (msg.type === 'init') {
       enricher = new Enricher(msg.salt, msg.geoipDb)
+      yieldToRedirects()
       return reply({ type: 'ready' })
     }
     if (msg.type === 'ring') {
@@ -33,4 +35,13 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   } catch (error) {
     reply({ type: 'error', id: 'id' in msg ? msg.id : -1, message: String(error) })
   }
+}
+
+const LOWER_EVERY_MS = 5000
+
+/** This thread and the process's other background threads (started since, too) yield to the redirect thread. */
+function yieldToRedirects() {
+  const threads = new BackgroundThreads()
+  threads.lower()
+  setInterval(() => threads.lower(), LOWER_EVERY_MS).unref()
 }

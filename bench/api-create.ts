@@ -5,33 +5,24 @@
 // the create path can be measured in a minute. Prints requests/s, p50, p99 and Kurz's own CPU per
 // create of each round, and the load average (the machine may be shared: compare runs made back
 // to back).
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { loadavg } from 'node:os'
 
 // The bench libraries read the database name when they load: this script's own, unless given.
 process.env.BENCH_DB ??= 'kurz_bench_api'
 const { recreateDatabase } = await import('./lib/db')
-const { KurzFleet } = await import('./lib/kurz')
-const { killAll, cpuSeconds } = await import('./lib/proc')
+const { scriptFleet, positionalArgs } = await import('./lib/script')
+const { cpuSeconds } = await import('./lib/proc')
 const { ensureK6 } = await import('./lib/tools')
 const { apiCreate, apiList, bulkCreate } = await import('./lib/measure')
 const { seedLinks } = await import('./lib/db')
 const { BENCH_ADMIN } = await import('./lib/dataset')
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const args = positionalArgs()
 const seconds = Number(args[0] ?? 10)
 const rounds = Number(args[1] ?? 2)
 const withBulk = process.argv.includes('--bulk')
 const withList = process.argv.includes('--list')
-const logDir = join(import.meta.dir, 'results', `api-create-${Date.now()}`)
-mkdirSync(logDir, { recursive: true })
-const fleet = new KurzFleet(Number(process.env.BENCH_PORT ?? 3911), logDir)
-const cleanup = () => {
-  killAll()
-  fleet.cleanup()
-}
-process.on('SIGINT', () => { cleanup(); process.exit(130) })
+const { fleet, cleanup } = scriptFleet('api-create', 3911)
 
 try {
   const k6 = await ensureK6()

@@ -2,31 +2,21 @@
 // idle stack, a small site at 50/s, and server CPU per redirect at 3,000/s, recorded), against a
 // database of its own, so that a change to the click path can be compared with the commit before
 // it in a few minutes, run back to back on the same machine.
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { loadavg } from 'node:os'
 
 process.env.BENCH_DB ??= 'kurz_bench_clicks'
 const { recreateDatabase, seedLinks } = await import('./lib/db')
-const { KurzFleet } = await import('./lib/kurz')
-const { killAll } = await import('./lib/proc')
+const { scriptFleet, positionalArgs } = await import('./lib/script')
 const { ensureK6 } = await import('./lib/tools')
 const { cpuPerRedirect, smallSite, stackRate } = await import('./lib/measure')
 const { BENCH_ADMIN } = await import('./lib/dataset')
 const { warm } = await import('./lib/warm')
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const args = positionalArgs()
 const seconds = Number(args[0] ?? 10)
 const rounds = Number(args[1] ?? 2)
 const HOT = 10_000
-const logDir = join(import.meta.dir, 'results', `click-cost-${Date.now()}`)
-mkdirSync(logDir, { recursive: true })
-const fleet = new KurzFleet(Number(process.env.BENCH_PORT ?? 3912), logDir)
-const cleanup = () => {
-  killAll()
-  fleet.cleanup()
-}
-process.on('SIGINT', () => { cleanup(); process.exit(130) })
+const { fleet, cleanup } = scriptFleet('click-cost', 3912)
 
 const us = (n: number) => n.toFixed(1)
 try {

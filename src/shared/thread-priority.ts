@@ -21,16 +21,15 @@ const SEEN_MAX = 10_000
 export class BackgroundThreads {
   private readonly seen = new Set<number>()
 
-  /** Lowers the threads not seen before; returns how many it lowered. */
-  lower(): number {
+  /** Lowers the threads not seen before. */
+  lower() {
     let tids: string[]
     try {
       tids = readdirSync('/proc/self/task')
     } catch {
-      return 0 // (no /proc: not Linux)
+      return // (no /proc: not Linux)
     }
     if (this.seen.size > SEEN_MAX) this.seen.clear()
-    let lowered = 0
     for (const t of tids) {
       const tid = Number(t)
       if (tid === process.pid || this.seen.has(tid)) continue
@@ -38,11 +37,9 @@ export class BackgroundThreads {
       try {
         if (KEEP.test(readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim())) continue
         setPriority(tid, BACKGROUND_NICE)
-        lowered++
       } catch {
         // (gone already, or not allowed: it keeps its priority)
       }
     }
-    return lowered
   }
 }

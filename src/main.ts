@@ -7,6 +7,7 @@ import { dashboardBundle } from './dashboard/build'
 import { startScheduler } from './jobs/scheduler'
 import { startWebhookDispatcher } from './webhooks/dispatcher'
 import { databaseFailure } from './db/startup-failure'
+import { preferWakeups } from './shared/thread-priority'
 
 let config
 try {
@@ -19,6 +20,8 @@ try {
   throw e
 }
 
+// This thread serves the redirects: it preempts background work soon after it wakes.
+await preferWakeups()
 const deps = await createDeps(config).catch((e) => {
   const line = databaseFailure(config, e)
   if (line === null) throw e

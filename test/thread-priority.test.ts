@@ -1,19 +1,22 @@
 // Background work yields to the redirect thread: once the enrichment worker runs, it and the
 // process's other background threads have a lower priority, and the main thread and the runtime's
-// collector threads keep theirs (Linux only: elsewhere nothing changes).
+// collector threads keep theirs; the redirect thread asks for a short time slice, which background
+// threads do not keep (Linux only: elsewhere nothing changes).
 import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { WorkerEnricher } from '../src/clicks/enricher-client'
-import { BACKGROUND_NICE } from '../src/shared/thread-priority'
+import { release } from 'node:os'
+import { BACKGROUND_NICE, preferWakeups, REDIRECT_SLICE_NS } from '../src/shared/thread-priority'
 import { within } from './support/poll'
 
-type Thread = { tid: number; name: string; nice: number }
+type Thread = { tid: number; name: string; nice: number; slice: number }
 function threads(): Thread[] {
   return readdirSync('/proc/self/task').flatMap((t) => {
     try {
       const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      return [{ tid: Number(t), name: readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(), nice: Number(fields[16]) }]
+      const slice = Number(/^se\.slice\s*:\s*(\d+)/m.exec(readFileSync(`/proc/self/task/${t}/sched`, 'utf8'))?.[1] ?? NaN)
+      return [{ tid: Number(t), name: readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim(), nice: Number(fields[16]), slice }]
     } catch {
       return []
     }
@@ -33,6 +36,27 @@ describe.skipIf(!existsSync('/proc/self/task'))('thread priority', () => {
       for (const c of collectors) expect(c.nice).toBe(mainBefore)
     } finally {
       await w.close()
+    }
+  })
+
+  // A thread's own slice came with Linux 6.12.
+  const [major, minor] = release().split('.').map(Number)
+  test.skipIf(major < 6 || (major === 6 && minor < 12))('the redirect thread takes a short slice, and a worker it starts gets the default back with its lower priority', async () => {
+    const main = () => threads().find((t) => t.tid === process.pid)!
+    const before = main()
+    expect(await preferWakeups()).toBe(true)
+    expect(main().slice).toBe(REDIRECT_SLICE_NS)
+    expect(main().nice).toBe(before.nice)
+    const w = await WorkerEnricher.open('salt-s', null)
+    try {
+      const lowered = await within(5000, true, async () => threads().some((t) => t.name === 'Worker' && t.nice === BACKGROUND_NICE))
+      expect(lowered).toBe(true)
+      const worker = threads().find((t) => t.name === 'Worker' && t.nice === BACKGROUND_NICE)!
+      expect(worker.slice).toBeGreaterThan(REDIRECT_SLICE_NS)
+      expect(main().slice).toBe(REDIRECT_SLICE_NS)
+    } finally {
+      await w.close()
+      await preferWakeups(0)
     }
   })
 })

@@ -17,7 +17,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     if (msg.type === 'init') {
       enricher = new Enricher(msg.salt, msg.geoipDb)
-      yieldToRedirects()
+      void yieldToRedirects()
       return reply({ type: 'ready' })
     }
     if (msg.type === 'ring') {
@@ -40,8 +40,8 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
 const LOWER_EVERY_MS = 5000
 
 /** This thread and the process's other background threads (started since, too) yield to the redirect thread. */
-function yieldToRedirects() {
-  const threads = new BackgroundThreads()
+async function yieldToRedirects() {
+  const threads = await BackgroundThreads.open()
   threads.lower()
   setInterval(() => threads.lower(), LOWER_EVERY_MS).unref()
 }

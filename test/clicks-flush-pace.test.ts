@@ -1,6 +1,6 @@
-// When the sink writes: a quiet instance lets its clicks wait up to CLICK_FLUSH_MS and writes
-// them in one insert (each insert has a fixed cost); a busy one writes at every tick; an idle one
-// does nothing at its ticks.
+// When the sink writes: clicks wait up to CLICK_FLUSH_MS and go in one insert (each insert has a
+// fixed cost), however many arrive, unless they fill half the click ring; an idle sink does nothing
+// at its ticks.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,7 +14,8 @@ import { insertClicks } from '../src/clicks/pipeline'
 import { addClickCounts } from '../src/clicks/counters'
 import { Enricher } from '../src/clicks/enrich'
 import { SpillLog } from '../src/clicks/spill'
-import { BUSY_BUFFER, ClickHouseSink } from '../src/clicks/sink'
+import { ClickRing } from '../src/clicks/ring'
+import { BUSY_RING_SHARE, ClickHouseSink } from '../src/clicks/sink'
 
 describe('the pace of click inserts', () => {
   let h: Harness
@@ -32,13 +33,13 @@ describe('the pace of click inserts', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  function sink(name: string, flushMs: number) {
+  function sink(name: string, flushMs: number, ringBytes?: number) {
     const inserts: number[] = []
     const s = new ClickHouseSink({
       insert: async (batch, token) => { inserts.push(batch.size); await insertClicks(ch, batch, token) },
       count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch.counts, undefined, token),
       enricher: new Enricher('pace', null), spill: new SpillLog(join(dir, name), h.deps.log), log: h.deps.log,
-      flushMs, batchMax: 50_000, bufferMax: 500_000,
+      flushMs, batchMax: 50_000, bufferMax: 500_000, ringBytes,
     })
     return { s, inserts }
   }
@@ -59,12 +60,35 @@ describe('the pace of click inserts', () => {
     await s.close()
   }, 30_000)
 
-  test('a busy buffer is written at the next tick, without waiting for CLICK_FLUSH_MS', async () => {
-    const { s, inserts } = sink('busy', 60_000)
+  test('many clicks still wait for CLICK_FLUSH_MS and go in one insert, not one each second', async () => {
+    const { s, inserts } = sink('many', 3500)
     await s.flush()
-    for (let i = 0; i < BUSY_BUFFER; i++) s.push(rawClick({ linkId: 'lnk_busy', ownerId: 'usr_pace', ip: `10.2.${i % 250}.1` }))
+    for (let second = 0; second < 3; second++) {
+      for (let i = 0; i < 1500; i++) s.push(rawClick({ linkId: 'lnk_many', ownerId: 'usr_pace', ip: `10.3.${i % 250}.1` }))
+      await Bun.sleep(900)
+    }
+    expect(inserts).toEqual([])
     await within(10_000, true, async () => inserts.length > 0)
-    expect(inserts).toEqual([BUSY_BUFFER])
+    expect(inserts).toEqual([4500])
+    expect(await countClicks(ch, "link_id = 'lnk_many'")).toBe(4500)
+    await s.close()
+  }, 30_000)
+
+  test('clicks that fill half the ring are written at once, without waiting for CLICK_FLUSH_MS', async () => {
+    const ringBytes = 64 * 1024
+    const { s, inserts } = sink('busy', 60_000, ringBytes)
+    await s.flush()
+    const click = () => rawClick({ linkId: 'lnk_busy', ownerId: 'usr_pace', ip: '10.2.0.1' })
+    // How many clicks half the ring holds, from one click's size in a ring of its own.
+    const probe = new ClickRing(ringBytes)
+    let half = 0
+    while (probe.push(click()) && probe.used < ringBytes * BUSY_RING_SHARE) half++
+    for (let i = 0; i < half; i++) s.push(click())
+    await Bun.sleep(1500)
+    expect(inserts).toEqual([])
+    s.push(click())
+    await within(10_000, true, async () => inserts.length > 0)
+    expect(inserts).toEqual([half + 1])
     await s.close()
   }, 30_000)
 

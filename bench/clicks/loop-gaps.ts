@@ -1,6 +1,6 @@
 // Does the click plane hold up the thread that serves redirects? Pushes clicks at a steady rate
 // (as redirects would, in 1 ms ticks) through the real sink (enrichment worker, chDB, one insert
-// per flush) and measures how late a 1 ms timer fires on that thread; then the same with a sink
+// per flush, at the default pace) and measures how late a 1 ms timer fires on that thread; then the same with a sink
 // that discards. The difference is what flushing costs the redirect thread's latency.
 //   bun bench/clicks/loop-gaps.ts [rate=10000] [seconds=6]
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +14,10 @@ import { SpillLog } from '../../src/clicks/spill'
 import { ClickHouseSink, DiscardingSink, type ClickSink } from '../../src/clicks/sink'
 import { createLogger } from '../../src/shared/log'
 import { rawClicks } from './gen'
+import { preferWakeups } from '../../src/shared/thread-priority'
 
+// This thread plays the redirect thread, and asks for its short slice as src/main.ts does.
+await preferWakeups()
 const rate = Number(process.argv[2] ?? 10_000)
 const seconds = Number(process.argv[3] ?? 6)
 const dir = mkdtempSync(join(tmpdir(), 'kurz-bench-gaps-'))
@@ -53,7 +56,7 @@ async function run(sink: ClickSink) {
 
 const real = new ClickHouseSink({
   insert: (b, t) => insertClicks(ch, b, t), count: async () => {}, enricher,
-  spill: new SpillLog(join(dir, 'spill'), log), log, flushMs: 1000, batchMax: 50_000, bufferMax: 500_000,
+  spill: new SpillLog(join(dir, 'spill'), log), log, flushMs: 3000, batchMax: 50_000, bufferMax: 500_000, // (the defaults)
 })
 const discarding = await run(new DiscardingSink())
 const recording = await run(real)

@@ -55,6 +55,11 @@ export class ClickRing {
     return this.waiting
   }
 
+  /** Bytes of the records not yet taken by a flush. */
+  get waitingBytes() {
+    return this.written - this.taken
+  }
+
   /** Bytes held by records not yet released. */
   get used() {
     return this.written - this.released

@@ -74,11 +74,12 @@ export type ClickHouseSinkParts = {
 const MAX_RETRY_MS = 30_000
 
 /**
- * An insert has a fixed cost (~16 ms of CPU in the embedded engine, whatever its size): a busy
- * instance, with at least this many clicks buffered, writes at every tick (each second at most),
- * and a quieter one lets them wait up to flushMs, in fewer and larger inserts.
+ * An insert has a fixed cost (~16 ms of CPU in the embedded engine, whatever its size, and merges
+ * after it), so clicks wait up to flushMs and go in as few inserts as that allows, however busy
+ * the instance. Only a ring filled to this share is written at once: its other part takes the
+ * clicks that arrive while the first is enriched and inserted.
  */
-export const BUSY_BUFFER = 1000
+export const BUSY_RING_SHARE = 0.5
 const TICK_MS = 1000
 
 /**
@@ -93,6 +94,8 @@ export class ClickHouseSink implements ClickSink {
   private readonly extra: ClickBuffer<RawClick>
   private readonly timer: ReturnType<typeof setInterval>
   private readonly tickMs: number
+  private readonly busyBytes: number
+  private flushing = false
   private chain: Promise<void> = Promise.resolve()
   private queued: Promise<void> | null = null
   private overflow: Promise<void> = Promise.resolve()
@@ -111,6 +114,7 @@ export class ClickHouseSink implements ClickSink {
       count: p.count, log: p.countLog ?? new SpillLog(`${p.spill.dir}-counts`, p.log, 'click counters log'), logger: p.log, patienceMs: p.patienceMs,
     })
     this.ring = new ClickRing(p.ringBytes ?? RING_BYTES)
+    this.busyBytes = this.ring.capacity * BUSY_RING_SHARE
     this.extra = new ClickBuffer({
       batchMax: p.batchMax,
       bufferMax: p.bufferMax,
@@ -129,8 +133,14 @@ export class ClickHouseSink implements ClickSink {
     return this.ring.size + this.extra.size
   }
 
+  /** A flush right after this task; one at a time, however many pushes ask for it. */
   private flushSoon() {
-    setTimeout(() => void this.flush(), 0)
+    if (this.flushing) return
+    this.flushing = true
+    setTimeout(() => {
+      this.flushing = false
+      void this.flush()
+    }, 0)
   }
 
   /** Whether a tick flushes: clicks waited long enough or are many, or a spill or an unchecked batch waits. */
@@ -140,14 +150,14 @@ export class ClickHouseSink implements ClickSink {
     if (n === 0) return false
     const oldest = Math.min(this.ring.oldestTs() ?? now, this.extra.oldest()?.ts ?? now)
     // (written at this tick when waiting for the next one would keep a click longer than flushMs)
-    return n >= BUSY_BUFFER || now - oldest + this.tickMs > this.p.flushMs
+    return now - oldest + this.tickMs > this.p.flushMs
   }
 
   /** Copies the click into the ring (nothing of it is kept); into `extra` while the ring is full. */
   push(click: RawClick) {
     this.stats.received++
     if (this.ring.push(click)) {
-      if (this.ring.size === this.p.batchMax) this.flushSoon()
+      if (this.ring.size >= this.p.batchMax || this.ring.waitingBytes >= this.busyBytes) this.flushSoon()
       return
     }
     if (this.extra.size === 0) this.flushSoon()

@@ -1,4 +1,5 @@
 // Boot: config → deps → bootstrap → server; SIGTERM stops accepting, flushes clicks, and exits.
+import { basename } from 'node:path'
 import { ConfigError, loadConfig } from './config'
 import { closeDeps, createDeps } from './deps'
 import { bootstrap } from './accounts/bootstrap'
@@ -8,6 +9,7 @@ import { startScheduler } from './jobs/scheduler'
 import { startWebhookDispatcher } from './webhooks/dispatcher'
 import { databaseFailure } from './db/startup-failure'
 import { preferWakeups } from './shared/thread-priority'
+import { releaseCodePages } from './shared/code-pages'
 
 let config
 try {
@@ -33,6 +35,10 @@ await bootstrap(deps)
 // milliseconds, more on a busy machine) would otherwise delay the first redirects.
 await dashboardBundle()
 const running = await startServer(deps)
+// Code that only start-up ran (the embedded ClickHouse's, the runtime's bundler) leaves memory;
+// a page used again is read back.
+if (deps.clickhouse?.engine === 'chdb') await releaseCodePages('libchdb.so')
+await releaseCodePages(basename(process.execPath))
 const stopScheduler = config.cronInternal ? startScheduler(deps) : async () => {}
 const stopWebhooks = startWebhookDispatcher(deps)
 deps.log.info('kurz listening', {

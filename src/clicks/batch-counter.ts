@@ -91,7 +91,7 @@ export class BatchCounter {
   }
 
   private async defer(batch: EnrichedBatch, token: string) {
-    const entry: SpilledBatch = { ...batch, size: 0, tsv: NO_ROWS, token, counted: false }
+    const entry: SpilledBatch = { ...batch, size: 0, tsv: NO_ROWS, staged: undefined, token, counted: false }
     await this.p.log.append(entry)
     this.stats.logged++
     this.pending = true

@@ -18,6 +18,12 @@ export type EnrichedBatch = {
   facts: ClickFact[]
   /** Those left out over the per-account bound. */
   factsSkipped: number
+  /**
+   * The embedded engine only: a file that already holds `tsv`, written by the enrichment worker so
+   * that the redirect thread writes nothing (a write of a few MB stalled its loop up to ~15 ms).
+   * The insert reads it and removes it; a batch spilled instead removes it too.
+   */
+  staged?: string
 }
 
 /**

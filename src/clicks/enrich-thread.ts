@@ -3,13 +3,17 @@
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
+import type { EnrichedBatch } from './batch'
 import { decodeRing } from './ring'
 import { BackgroundThreads } from '../shared/thread-priority'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 declare const self: Worker
 let enricher: Enricher | null = null
 /** The redirect thread's click ring, shared once; slices of it are read in place. */
 let ring: Uint8Array | null = null
+let stageDir: string | null = null
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const msg = event.data
@@ -17,6 +21,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   try {
     if (msg.type === 'init') {
       enricher = new Enricher(msg.salt, msg.geoipDb)
+      stageDir = msg.stageDir
       void yieldToRedirects()
       return reply({ type: 'ready' })
     }
@@ -30,6 +35,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     else if (ring) clicks = decodeRing(ring, msg.slice)
     else throw new Error('click ring slice sent before the ring')
     const batch = await enricher.enrichBatch(clicks, new Set(msg.announced))
+    if (msg.type === 'enrich-ring') stage(batch)
     // The bytes move to the redirect thread without a copy.
     self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {
@@ -44,4 +50,16 @@ async function yieldToRedirects() {
   const threads = await BackgroundThreads.open()
   threads.lower()
   setInterval(() => threads.lower(), LOWER_EVERY_MS).unref()
+}
+
+/** Writes the batch's bytes for the insert to read, here rather than on the redirect thread. */
+function stage(batch: EnrichedBatch) {
+  if (!stageDir || batch.size === 0) return
+  const file = join(stageDir, `staged-${Bun.randomUUIDv7()}.tsv`)
+  try {
+    writeFileSync(file, batch.tsv)
+    batch.staged = file
+  } catch {
+    // (the insert writes the bytes itself)
+  }
 }

@@ -2,7 +2,8 @@
 // the clicks from the shared buffer itself, so the redirect thread serialises nothing. Clicks given
 // as objects (spilled at the buffer's bound) are posted in chunks, one at a time, so that copying
 // them never holds the event loop for more than a chunk's worth (~2 ms). The worker answers with
-// the TabSeparated bytes (transferred) and counts. If the worker dies, what it held is enriched in
+// the TabSeparated bytes (transferred) and counts; given a stage directory (the embedded engine's),
+// it also writes a slice's bytes to a file there for the insert to read. If the worker dies, what it held is enriched in
 // the calling thread instead (slower, never lost), and the next call starts a new worker.
 import type { RawClick } from './raw-click'
 import { isRingSlice, type ClickRing, type RingSlice, type RingSliceMessage } from './ring'
@@ -10,7 +11,7 @@ import { Enricher, type BatchEnricher } from './enrich'
 import { mergeBatches, type EnrichedBatch } from './batch'
 
 export type ToWorker =
-  | { type: 'init'; salt: string; geoipDb: readonly string[] | null }
+  | { type: 'init'; salt: string; geoipDb: readonly string[] | null; stageDir: string | null }
   /** The clicks as one JSON text: a string crosses threads as one copy, objects are cloned field by field. */
   | { type: 'enrich'; id: number; clicks: string; announced: string[] }
   /** Once per worker, before its first slice. */
@@ -35,11 +36,11 @@ export class WorkerEnricher implements BatchEnricher {
   /** The ring this worker was given. */
   private ringGiven: ClickRing | null = null
 
-  private constructor(private readonly salt: string, private readonly geoipDb: readonly string[] | null) {}
+  private constructor(private readonly salt: string, private readonly geoipDb: readonly string[] | null, private readonly stageDir: string | null) {}
 
   /** Starts the worker and waits until its Enricher is built, so that any GEOIP_DB file that cannot be opened fails the start. */
-  static async open(salt: string, geoipDb: readonly string[] | null): Promise<WorkerEnricher> {
-    const e = new WorkerEnricher(salt, geoipDb)
+  static async open(salt: string, geoipDb: readonly string[] | null, stageDir: string | null = null): Promise<WorkerEnricher> {
+    const e = new WorkerEnricher(salt, geoipDb, stageDir)
     await e.start()
     return e
   }
@@ -112,7 +113,7 @@ export class WorkerEnricher implements BatchEnricher {
         this.fail(worker, error)
       })
     })
-    worker.postMessage({ type: 'init', salt: this.salt, geoipDb: this.geoipDb } satisfies ToWorker)
+    worker.postMessage({ type: 'init', salt: this.salt, geoipDb: this.geoipDb, stageDir: this.stageDir } satisfies ToWorker)
     const ready = this.ready
     ready.catch((e) => this.fail(worker, e))
     return ready

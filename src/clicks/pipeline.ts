@@ -24,7 +24,7 @@ export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: 
   // The rollup view must drop a replayed block too, not only the raw table.
   // A batch spilled before a column was added has fewer columns: the missing ones take their defaults.
   const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const, input_format_tsv_allow_variable_number_of_columns: 1 as const }
-  if (ch.insertTsv) return ch.insertTsv({ table: 'clicks', columns: COLUMN_TYPES, values: batch.tsv, settings })
+  if (ch.insertTsv) return ch.insertTsv({ table: 'clicks', columns: COLUMN_TYPES, values: batch.tsv, staged: batch.staged, settings })
   await ch.client.insert({
     table: 'clicks',
     columns: COLUMNS as [string, ...string[]],
@@ -45,7 +45,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger, cou
   })
   await migrated
   recountBots(db, ch, log)
-  const enricher = await WorkerEnricher.open(config.visitorSalt, config.geoipDb)
+  const enricher = await WorkerEnricher.open(config.visitorSalt, config.geoipDb, ch.stageDir)
   const shortUrlBase = shortUrlBaseOf(config.baseUrl)
   const sink = new ClickHouseSink({
     async insert(batch, token) {

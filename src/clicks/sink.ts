@@ -1,4 +1,5 @@
 // The boundary between the redirect plane and the click plane, and the ClickHouse sink behind it.
+import { unlink } from 'node:fs/promises'
 import type { Logger } from '../shared/log'
 import { ClickBuffer } from './buffer'
 import type { BatchEnricher } from './enrich'
@@ -231,7 +232,7 @@ export class ClickHouseSink implements ClickSink {
     } finally {
       // A delivery failed while the next slice was being enriched: it stays in the ring for the next drain.
       if (next?.slice) {
-        await next.batch.catch(() => {})
+        await next.batch.then(unstaged, () => {})
         this.ring.untake(next.slice)
       }
     }
@@ -253,7 +254,7 @@ export class ClickHouseSink implements ClickSink {
     if (inserted) this.stats.inserted += batch.size
     // (counted: false, so that a kill between the two writes cannot leave it uncounted; its replay
     // counts it again, which the token makes a no-op.)
-    else await this.toSpill({ token, counted: false, ...batch })
+    else await this.toSpill({ token, counted: false, ...unstaged(batch) })
     await this.counter.add(batch, token)
     if (inserted && this.p.landed) await this.counter.settled()
   }
@@ -328,4 +329,12 @@ export class ClickHouseSink implements ClickSink {
       '# TYPE kurz_click_counts_replayed_total counter', `kurz_click_counts_replayed_total ${this.counter.stats.replayed}`,
     ]
   }
+}
+
+/** The batch without its staged file, which is removed: it is spilled or enriched again instead. */
+function unstaged(batch: EnrichedBatch): EnrichedBatch {
+  if (batch.staged === undefined) return batch
+  const { staged, ...rest } = batch
+  void unlink(staged).catch(() => {})
+  return rest
 }

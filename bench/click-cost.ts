@@ -34,7 +34,8 @@ try {
       console.log(`round ${i}: idle ${(idle.total * 100).toFixed(2)}% (Kurz ${(idle.kurz * 100).toFixed(2)}%, PostgreSQL ${(idle.postgres * 100).toFixed(2)}%, Redis ${(idle.redis * 100).toFixed(2)}%); ` +
         `small site ${us(small.stackUs.total)} µs a click (Kurz ${us(small.stackUs.kurz)}); ` +
         `3,000/s: ${us(cpu.stackUs.total)} µs a redirect (Kurz ${us(cpu.stackUs.kurz)}), ${cpu.requests} served, ${cpu.dropped} dropped; ` +
-        `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+        `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n` +
+        `  Kurz's threads at 3,000/s, µs a redirect: ${Object.entries(cpu.threadsUs).map(([name, us]) => `${name} ${us}`).join(', ')}`)
     }
   } finally {
     await kurz.stop()

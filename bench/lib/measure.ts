@@ -1,5 +1,5 @@
 // The measurements, each against one running server; the runner decides which server and when.
-import { cpuSeconds, machineBusySeconds, settle, type Child } from './proc'
+import { cpuSeconds, machineBusySeconds, settle, threadCpuSeconds, type Child } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 import { runK6, type K6Summary } from './k6'
 import { scrape } from './kurz'
@@ -37,6 +37,11 @@ export type CpuPerRedirect = {
   idleCores: number; drainSeconds: number; settled: boolean
   /** µs per redirect of each process on the server's side (Kurz, PostgreSQL, Redis) and their total, over the same window. */
   stackUs: StackCpu
+  /**
+   * µs per redirect of Kurz's threads by name, largest first, over the same window (nothing taken
+   * off for idle); 'exited threads' is what threads that ended meanwhile used.
+   */
+  threadsUs: Record<string, number>
 }
 
 /**
@@ -55,18 +60,23 @@ export async function cpuPerRedirect(k6: string, server: Child, rate: number, se
   const before = await settle(server.pid)
   const stackIdle = await stackRate(server.pid, 1000)
   const cpu0 = cpuSeconds(server.pid)
+  const threads0 = threadCpuSeconds(server.pid)
   const stack0 = stackCpuSeconds(server.pid)
   const s = await run(seconds)
   const drain0 = performance.now()
   await settle(server.pid)
   const drainSeconds = (performance.now() - drain0) / 1000
-  const used = cpuSeconds(server.pid) - cpu0 - before.idleCores * drainSeconds
+  const all = cpuSeconds(server.pid) - cpu0
+  const used = all - before.idleCores * drainSeconds
+  const threads = [...threadCpuSeconds(server.pid)].map(([name, s]): [string, number] => [name, s - (threads0.get(name) ?? 0)])
+  threads.push(['exited threads', all - threads.reduce((n, [, s]) => n + s, 0)])
   const stackUsed = minus(stackCpuSeconds(server.pid), stack0)
   const requests = s.metric('http_reqs')?.count ?? 0
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return {
     rate, requests, cpuSeconds: used, usPerRedirect: per(used),
     dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests),
+    threadsUs: Object.fromEntries(threads.filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +per(s).toFixed(1)])),
     idleCores: before.idleCores, drainSeconds, settled: before.quiet,
     // The same rule as Kurz's own figure: the drain's idle share of each process is taken off.
     stackUs: {

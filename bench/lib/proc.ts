@@ -1,6 +1,6 @@
 // Child servers pinned to a core, and the process's own CPU and memory counters from /proc.
 import type { Subprocess } from 'bun'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const CLK_TCK = 100 // Linux reports utime/stime in USER_HZ, 100 on every mainstream kernel
 
@@ -57,6 +57,25 @@ export function cpuSeconds(pid: number): number {
   // The command name may hold spaces; fields after it are fixed, utime and stime are 14 and 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
+}
+
+/**
+ * utime + stime of each live thread of a process, in seconds, summed by name with the digits at
+ * its end dropped (a pool's threads count together). Threads that exited are not in it.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d\s]+$/, '') || '?'
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK)
+    } catch {
+      // (exited since the listing)
+    }
+  }
+  return byName
 }
 
 export function rssBytes(pid: number): number {

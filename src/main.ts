@@ -34,11 +34,11 @@ await bootstrap(deps)
 // The dashboard is bundled before the port opens: the bundler's work on this thread (hundreds of
 // milliseconds, more on a busy machine) would otherwise delay the first redirects.
 await dashboardBundle()
-const running = await startServer(deps)
-// Code that only start-up ran (the embedded ClickHouse's, the runtime's bundler) leaves memory;
-// a page used again is read back.
+// Code that only start-up ran (the embedded ClickHouse's, the runtime's bundler) leaves memory,
+// before the port opens (the kernel's work takes tens of milliseconds); a page used again is read back.
 if (deps.clickhouse?.engine === 'chdb') await releaseCodePages('libchdb.so')
 await releaseCodePages(basename(process.execPath))
+const running = await startServer(deps)
 const stopScheduler = config.cronInternal ? startScheduler(deps) : async () => {}
 const stopWebhooks = startWebhookDispatcher(deps)
 deps.log.info('kurz listening', {

@@ -6,7 +6,10 @@
 // only; elsewhere nothing happens.
 import { readFileSync } from 'node:fs'
 
-/** madvise(2): reclaim these pages now (Linux 5.4+). Pages written to (data) are left alone. */
+/**
+ * madvise(2): reclaim these pages now (Linux 5.4+). Only clean pages that this process alone maps
+ * leave; a page written to (relocated data) would need swap, and one another process maps stays.
+ */
 const MADV_PAGEOUT = 21
 
 type Mapping = { start: bigint; end: bigint }

@@ -65,8 +65,8 @@ export class BackgroundThreads {
  * The calling thread (the one that serves redirects) asks for a short time slice. Since Linux
  * 6.12 a thread may choose its slice; a shorter one gives it an earlier deadline, so when it wakes
  * it preempts a background thread within its own slice rather than waiting out the other's (the
- * default: 1.4 ms on two cores). Its share of the core is unchanged. Answers whether the kernel
- * took it; an older kernel or another system leaves the thread as it was.
+ * default: 1.4 ms on two cores). Its share of the core is unchanged. Answers whether the call was
+ * taken (a kernel before 6.12 takes it and ignores the slice); elsewhere nothing changes.
  */
 export async function preferWakeups(sliceNs = REDIRECT_SLICE_NS): Promise<boolean> {
   return (await scheduler())?.(0, currentNice(), sliceNs) ?? false

@@ -6,7 +6,7 @@
 // also asks for a short time slice, so that it preempts them soon after it wakes. Elsewhere none of
 // this does anything.
 import { readdirSync, readFileSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { getPriority, setPriority } from 'node:os'
 
 /**
  * Enough for a waking redirect thread to preempt them at once; with a core saturated by redirects
@@ -36,8 +36,9 @@ export class BackgroundThreads {
   }
 
   /**
-   * Lowers the threads not seen before. A thread takes its slice from the thread that started it,
-   * so one the redirect thread started gets the default slice back.
+   * Lowers the threads not seen before. A thread takes its priority and slice from the thread that
+   * started it: one the redirect thread started gets the default slice back, and a collector thread
+   * a lowered thread started gets the main thread's priority back.
    */
   lower() {
     let tids: string[]
@@ -52,8 +53,11 @@ export class BackgroundThreads {
       if (tid === process.pid || this.seen.has(tid)) continue
       this.seen.add(tid)
       try {
-        if (KEEP.test(readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim())) continue
-        if (!this.schedule?.(tid, BACKGROUND_NICE, DEFAULT_SLICE)) setPriority(tid, BACKGROUND_NICE)
+        // A collector thread started by a lowered thread inherited its priority: it gets the main
+        // thread's back (where raising a priority is allowed: root, or a permissive RLIMIT_NICE).
+        const nice = KEEP.test(readFileSync(`/proc/self/task/${t}/comm`, 'utf8').trim()) ? getPriority(process.pid) : BACKGROUND_NICE
+        if (getPriority(tid) === nice) continue
+        if (!this.schedule?.(tid, nice, DEFAULT_SLICE)) setPriority(tid, nice)
       } catch {
         // (gone already, or not allowed: it keeps its priority)
       }

@@ -7,7 +7,6 @@ import { loadavg } from 'node:os'
 process.env.BENCH_DB ??= 'kurz_bench_clicks'
 const { recreateDatabase, seedLinks } = await import('./lib/db')
 const { scriptFleet, positionalArgs } = await import('./lib/script')
-const { ensureK6 } = await import('./lib/tools')
 const { cpuPerRedirect, smallSite, stackRate } = await import('./lib/measure')
 const { BENCH_ADMIN } = await import('./lib/dataset')
 const { warm } = await import('./lib/warm')
@@ -20,8 +19,6 @@ const { fleet, cleanup } = scriptFleet('click-cost', 3912)
 
 const us = (n: number) => n.toFixed(1)
 try {
-  const k6 = await ensureK6()
-  if (!k6) throw new Error('k6 is needed (bench/.bin/k6 or on PATH)')
   await recreateDatabase()
   const kurz = await fleet.start()
   await seedLinks(HOT, BENCH_ADMIN.email)
@@ -29,8 +26,8 @@ try {
   try {
     for (let i = 1; i <= rounds; i++) {
       const idle = await stackRate(kurz.pid, seconds * 1000)
-      const small = await smallSite(k6, kurz, 50, seconds, HOT)
-      const cpu = await cpuPerRedirect(k6, kurz, 3000, seconds, HOT, 2)
+      const small = await smallSite(kurz, 50, seconds, HOT)
+      const cpu = await cpuPerRedirect(kurz, 3000, seconds, HOT, 2)
       console.log(`round ${i}: idle ${(idle.total * 100).toFixed(2)}% (Kurz ${(idle.kurz * 100).toFixed(2)}%, PostgreSQL ${(idle.postgres * 100).toFixed(2)}%, Redis ${(idle.redis * 100).toFixed(2)}%); ` +
         `small site ${us(small.stackUs.total)} µs a click (Kurz ${us(small.stackUs.kurz)}); ` +
         `3,000/s: ${us(cpu.stackUs.total)} µs a redirect (Kurz ${us(cpu.stackUs.kurz)}), ${cpu.requests} served, ${cpu.dropped} dropped; ` +

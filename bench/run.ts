@@ -1,9 +1,9 @@
 // `bun run bench [--quick]`: seeds PostgreSQL, starts Kurz (PostgreSQL, Redis, default click sink)
-// and the bare Bun.serve baseline pinned to core 0, drives them from core 1 with wrk and k6, and
+// and the bare Bun.serve baseline pinned to core 0, drives them from core 1 with wrk and bench/load, and
 // prints one table; the figures go to bench/results/*.json as well. Every load run is bounded.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ensureK6, ensureWrk } from './lib/tools'
+import { ensureWrk } from './lib/tools'
 import { killAll } from './lib/proc'
 import { KurzFleet } from './lib/kurz'
 import { runPhases, type Plan } from './lib/phases'
@@ -19,7 +19,6 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-')
 const logDir = join(resultsDir, `logs-${stamp}`)
 mkdirSync(logDir, { recursive: true })
 
-const k6Ready = ensureK6() // a first build takes minutes: start it before anything else
 const fleet = new KurzFleet(Number(process.env.BENCH_PORT ?? 3900), logDir)
 const cleanup = () => {
   killAll()
@@ -31,7 +30,7 @@ process.on('SIGTERM', () => { cleanup(); process.exit(143) })
 const started = performance.now()
 try {
   await ensureWrk()
-  const figures = await runPhases({ plan, quick, fleet, logDir, k6Ready })
+  const figures = await runPhases({ plan, quick, fleet, logDir })
   const seconds = Math.round((performance.now() - started) / 1000)
   const file = join(resultsDir, `bench-${quick ? 'quick' : 'full'}-${stamp}.json`)
   writeFileSync(file, JSON.stringify({ ...figures, seconds }, null, 2))

@@ -1,4 +1,4 @@
-// The bench data set, derived from an index so that the seeder, the baseline, wrk and k6 agree
+// The bench data set, derived from an index so that the seeder, the baseline, wrk and bench/load agree
 // on every slug and target without shipping a slug file between them.
 
 /** Seeded slugs: "bn" + 7 digits (9 characters, near the 7+ of generated slugs). */

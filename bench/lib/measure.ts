@@ -1,7 +1,7 @@
 // The measurements, each against one running server; the runner decides which server and when.
 import { cpuSeconds, machineBusySeconds, settle, threadCpuSeconds, type Child } from './proc'
 import { runWrk, type WrkResult } from './wrk'
-import { runK6, type K6Summary } from './k6'
+import { runLoad } from './load'
 import { scrape } from './kurz'
 import { minus, stackCpuSeconds, type StackCpu } from './stack'
 
@@ -45,7 +45,7 @@ export type CpuPerRedirect = {
 }
 
 /**
- * Server CPU per redirect at one fixed arrival rate (k6, open model), from the server's own counters.
+ * Server CPU per redirect at one fixed arrival rate (open model), from the server's own counters.
  * A first run at the same rate, not counted, brings the JIT to the code this load runs. Then it is
  * counted from a quiet server (that run's flushes and merges done) until it is quiet again, so
  * that the inserts and merges these redirects cause are theirs; the idle rate over that drain,
@@ -53,9 +53,8 @@ export type CpuPerRedirect = {
  * store merges what such a load inserted only when the next inserts arrive, so those merges would
  * land in this window (measured: ~70k instructions a redirect more, after a 4 s wrk run).
  */
-export async function cpuPerRedirect(k6: string, server: Child, rate: number, seconds: number, slugs: number, warmSeconds: number): Promise<CpuPerRedirect> {
-  const run = (s: number) => runK6(k6, 'redirect-latency.js',
-    { BASE_URL: server.url, RATE: String(rate), DURATION: `${s}s`, SLUG_COUNT: String(slugs) }, s + 60)
+export async function cpuPerRedirect(server: Child, rate: number, seconds: number, slugs: number, warmSeconds: number): Promise<CpuPerRedirect> {
+  const run = (s: number) => runLoad('redirects', { 'base-url': server.url, rate, duration: s, 'slug-count': slugs }, s + 60)
   if (warmSeconds > 0) await run(warmSeconds)
   const before = await settle(server.pid)
   const stackIdle = await stackRate(server.pid, 1000)
@@ -71,11 +70,10 @@ export async function cpuPerRedirect(k6: string, server: Child, rate: number, se
   const threads = [...threadCpuSeconds(server.pid)].map(([name, s]): [string, number] => [name, s - (threads0.get(name) ?? 0)])
   threads.push(['exited threads', all - threads.reduce((n, [, s]) => n + s, 0)])
   const stackUsed = minus(stackCpuSeconds(server.pid), stack0)
-  const requests = s.metric('http_reqs')?.count ?? 0
+  const { requests, dropped, failed } = s.parts.redirects
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return {
-    rate, requests, cpuSeconds: used, usPerRedirect: per(used),
-    dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests),
+    rate, requests, cpuSeconds: used, usPerRedirect: per(used), dropped, failed,
     threadsUs: Object.fromEntries(threads.filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +per(s).toFixed(1)])),
     idleCores: before.idleCores, drainSeconds, settled: before.quiet,
     // The same rule as Kurz's own figure: the drain's idle share of each process is taken off.
@@ -101,58 +99,41 @@ export async function stackRate(kurzPid: number, ms: number): Promise<StackCpu> 
  * flush included). CPU of the whole stack per recorded click, nothing taken off: at such a rate
  * the fixed cost of each flush and timer is the cost.
  */
-export async function smallSite(k6: string, server: Child, rate: number, seconds: number, slugs: number) {
+export async function smallSite(server: Child, rate: number, seconds: number, slugs: number) {
   await settle(server.pid)
   const stack0 = stackCpuSeconds(server.pid)
   const t0 = performance.now()
-  const s = await runK6(k6, 'redirect-latency.js',
-    { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs), VUS: '5' }, seconds + 60)
+  const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, 'slug-count': slugs }, seconds + 60)
   await settle(server.pid)
   const used = minus(stackCpuSeconds(server.pid), stack0)
-  const requests = s.metric('http_reqs')?.count ?? 0
+  const requests = s.parts.redirects.requests
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return { rate, requests, seconds: (performance.now() - t0) / 1000, stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) } }
 }
 
 export type Latency = { rate: number; achievedRate: number; p50: number; p95: number; p99: number; dropped: number; failed: number; thresholdsHeld: boolean }
 
-export async function latency(k6: string, server: Child, rate: number, seconds: number, slugs: number): Promise<Latency> {
-  const s = await runK6(k6, 'redirect-latency.js',
-    { BASE_URL: server.url, RATE: String(rate), DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
-  const d = s.metric('http_req_duration{scenario:redirects}') ?? s.metric('http_req_duration') ?? {}
-  const requests = s.metric('http_reqs')?.count ?? 0
-  return {
-    rate, achievedRate: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p95: d['p(95)'], p99: d['p(99)'],
-    dropped: s.metric('dropped_iterations')?.count ?? 0, failed: failures(s, requests), thresholdsHeld: s.code === 0,
-  }
-}
-
-/** http_req_failed is a Rate: in the export, `passes` counts failed requests (the rate's true values). */
-function failures(s: K6Summary, requests: number): number {
-  const f = s.metric('http_req_failed')
-  if (!f) return NaN
-  return f.passes ?? Math.round((f.value ?? 0) * requests)
+export async function latency(server: Child, rate: number, seconds: number, slugs: number): Promise<Latency> {
+  const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, 'slug-count': slugs }, seconds + 60)
+  const d = s.parts.redirects
+  return { rate, achievedRate: d.rate, p50: d.p50, p95: d.p95, p99: d.p99, dropped: d.dropped, failed: d.failed, thresholdsHeld: s.code === 0 }
 }
 
 export type ApiCreate = { rps: number; p50: number; p99: number; failed: number; requests: number }
 
-export async function apiCreate(k6: string, server: Child, apiKey: string, seconds: number): Promise<ApiCreate> {
-  const s = await runK6(k6, 'api.js',
-    { BASE_URL: server.url, API_KEY: apiKey, SCENARIO: 'create', DURATION: `${seconds}s`, VUS: '16' }, seconds + 60)
-  const d = s.metric('http_req_duration{scenario:create}') ?? {}
-  const requests = s.metric('http_reqs')?.count ?? 0
-  return { rps: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p99: d['p(99)'], failed: failures(s, requests), requests }
+export async function apiCreate(server: Child, apiKey: string, seconds: number): Promise<ApiCreate> {
+  const s = await runLoad('api', { 'base-url': server.url, 'api-key': apiKey, only: 'create', duration: seconds, clients: 16 }, seconds + 60)
+  const d = s.parts.create
+  return { rps: d.rate, p50: d.p50, p99: d.p99, failed: d.failed, requests: d.requests }
 }
 
 export type ApiList = { rps: number; p50?: number; p99?: number; failed: number; requests: number; size: number; clients: number }
 
-/** The first page of the key's links, `size` links each with its click count, by `clients` k6 clients in a closed loop. */
-export async function apiList(k6: string, server: Child, apiKey: string, seconds: number, size: number, clients: number): Promise<ApiList> {
-  const s = await runK6(k6, 'api.js',
-    { BASE_URL: server.url, API_KEY: apiKey, SCENARIO: 'list', DURATION: `${seconds}s`, VUS: String(clients), LIST_SIZE: String(size) }, seconds + 60)
-  const d = s.metric('http_req_duration{scenario:list}') ?? {}
-  const requests = s.metric('http_reqs')?.count ?? 0
-  return { rps: s.metric('http_reqs')?.rate ?? 0, p50: d.med, p99: d['p(99)'], failed: failures(s, requests), requests, size, clients }
+/** The first page of the key's links, `size` links each with its click count, by `clients` clients in a closed loop. */
+export async function apiList(server: Child, apiKey: string, seconds: number, size: number, clients: number): Promise<ApiList> {
+  const s = await runLoad('api', { 'base-url': server.url, 'api-key': apiKey, only: 'list', duration: seconds, clients, 'list-size': size }, seconds + 60)
+  const d = s.parts.list
+  return { rps: d.rate, p50: d.p50, p99: d.p99, failed: d.failed, requests: d.requests, size, clients }
 }
 
 export type BulkCreate = { links: number; ms: number[]; failed: number }
@@ -179,13 +160,13 @@ export async function redirectsServed(url: string): Promise<number> {
   return (await scrape(url))['kurz_redirects_total'] ?? 0
 }
 
-/** The mixed script as users run it: did its thresholds hold, and the p99 of each part. */
-export async function mixed(k6: string, server: Child, apiKey: string, seconds: number, slugs: number) {
-  const s = await runK6(k6, 'mixed.js',
-    { BASE_URL: server.url, API_KEY: apiKey, RATE: '2000', DURATION: `${seconds}s`, SLUG_COUNT: String(slugs) }, seconds + 60)
-  const p99 = (part: string) => s.metric(`http_req_duration{scenario:${part}}`)?.['p(99)']
+/** The mixed scenario as users run it: did its limits hold, and the p99 of each part. */
+export async function mixed(server: Child, apiKey: string, seconds: number, slugs: number) {
+  const s = await runLoad('mixed', { 'base-url': server.url, 'api-key': apiKey, rate: 2000, duration: seconds, 'slug-count': slugs }, seconds + 60)
+  const parts = Object.values(s.parts)
   return {
-    thresholdsHeld: s.code === 0, rps: s.metric('http_reqs')?.rate ?? 0, dropped: s.metric('dropped_iterations')?.count ?? 0,
-    p99: { hits: p99('hits'), unknown: p99('unknown'), reads: p99('reads'), creates: p99('creates') },
+    thresholdsHeld: s.code === 0, broken: s.broken,
+    rps: parts.reduce((n, p) => n + p.rate, 0), dropped: parts.reduce((n, p) => n + p.dropped, 0),
+    p99: { hits: s.parts.hits?.p99, unknown: s.parts.unknown?.p99, reads: s.parts.reads?.p99, creates: s.parts.creates?.p99 },
   }
 }

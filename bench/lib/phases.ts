@@ -12,7 +12,6 @@ import { warm } from './warm'
 import { runWrk } from './wrk'
 import { apiCreate, apiList, bulkCreate, cpuPerRedirect, latency, mixed, redirectsServed, saturation, smallSite, stackRate, type Saturation } from './measure'
 import { pinStack } from './stack'
-import { K6_VERSION } from './tools'
 import { report } from './report'
 
 export type Plan = {
@@ -26,11 +25,11 @@ const ROOT = join(import.meta.dir, '..', '..')
 const t0 = performance.now()
 const say = (s: string) => console.log(`[bench ${Math.round((performance.now() - t0) / 1000)} s] ${s}`)
 
-export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFleet; logDir: string; k6Ready: Promise<string | null> }) {
+export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFleet; logDir: string }) {
   const { plan, fleet } = o
   const f: Record<string, unknown> = {
     mode: o.quick ? 'quick' : 'full', at: new Date().toISOString(), plan,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgBefore: loadavg(), bun: Bun.version, k6: K6_VERSION },
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgBefore: loadavg(), bun: Bun.version },
   }
 
   say('fresh database, migrations (first Kurz start), seed')
@@ -49,18 +48,15 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   f.kurzRssWarm = rssBytes(kurz.pid)
 
   // CPU per redirect first: before wrk's load leaves the click store merges to do (see cpuPerRedirect).
-  const k6 = await o.k6Ready
-  if (k6) {
-    say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
-    f.cpu = { kurz: await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm), baseline: await cpuPerRedirect(k6, base, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm) }
-    // A small site's costs, also before any heavy load: the idle stack, then 50 clicks a second.
-    say(`idle stack for ${plan.idle} s, then 50 redirects/s for ${plan.small} s`)
-    await settle(kurz.pid)
-    f.idle = { seconds: plan.idle, cores: await stackRate(kurz.pid, plan.idle * 1000) }
-    f.small = await smallSite(k6, kurz, 50, plan.small, plan.hot)
-    // The same 50/s against the bare baseline, with the same idle PostgreSQL and Redis counted: the floor of this figure.
-    f.smallBaseline = await smallSite(k6, base, 50, plan.small, plan.hot)
-  }
+  say(`CPU per redirect at ${plan.cpuRate}/s, ${plan.cpu} s each`)
+  f.cpu = { kurz: await cpuPerRedirect(kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm), baseline: await cpuPerRedirect(base, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm) }
+  // A small site's costs, also before any heavy load: the idle stack, then 50 clicks a second.
+  say(`idle stack for ${plan.idle} s, then 50 redirects/s for ${plan.small} s`)
+  await settle(kurz.pid)
+  f.idle = { seconds: plan.idle, cores: await stackRate(kurz.pid, plan.idle * 1000) }
+  f.small = await smallSite(kurz, 50, plan.small, plan.hot)
+  // The same 50/s against the bare baseline, with the same idle PostgreSQL and Redis counted: the floor of this figure.
+  f.smallBaseline = await smallSite(base, 50, plan.small, plan.hot)
 
   say(`saturation, ${plan.rounds} × ${plan.sat} s each, interleaved`)
   const satK: Saturation[] = []
@@ -75,47 +71,37 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   f.saturation = { kurz: satK, baseline: satB, bestKurz: best(satK), bestBaseline: best(satB),
     kurzRedirectsCounted: servedSat, wrkRequests: satK.reduce((a, r) => a + r.requests, 0) }
 
-  if (k6) {
-    const half = Math.round(best(satK).rps / 2)
-    say(`k6 latency at half of Kurz's saturation (${half}/s), ${plan.lat} s`)
-    f.latency = await latency(k6, kurz, half, plan.lat, plan.hot)
-    // The same k6 run against the bare baseline: the floor that k6 on one core sets at this rate.
-    f.latencyBaseline = await latency(k6, base, half, plan.lat, plan.hot)
-    say(`API creates, ${plan.api} s, after 2 s not counted`)
-    // (as CPU per redirect does: the first creates compile the create path, and are not its speed)
-    await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, 2)
-    f.apiCreate = await apiCreate(k6, kurz, BENCH_ADMIN.apiKey, plan.api)
-    say(`API bulk create of 1,000 links × 3, then lists of 100 links (account of ${plan.links} links), ${plan.api} s`)
-    f.apiBulk = await bulkCreate(kurz, BENCH_ADMIN.apiKey, 1000, 3)
-    f.apiList = await apiList(k6, kurz, BENCH_ADMIN.apiKey, plan.api, 100, 4)
-    if (plan.mixed) {
-      say(`k6 mixed load at 2,000/s, ${plan.mixed} s`)
-      f.mixed = await mixed(k6, kurz, BENCH_ADMIN.apiKey, plan.mixed, plan.hot)
-    }
-  } else f.k6Missing = true
+  const half = Math.round(best(satK).rps / 2)
+  say(`latency at half of Kurz's saturation (${half}/s), ${plan.lat} s`)
+  f.latency = await latency(kurz, half, plan.lat, plan.hot)
+  // The same run against the bare baseline: the floor that the load generator on one core sets at this rate.
+  f.latencyBaseline = await latency(base, half, plan.lat, plan.hot)
+  say(`API creates, ${plan.api} s, after 2 s not counted`)
+  // (as CPU per redirect does: the first creates compile the create path, and are not its speed)
+  await apiCreate(kurz, BENCH_ADMIN.apiKey, 2)
+  f.apiCreate = await apiCreate(kurz, BENCH_ADMIN.apiKey, plan.api)
+  say(`API bulk create of 1,000 links × 3, then lists of 100 links (account of ${plan.links} links), ${plan.api} s`)
+  f.apiBulk = await bulkCreate(kurz, BENCH_ADMIN.apiKey, 1000, 3)
+  f.apiList = await apiList(kurz, BENCH_ADMIN.apiKey, plan.api, 100, 4)
+  if (plan.mixed) {
+    say(`mixed load at 2,000/s, ${plan.mixed} s`)
+    f.mixed = await mixed(kurz, BENCH_ADMIN.apiKey, plan.mixed, plan.hot)
+  }
   // What the click plane did meanwhile (kurz_click_* lines exist once a real sink is wired).
   f.clickMetrics = Object.fromEntries(Object.entries(await scrape(kurz.url)).filter(([k]) => k.startsWith('kurz_click')))
   await base.stop()
   await kurz.stop()
 
-  if (k6 && f.latency) {
-    // The same runs with the sink discarding clicks: what recording and flushing cost.
-    say('CPU per redirect, saturation and k6 latency again, clicks discarded (CLICKS_RECORD=false)')
-    kurz = await fleet.start({ record: false })
-    await warm(kurz.url, plan.hot)
-    const cpu = await cpuPerRedirect(k6, kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm)
-    f.discarding = {
-      cpu,
-      saturation: await saturation(kurz, plan.sat, plan.hot),
-      latency: await latency(k6, kurz, (f.latency as { rate: number }).rate, plan.lat, plan.hot),
-    }
-    await kurz.stop()
-  }
+  // The same runs with the sink discarding clicks: what recording and flushing cost.
+  say('CPU per redirect, saturation and latency again, clicks discarded (CLICKS_RECORD=false)')
+  kurz = await fleet.start({ record: false })
+  await warm(kurz.url, plan.hot)
+  const cpu = await cpuPerRedirect(kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm)
+  f.discarding = { cpu, saturation: await saturation(kurz, plan.sat, plan.hot), latency: await latency(kurz, half, plan.lat, plan.hot) }
+  await kurz.stop()
 
-  if (k6) {
-    say(`saturation with PostgreSQL and Redis pinned to the server's core too, ${plan.sat} s each`)
-    f.pinned = await pinnedSaturation(fleet, plan, o.logDir)
-  }
+  say(`saturation with PostgreSQL and Redis pinned to the server's core too, ${plan.sat} s each`)
+  f.pinned = await pinnedSaturation(fleet, plan, o.logDir)
 
   say(`Redis path (LRU off), ${plan.path} s`)
   f.redisPath = await tierRun(fleet, { lru: false }, plan)

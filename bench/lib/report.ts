@@ -12,7 +12,7 @@ export function report(f: Record<string, any>) {
   const cpuRatio = f.cpu ? f.cpu.kurz.usPerRedirect / f.cpu.baseline.usPerRedirect : NaN
   const redisRatio = f.redisPath.rps / satK.rps
   const u = f.unknown
-  const na = 'n/a (no k6)'
+  const na = 'n/a'
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`
   const pct3 = (x: number) => `${(x * 100).toFixed(2)}%`
   const gaps = (g: any) => `${g.p50} / ${g.p99} / ${g.max} ms`
@@ -48,13 +48,13 @@ export function report(f: Record<string, any>) {
       `${fmt.x(f.discarding.saturation.rps / satB.rps)} of baseline`] as Row] : []),
     ['server CPU per redirect at fixed rate', f.cpu ? fmt.us(f.cpu.kurz.usPerRedirect) : na, f.cpu ? fmt.us(f.cpu.baseline.usPerRedirect) : na,
       f.cpu ? `${fmt.x(cpuRatio)} ${mark('CPU per redirect ≤ 1.25 × baseline')} @ ${f.cpu.kurz.rate}/s asked` : ''],
-    ['  requests served in that run (k6 dropped)', f.cpu ? `${f.cpu.kurz.requests} (${f.cpu.kurz.dropped})` : na, f.cpu ? `${f.cpu.baseline.requests} (${f.cpu.baseline.dropped})` : na,
-      f.cpu && f.cpu.kurz.dropped > f.cpu.kurz.requests / 100 ? 'k6 could not hold the rate: starved load core' : ''],
+    ['  requests served in that run (dropped)', f.cpu ? `${f.cpu.kurz.requests} (${f.cpu.kurz.dropped})` : na, f.cpu ? `${f.cpu.baseline.requests} (${f.cpu.baseline.dropped})` : na,
+      f.cpu && f.cpu.kurz.dropped > f.cpu.kurz.requests / 100 ? 'the load generator could not hold the rate: starved load core' : ''],
     ...(f.cpu ? [['  whole stack: Kurz + PostgreSQL + Redis', `${fmt.us(f.cpu.kurz.stackUs.total)} (${fmt.us(f.cpu.kurz.stackUs.kurz)} + ${fmt.us(f.cpu.kurz.stackUs.postgres)} + ${fmt.us(f.cpu.kurz.stackUs.redis)})`,
       fmt.us(f.cpu.baseline.usPerRedirect), `${fmt.x(f.cpu.kurz.stackUs.total / f.cpu.baseline.usPerRedirect)} ${mark('recorded: stack CPU per redirect ≤ 1.5 × baseline')}`] as Row] : []),
-    ['k6 latency at half saturation p50 / p95 / p99', f.latency ? lat(f.latency) : na, f.latencyBaseline ? lat(f.latencyBaseline) : '',
+    ['latency at half saturation p50 / p95 / p99', f.latency ? lat(f.latency) : na, f.latencyBaseline ? lat(f.latencyBaseline) : '',
       f.latency ? `${mark('p99 ≤ 2 ms at half saturation')} @ ${f.latency.rate}/s` +
-        (f.latencyBaseline?.p99 > 2 ? '; the baseline misses it too: k6 on one core is the limit' : '') : ''],
+        (f.latencyBaseline?.p99 > 2 ? '; the baseline misses it too: the load core is the limit' : '') : ''],
     ...(f.discarding ? [
       ['  same run, clicks discarded: p50 / p95 / p99', lat(f.discarding.latency), '',
         `recording and flushing add ${fmt.ms(f.latency.p99 - f.discarding.latency.p99)} to p99`],
@@ -62,7 +62,7 @@ export function report(f: Record<string, any>) {
         `recording, enriching and inserting: ${fmt.us(f.cpu.kurz.usPerRedirect - f.discarding.cpu.usPerRedirect)} a click`],
     ] as Row[] : []),
     ['  achieved rate, dropped iterations, failed', f.latency ? achieved(f.latency) : na, f.latencyBaseline ? achieved(f.latencyBaseline) : '',
-      f.latency && f.latency.dropped > f.latency.achievedRate ? 'rate not held: latency includes queueing in k6' : ''],
+      f.latency && f.latency.dropped > f.latency.achievedRate ? 'rate not held: latency includes queueing in the load generator' : ''],
     ...(f.pinned ? [
       ['saturation, PostgreSQL and Redis pinned to the server core too', fmt.rps(f.pinned.recorded.rps), fmt.rps(f.pinned.baseline.rps),
         `${fmt.x(f.pinned.recorded.rps / f.pinned.baseline.rps)} ${mark('pinned: recorded saturation ≥ 0.5 × baseline')}`],
@@ -79,15 +79,15 @@ export function report(f: Record<string, any>) {
     ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
     ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],
     ['  look-ups that reached Postgres', String(u.postgresLookups), '', `≤ ${u.allowedPostgresLookups} allowed: ${targets[Object.keys(targets)[4]] ? 'PASS' : 'MISS'}`],
-    ['API create (k6, 16 VUs): rps, p99', f.apiCreate ? `${fmt.rps(f.apiCreate.rps)}, ${fmt.ms(f.apiCreate.p99)}` : na, '',
+    ['API create (16 clients): rps, p99', f.apiCreate ? `${fmt.rps(f.apiCreate.rps)}, ${fmt.ms(f.apiCreate.p99)}` : na, '',
       f.apiCreate ? `${f.apiCreate.failed} failed ${mark('API: create ≥ 1,000/s with p99 ≤ 50 ms')}` : ''],
     ...(f.apiBulk ? [['API bulk create of 1,000 links: median (each)', `${fmt.ms(median(f.apiBulk.ms))} (${f.apiBulk.ms.map((m: number) => Math.round(m)).join(', ')} ms)`, '',
       `${f.apiBulk.failed} rows refused ${mark('API: bulk create of 1,000 links ≤ 1 s')}`] as Row] : []),
-    ...(f.apiList ? [[`API list of ${f.apiList.size} links (k6, ${f.apiList.clients} VUs): rps, p99`, `${fmt.rps(f.apiList.rps)}, ${fmt.ms(f.apiList.p99)}`, '',
+    ...(f.apiList ? [[`API list of ${f.apiList.size} links (${f.apiList.clients} clients): rps, p99`, `${fmt.rps(f.apiList.rps)}, ${fmt.ms(f.apiList.p99)}`, '',
       `${f.apiList.failed} failed ${mark('API: list of 100 links p99 ≤ 20 ms')}`] as Row] : []),
-    ...(f.mixed ? [['k6 mixed.js @ 2,000/s: p99 hits / 404 / reads / creates',
+    ...(f.mixed ? [['mixed load @ 2,000/s: p99 hits / 404 / reads / creates',
       ['hits', 'unknown', 'reads', 'creates'].map((k) => fmt.ms(f.mixed.p99[k] ?? NaN)).join(' / '), '',
-      `thresholds ${f.mixed.thresholdsHeld ? 'held' : 'broken'}, ${f.mixed.dropped} dropped`] as Row] : []),
+      `limits ${f.mixed.thresholdsHeld ? 'held' : 'broken'}, ${f.mixed.dropped} dropped`] as Row] : []),
     ['RSS of 1,000,000 cached links', fmt.mb(f.cacheRss.rssBytes), '', mark('1M cached links ≤ 250 MB')],
     ['non-3xx answers to valid slugs', String(nonRedirectSat + [satK, f.redisPath, f.postgresPath].reduce((a: number, r: any) => a + r.errors, 0)),
       String(satB.errors), mark('zero non-3xx to valid slugs')],

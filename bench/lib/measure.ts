@@ -114,7 +114,7 @@ export async function smallSite(server: Child, rate: number, seconds: number, sl
 export type Latency = { rate: number; achievedRate: number; p50: number; p95: number; p99: number; dropped: number; failed: number; thresholdsHeld: boolean }
 
 export async function latency(server: Child, rate: number, seconds: number, slugs: number): Promise<Latency> {
-  const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, 'slug-count': slugs }, seconds + 60)
+  const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, warmup: 2, 'slug-count': slugs }, seconds + 60)
   const d = s.parts.redirects
   return { rate, achievedRate: d.rate, p50: d.p50, p95: d.p95, p99: d.p99, dropped: d.dropped, failed: d.failed, thresholdsHeld: s.code === 0 }
 }

@@ -66,7 +66,9 @@ export async function constantRate(part: Part, o: { rate: number; seconds: numbe
       inFlight++
       void timed(part, send, started).finally(() => inFlight--)
     }
-    await Bun.sleep(Math.max(0, t0 + (started / o.rate) * 1000 - performance.now()))
+    // At least a millisecond: a shorter sleep returns at once, and the loop would spin on the one
+    // core that also reads the answers. Above 1,000/s requests leave in batches, once a millisecond.
+    await Bun.sleep(Math.max(1, t0 + (started / o.rate) * 1000 - performance.now()))
   }
   while (inFlight > 0) await Bun.sleep(2)
   part.seconds = (performance.now() - t0) / 1000

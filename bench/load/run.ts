@@ -12,6 +12,7 @@ const USAGE = `usage: bun bench/load/run.ts <redirects|api|mixed> [options]
   --base-url URL        the deployment (default http://127.0.0.1:3000)
   --api-key KEY         for the API, and to make links for a run when no slugs are given
   --duration SECONDS    per part (default 30; api 20, mixed 60)
+  --warmup SECONDS      redirects: first run at the rate this long, not counted (0)
   --rate N              requests a second (redirects 1000, mixed 500)
   --method GET|HEAD     redirects: HEAD answers without recording a click
   --slugs a,b,c | --slug-count N [--slug-prefix bn] | --create-links N (default 100)
@@ -30,7 +31,7 @@ function options() {
       method: { type: 'string' }, slugs: { type: 'string' }, 'slug-count': { type: 'string' }, 'slug-prefix': { type: 'string' },
       'create-links': { type: 'string' }, clients: { type: 'string' }, only: { type: 'string' }, 'list-size': { type: 'string' },
       skew: { type: 'string' }, 'p95-ms': { type: 'string' }, 'p99-ms': { type: 'string' }, 'api-p99-ms': { type: 'string' },
-      'max-failed': { type: 'string' }, 'run-id': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      'max-failed': { type: 'string' }, 'run-id': { type: 'string' }, warmup: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
     },
   })
   const num = (name: keyof typeof values, fallback?: number): number | undefined => {
@@ -64,7 +65,7 @@ async function main(): Promise<number> {
     })
     try {
       run = scenario === 'redirects'
-        ? await redirects(t, slugs, { rate: num('rate', 1000)!, seconds: num('duration', 30)!, method: (v.method ?? 'GET').toUpperCase(), ...limits })
+        ? await redirects(t, slugs, { rate: num('rate', 1000)!, seconds: num('duration', 30)!, warmSeconds: num('warmup', 0), method: (v.method ?? 'GET').toUpperCase(), ...limits })
         : await mixed(t, slugs, { rate: num('rate', 500)!, seconds: num('duration', 60)!, skew: num('skew', 4)!, p99Ms: limits.p99Ms, apiP99Ms: num('api-p99-ms') })
     } finally {
       await slugs.remove()

@@ -32,7 +32,8 @@ try {
         `small site ${us(small.stackUs.total)} µs a click (Kurz ${us(small.stackUs.kurz)}); ` +
         `3,000/s: ${us(cpu.stackUs.total)} µs a redirect (Kurz ${us(cpu.stackUs.kurz)}), ${cpu.requests} served, ${cpu.dropped} dropped; ` +
         `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n` +
-        `  Kurz's threads at 3,000/s, µs a redirect: ${Object.entries(cpu.threadsUs).map(([name, us]) => `${name} ${us}`).join(', ')}`)
+        `  Kurz's threads at 3,000/s, µs a redirect: ${Object.entries(cpu.threadsUs).map(([name, us]) => `${name} ${us}`).join(', ')}\n` +
+        `  Kurz's threads at 50/s, µs a click: ${Object.entries(small.threadsUs).map(([name, us]) => `${name} ${us}`).join(', ')}`)
     }
   } finally {
     await kurz.stop()

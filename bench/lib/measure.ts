@@ -1,5 +1,5 @@
 // The measurements, each against one running server; the runner decides which server and when.
-import { cpuSeconds, machineBusySeconds, settle, threadCpuSeconds, type Child } from './proc'
+import { cpuSeconds, machineBusySeconds, settle, threadCpuBetween, threadCpuSeconds, type Child, type ThreadCpu } from './proc'
 import { runWrk, type WrkResult } from './wrk'
 import { runLoad } from './load'
 import { scrape } from './kurz'
@@ -67,14 +67,12 @@ export async function cpuPerRedirect(server: Child, rate: number, seconds: numbe
   const drainSeconds = (performance.now() - drain0) / 1000
   const all = cpuSeconds(server.pid) - cpu0
   const used = all - before.idleCores * drainSeconds
-  const threads = [...threadCpuSeconds(server.pid)].map(([name, s]): [string, number] => [name, s - (threads0.get(name) ?? 0)])
-  threads.push(['exited threads', all - threads.reduce((n, [, s]) => n + s, 0)])
   const stackUsed = minus(stackCpuSeconds(server.pid), stack0)
   const { requests, dropped, failed } = s.parts.redirects
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return {
     rate, requests, cpuSeconds: used, usPerRedirect: per(used), dropped, failed,
-    threadsUs: Object.fromEntries(threads.filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +per(s).toFixed(1)])),
+    threadsUs: threadsPer(server.pid, threads0, all, per),
     idleCores: before.idleCores, drainSeconds, settled: before.quiet,
     // The same rule as Kurz's own figure: the drain's idle share of each process is taken off.
     stackUs: {
@@ -102,13 +100,25 @@ export async function stackRate(kurzPid: number, ms: number): Promise<StackCpu> 
 export async function smallSite(server: Child, rate: number, seconds: number, slugs: number) {
   await settle(server.pid)
   const stack0 = stackCpuSeconds(server.pid)
+  const threads0 = threadCpuSeconds(server.pid)
   const t0 = performance.now()
   const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, 'slug-count': slugs }, seconds + 60)
   await settle(server.pid)
   const used = minus(stackCpuSeconds(server.pid), stack0)
   const requests = s.parts.redirects.requests
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
-  return { rate, requests, seconds: (performance.now() - t0) / 1000, stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) } }
+  return {
+    rate, requests, seconds: (performance.now() - t0) / 1000,
+    stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) },
+    threadsUs: threadsPer(server.pid, threads0, used.kurz, per),
+  }
+}
+
+/** µs per request of the server's threads by name since `before`, largest first; 'exited threads' is the rest of `all`. */
+function threadsPer(pid: number, before: Map<number, ThreadCpu>, all: number, per: (s: number) => number): Record<string, number> {
+  const threads = [...threadCpuBetween(before, threadCpuSeconds(pid))]
+  threads.push(['exited threads', all - threads.reduce((n, [, s]) => n + s, 0)])
+  return Object.fromEntries(threads.filter(([, s]) => s > 0).sort((a, b) => b[1] - a[1]).map(([name, s]) => [name, +per(s).toFixed(1)]))
 }
 
 export type Latency = { rate: number; achievedRate: number; p50: number; p95: number; p99: number; dropped: number; failed: number; thresholdsHeld: boolean }

@@ -59,22 +59,33 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK
 }
 
+/** A live thread's name (the digits at its end dropped, so a pool's threads share one) and its utime + stime in seconds. */
+export type ThreadCpu = { name: string; seconds: number }
+
 /**
- * utime + stime of each live thread of a process, in seconds, summed by name with the digits at
- * its end dropped (a pool's threads count together). Threads that exited are not in it.
+ * Each live thread of a process, by thread id. Threads that exited are not in it. A thread may
+ * change its name (the click store's pool threads take the name of each job they run), so a
+ * window's CPU is the difference per thread id, counted under the name the thread has at its end.
  */
-export function threadCpuSeconds(pid: number): Map<string, number> {
-  const byName = new Map<string, number>()
+export function threadCpuSeconds(pid: number): Map<number, ThreadCpu> {
+  const threads = new Map<number, ThreadCpu>()
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[\d\s]+$/, '') || '?'
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      byName.set(name, (byName.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLK_TCK)
+      threads.set(Number(tid), { name, seconds: (Number(fields[11]) + Number(fields[12])) / CLK_TCK })
     } catch {
       // (exited since the listing)
     }
   }
+  return threads
+}
+
+/** CPU seconds by thread name between two readings of threadCpuSeconds; threads that exited meanwhile are not in it. */
+export function threadCpuBetween(before: Map<number, ThreadCpu>, after: Map<number, ThreadCpu>): Map<string, number> {
+  const byName = new Map<string, number>()
+  for (const [tid, t] of after) byName.set(t.name, (byName.get(t.name) ?? 0) + t.seconds - (before.get(tid)?.seconds ?? 0))
   return byName
 }
 

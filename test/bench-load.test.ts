@@ -58,6 +58,18 @@ describe('load generator', () => {
     pool.close()
   })
 
+  test('a connection idle for seconds is not reused: a server may be closing it just then', async () => {
+    seen.clear()
+    const pool = new Pool(origin)
+    await pool.request({ method: 'GET', path: '/a' })
+    await pool.request({ method: 'GET', path: '/b' })
+    expect(seen.size).toBe(1)
+    await Bun.sleep(4_500)
+    await pool.request({ method: 'GET', path: '/c' })
+    expect(seen.size).toBe(2)
+    pool.close()
+  })
+
   test('the open model sends the asked number of requests and counts a wrong answer as failed', async () => {
     const pool = new Pool(origin)
     const part = new Part('mixed')

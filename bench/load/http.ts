@@ -8,6 +8,12 @@ export type Answer = { status: number; headers: Record<string, string>; body: Ui
 export type Request = { method: string; path: string; headers?: Record<string, string>; body?: string }
 
 const TIMEOUT_MS = 10_000
+/**
+ * An idle connection older than this is closed rather than reused: servers close idle ones
+ * (Bun.serve after 10 s), and one picked just as the server closes it would fail a request
+ * that the server never saw.
+ */
+const IDLE_MAX_MS = 4_000
 const CRLF2 = Buffer.from('\r\n\r\n')
 const CRLF = Buffer.from('\r\n')
 
@@ -16,6 +22,7 @@ type Pending = { method: string; resolve(a: Answer): void; reject(e: Error): voi
 class Connection {
   socket: Socket | undefined
   pending: Pending | undefined
+  idleSince = 0
   private buf = Buffer.alloc(0)
   private unsent: Buffer | undefined
 
@@ -110,12 +117,24 @@ export class Pool {
     const body = r.body === undefined ? undefined : Buffer.from(r.body)
     if (body) head.push(`content-length: ${body.length}`)
     const bytes = Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), ...(body ? [body] : [])])
-    const conn = this.idle.pop() ?? await this.connect()
+    const conn = this.reusable() ?? await this.connect()
     return new Promise<Answer>((resolve, reject) => conn.send(bytes, { method: r.method, resolve, reject, sentAt: performance.now() }))
   }
 
   release(c: Connection) {
+    c.idleSince = performance.now()
     this.idle.push(c)
+  }
+
+  /** The most recently used idle connection, closing the ones idle too long. */
+  private reusable(): Connection | undefined {
+    const old = performance.now() - IDLE_MAX_MS
+    for (let c = this.idle.pop(); c; c = this.idle.pop()) {
+      if (c.idleSince >= old) return c
+      this.forget(c)
+      c.socket?.end()
+    }
+    return undefined
   }
 
   forget(c: Connection) {

@@ -1,10 +1,12 @@
 // The enrichment worker's entry: owns an Enricher and answers one message per batch, so that UA
-// parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread.
+// parsing, geo look-ups, hashing and the TabSeparated text never run on the redirect thread. Ring
+// slices handed over ahead of their flush (hold) are enriched at once and kept, so that a busy
+// instance's enrichment is spread over the seconds between flushes instead of following each one.
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
-import type { EnrichedBatch } from './batch'
-import { decodeRing } from './ring'
+import { mergeBatches, type EnrichedBatch } from './batch'
+import { decodeRing, type RingSliceMessage } from './ring'
 import { BackgroundThreads } from '../shared/thread-priority'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -30,17 +32,43 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       return
     }
     if (!enricher) throw new Error('enrichment worker used before init')
-    let clicks: RawClick[]
-    if (msg.type === 'enrich') clicks = JSON.parse(msg.clicks) as RawClick[]
-    else if (ring) clicks = decodeRing(ring, msg.slice)
-    else throw new Error('click ring slice sent before the ring')
-    const batch = await enricher.enrichBatch(clicks, new Set(msg.announced))
-    if (msg.type === 'enrich-ring') stage(batch)
+    if (msg.type === 'enrich') {
+      const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[], new Set(msg.announced))
+      return self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
+    }
+    if (!ring) throw new Error('click ring slice sent before the ring')
+    if (msg.type === 'hold') {
+      held.set(msg.slice.from, { to: msg.slice.to, batch: await enricher.enrichBatch(decodeRing(ring, msg.slice), new Set(msg.announced)) })
+      return reply({ type: 'held', id: msg.id })
+    }
+    const batch = await enrichSlice(enricher, ring, msg.slice, new Set(msg.announced))
+    stage(batch)
     // The bytes move to the redirect thread without a copy.
     self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
   } catch (error) {
     reply({ type: 'error', id: 'id' in msg ? msg.id : -1, message: String(error) })
   }
+}
+
+/** Ring slices enriched ahead of their flush (hold), by the position they begin at. */
+const held = new Map<number, { to: number; batch: EnrichedBatch }>()
+
+/**
+ * The slice's batch: the held results that tile its beginning, and the rest enriched now. Every
+ * held result the slice covers (or that lies before it, released since) is dropped.
+ */
+async function enrichSlice(enricher: Enricher, ring: Uint8Array, slice: RingSliceMessage, announced: ReadonlySet<string>): Promise<EnrichedBatch> {
+  const parts: EnrichedBatch[] = []
+  let at = slice.from
+  let count = slice.count
+  for (let h = held.get(at); h && h.to <= slice.to; h = held.get(at)) {
+    parts.push(h.batch)
+    count -= h.batch.size
+    at = h.to
+  }
+  for (const [from, h] of held) if (h.to <= slice.to || from < slice.from) held.delete(from)
+  if (at < slice.to) parts.push(await enricher.enrichBatch(decodeRing(ring, { from: at, to: slice.to, count }), announced))
+  return parts.length === 1 ? parts[0] : mergeBatches(parts)
 }
 
 const LOWER_EVERY_MS = 5000

@@ -21,6 +21,12 @@ export interface BatchEnricher {
   /** `announced`: the accounts whose clicks link.clicked webhooks announce (the batch's facts). */
   /** `clicks`: objects, or a slice of the ring that the redirect thread writes them to. */
   enrichBatch(clicks: RawClick[] | RingSlice, announced?: ReadonlySet<string>): Promise<EnrichedBatch>
+  /**
+   * Enriches a ring slice ahead of the flush that will take it, and keeps the result: a later
+   * enrichBatch of a slice that begins with this one uses it instead of enriching those clicks
+   * again. Nothing depends on it: a slice whose kept result is gone is enriched then.
+   */
+  hold?(slice: RingSlice, announced?: ReadonlySet<string>): Promise<void>
   close?(): Promise<void>
 }
 

@@ -113,6 +113,12 @@ export class ClickRing {
     return { ring: this, from, to: at, count }
   }
 
+  /** One slice of two taken one after the other (`b` right after `a`), released or given back as one. */
+  join(a: RingSlice, b: RingSlice): RingSlice {
+    if (a.ring !== this || b.ring !== this || a.to !== b.from) throw new Error('only adjoining click ring slices can be joined')
+    return { ring: this, from: a.from, to: b.to, count: a.count + b.count }
+  }
+
   /** Frees a taken slice's bytes; slices are released in the order they were taken. */
   release(slice: RingSlice) {
     if (slice.ring !== this || slice.from !== this.released || slice.to > this.taken)

@@ -5,7 +5,8 @@
 //
 // Idle is measured after start-up has settled (30 s), over 60 s: the CPU of the whole process
 // (every thread: enrichment worker, chDB's own threads) from /proc/<pid>/stat, and its RSS.
-// The load is wrk on core 1 against one link (clicks recorded), RSS sampled every 250 ms.
+// The load is wrk on core 1 against one link (clicks recorded), RSS sampled every 250 ms; the RSS
+// at idle and at its peak is split into anonymous memory and mapped files.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,18 +53,30 @@ const idleCpu = (cpuTicks() - idleStart) / TICK / 60
 const idleRss = Math.max(idleRssStart, rssMb())
 
 console.error(`[embedded] wrk ${loadSeconds} s`)
+/** What the RSS is made of, from /proc/<pid>/smaps_rollup: anonymous memory (heaps, the engine's allocations) and the rest (mapped files). */
+const rssParts = () => {
+  const rollup = readFileSync(`/proc/${server.pid}/smaps_rollup`, 'utf8')
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0)
+  return { anonMb: Math.round(kb('Anonymous') / 1024), fileMb: Math.round((kb('Rss') - kb('Anonymous')) / 1024) }
+}
 let peak = rssMb()
-const sampler = setInterval(() => { peak = Math.max(peak, rssMb()) }, 250)
+let peakParts = rssParts()
+const idleParts = peakParts
+const sample = () => {
+  const now = rssMb()
+  if (now > peak) [peak, peakParts] = [now, rssParts()]
+}
+const sampler = setInterval(sample, 250)
 const wrk = Bun.spawn(['taskset', '-c', '1', 'wrk', '-t1', '-c32', `-d${loadSeconds}s`, `${base}/embedded-bench`], { stdout: 'pipe' })
 const wrkOut = await new Response(wrk.stdout).text()
 await Bun.sleep(5000) // the last flushes and merges
 clearInterval(sampler)
-peak = Math.max(peak, rssMb())
+sample()
 const rps = /Requests\/sec:\s+([\d.]+)/.exec(wrkOut)?.[1]
 
 console.log(JSON.stringify({
   idleRssMb: Math.round(idleRss), idleCpuShareOfCore: Number((idleCpu * 100).toFixed(2)),
-  peakRssUnderLoadMb: Math.round(peak), loadRps: rps ? Math.round(Number(rps)) : null, loadSeconds,
+  idleRssParts: idleParts, peakRssUnderLoadMb: Math.round(peak), peakRssParts: peakParts, loadRps: rps ? Math.round(Number(rps)) : null, loadSeconds,
 }))
 stop()
 process.exit(0)

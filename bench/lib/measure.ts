@@ -19,16 +19,28 @@ export async function withNoise<T>(server: Child, loadCpu: (r: T) => number, run
   return { ...r, foreignCores: Math.max(0, foreign / wall) }
 }
 
-export type Saturation = WrkResult & Noise & { serverCpuCores: number; seconds: number }
+export type Saturation = WrkResult & Noise & {
+  serverCpuCores: number; seconds: number
+  /** µs per request over the run: the server's threads by name, and each process on the server's side. */
+  threadsUs: Record<string, number>; stackUs: StackCpu
+}
 
 /** wrk at full speed over the warmed slugs. Also: how busy the server core was (1.0 = saturated). */
 export async function saturation(server: Child, seconds: number, slugs: number, prefix = 'bn'): Promise<Saturation> {
   const cpu0 = cpuSeconds(server.pid)
+  const threads0 = threadCpuSeconds(server.pid)
+  const stack0 = stackCpuSeconds(server.pid)
   const t0 = performance.now()
   const r = await withNoise(server, (w: WrkResult) => w.loadCpu, () =>
     runWrk({ url: server.url, script: 'slugs.lua', seconds, env: { BENCH_SLUGS: String(slugs), BENCH_PREFIX: prefix } }))
   const elapsed = (performance.now() - t0) / 1000
-  return { ...r, seconds: elapsed, serverCpuCores: (cpuSeconds(server.pid) - cpu0) / elapsed }
+  const all = cpuSeconds(server.pid) - cpu0
+  const per = (x: number) => (r.requests ? (x / r.requests) * 1e6 : NaN)
+  const used = minus(stackCpuSeconds(server.pid), stack0)
+  return {
+    ...r, seconds: elapsed, serverCpuCores: all / elapsed, threadsUs: threadsPer(server.pid, threads0, all, per),
+    stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) },
+  }
 }
 
 export type CpuPerRedirect = {

@@ -2,6 +2,7 @@
 import { fmt, printTable, type Row } from './table'
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const topThreads = (us: Record<string, number>) => Object.entries(us).slice(0, 5).map(([name, n]) => `${name} ${n}`).join(', ')
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the figures are plain JSON from phases.ts */
 export function report(f: Record<string, any>) {
@@ -67,6 +68,9 @@ export function report(f: Record<string, any>) {
       ['saturation, PostgreSQL and Redis pinned to the server core too', fmt.rps(f.pinned.recorded.rps), fmt.rps(f.pinned.baseline.rps),
         `${fmt.x(f.pinned.recorded.rps / f.pinned.baseline.rps)} ${mark('pinned: recorded saturation ≥ 0.5 × baseline')}`],
       ['  same, clicks discarded', fmt.rps(f.pinned.discarded.rps), '', `${fmt.x(f.pinned.discarded.rps / f.pinned.baseline.rps)} of baseline`],
+      ...(f.pinned.recorded.stackUs ? [['  the core, µs a redirect: PostgreSQL, Redis; Kurz\'s largest threads (recorded)',
+        `${fmt.us(f.pinned.recorded.stackUs.postgres)}, ${fmt.us(f.pinned.recorded.stackUs.redis)}; ${topThreads(f.pinned.recorded.threadsUs)}`,
+        fmt.us(f.pinned.baseline.stackUs.total), `discarded: ${topThreads(f.pinned.discarded.threadsUs)}`] as Row] : []),
     ] as Row[] : []),
     ...(f.small ? [['small site: stack CPU per click at 50/s', `${fmt.us(f.small.stackUs.total)} (Kurz ${fmt.us(f.small.stackUs.kurz)}, PostgreSQL ${fmt.us(f.small.stackUs.postgres)}, Redis ${fmt.us(f.small.stackUs.redis)})`,
       f.smallBaseline ? `${fmt.us(f.smallBaseline.stackUs.total)} (server ${fmt.us(f.smallBaseline.stackUs.kurz)})` : '',

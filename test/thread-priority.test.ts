@@ -6,7 +6,7 @@ import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { WorkerEnricher } from '../src/clicks/enricher-client'
 import { release } from 'node:os'
-import { BACKGROUND_NICE, preferWakeups, REDIRECT_SLICE_NS } from '../src/shared/thread-priority'
+import { BACKGROUND_NICE, LOWER_EVERY_MS, preferWakeups, REDIRECT_SLICE_NS } from '../src/shared/thread-priority'
 import { within } from './support/poll'
 
 type Thread = { tid: number; name: string; nice: number; slice: number }
@@ -26,14 +26,21 @@ function threads(): Thread[] {
 describe.skipIf(!existsSync('/proc/self/task'))('thread priority', () => {
   test('the enrichment worker runs below the main thread, which keeps its priority, as do the collector threads', async () => {
     const mainBefore = threads().find((t) => t.tid === process.pid)!.nice
+    const earlier = new Set(threads().map((t) => t.tid))
+    // What differs from the rule, by thread. A collector thread that a lowered thread starts (or
+    // one an earlier test's worker left lowered) gets its priority back at the worker's next pass,
+    // so the rule holds within a pass, not at every instant.
+    const wrong = () => {
+      const now = threads()
+      return [
+        ...(now.some((t) => t.name === 'Worker' && !earlier.has(t.tid) && t.nice === BACKGROUND_NICE) ? [] : ['no new Worker thread at nice ' + BACKGROUND_NICE]),
+        ...now.filter((t) => t.tid === process.pid && t.nice !== mainBefore).map((t) => `main thread at ${t.nice}`),
+        ...now.filter((t) => /^(HeapHelper|.*ollector Thread)$/.test(t.name) && t.nice !== mainBefore).map((t) => `${t.name} (${t.tid}) at ${t.nice}`),
+      ].join('; ')
+    }
     const w = await WorkerEnricher.open('salt-p', null)
     try {
-      const lowered = await within(5000, true, async () => threads().some((t) => t.name === 'Worker' && t.nice === BACKGROUND_NICE))
-      expect(lowered).toBe(true)
-      const now = threads()
-      expect(now.find((t) => t.tid === process.pid)!.nice).toBe(mainBefore)
-      const collectors = now.filter((t) => /^(HeapHelper|.*ollector Thread)$/.test(t.name))
-      for (const c of collectors) expect(c.nice).toBe(mainBefore)
+      expect(await within(LOWER_EVERY_MS + 5000, '', async () => wrong())).toBe('')
     } finally {
       await w.close()
     }
@@ -47,11 +54,12 @@ describe.skipIf(!existsSync('/proc/self/task'))('thread priority', () => {
     expect(await preferWakeups()).toBe(true)
     expect(main().slice).toBe(REDIRECT_SLICE_NS)
     expect(main().nice).toBe(before.nice)
+    const earlier = new Set(threads().map((t) => t.tid))
+    const ours = () => threads().find((t) => t.name === 'Worker' && !earlier.has(t.tid) && t.nice === BACKGROUND_NICE)
     const w = await WorkerEnricher.open('salt-s', null)
     try {
-      const lowered = await within(5000, true, async () => threads().some((t) => t.name === 'Worker' && t.nice === BACKGROUND_NICE))
-      expect(lowered).toBe(true)
-      const worker = threads().find((t) => t.name === 'Worker' && t.nice === BACKGROUND_NICE)!
+      expect(await within(LOWER_EVERY_MS, true, async () => ours() !== undefined)).toBe(true)
+      const worker = ours()!
       expect(worker.slice).toBeGreaterThan(REDIRECT_SLICE_NS)
       expect(main().slice).toBe(REDIRECT_SLICE_NS)
     } finally {

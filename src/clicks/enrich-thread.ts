@@ -7,7 +7,7 @@ import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
 import { mergeBatches, type EnrichedBatch } from './batch'
 import { decodeRing, type RingSliceMessage } from './ring'
-import { BackgroundThreads } from '../shared/thread-priority'
+import { BackgroundThreads, LOWER_EVERY_MS } from '../shared/thread-priority'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -70,8 +70,6 @@ async function enrichSlice(enricher: Enricher, ring: Uint8Array, slice: RingSlic
   if (at < slice.to) parts.push(await enricher.enrichBatch(decodeRing(ring, { from: at, to: slice.to, count }), announced))
   return parts.length === 1 ? parts[0] : mergeBatches(parts)
 }
-
-const LOWER_EVERY_MS = 5000
 
 /** This thread and the process's other background threads (started since, too) yield to the redirect thread. */
 async function yieldToRedirects() {

@@ -17,6 +17,9 @@ export const BACKGROUND_NICE = 5
 /** Threads that keep their priority: the runtime's own, whose work the main thread waits for. */
 const KEEP = /^(bun|bun\.exe|HeapHelper|.*ollector Thread|Fetch)$/
 
+/** How often the worker lowers the threads started since its last pass. */
+export const LOWER_EVERY_MS = 5000
+
 /** Forgotten past this many threads seen (a thread id is not reused while the thread lives). */
 const SEEN_MAX = 10_000
 

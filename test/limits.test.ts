@@ -216,6 +216,24 @@ describe.each(engines)('plan limits and usage events on %s', (engine) => {
     expect(warning.data).toMatchObject({ limitType: 'links', limit: 10, used: 9, percentUsed: 90 })
   })
 
+  test('a bulk create that reaches the limit creates its first links in order, refuses the rest, and sends each usage event once', async () => {
+    const u = await newUser(h)
+    const { key } = await newKey(h, u.jwt)
+    for (let i = 0; i < 4; i++) expect((await h.api('POST', '/api/v1/links', { key, body: { url: `https://e.com/s${i}` } })).status).toBe(201)
+    const slug = (i: number) => `limit-bulk-${u.id.slice(-8).toLowerCase()}-${i}`
+    // Index 1 is refused before any insert: it takes no place under the limit.
+    const links = Array.from({ length: 10 }, (_, i) => (i === 1 ? { url: 'javascript:alert(1)' } : { url: `https://e.com/b${i}`, slug: slug(i) }))
+    const r = await h.api('POST', '/api/v1/links/bulk', { key, body: { links } })
+    expect(r.status).toBe(200)
+    expect(r.body.data.created.map((l: { slug: string }) => l.slug)).toEqual([0, 2, 3, 4, 5, 6].map(slug))
+    expect(r.body.data.failed.map((f: { index: number; code: string }) => [f.index, f.code])).toEqual([
+      [1, 'INVALID_URL'], [7, 'PLAN_LIMIT_EXCEEDED'], [8, 'PLAN_LIMIT_EXCEEDED'], [9, 'PLAN_LIMIT_EXCEEDED'],
+    ])
+    const types = (await eventsOf(u.id)).map((e) => e.type).filter((t) => t.startsWith('plan.')).sort()
+    expect(types).toEqual(['plan.limit_reached', 'plan.limit_warning'])
+    expect((await h.api('GET', '/api/v1/me', { key })).body.data.usage).toMatchObject({ linksUsed: 10, linksRemaining: 0 })
+  })
+
   test('notifyUsageThresholds fires the click events once per period however often it is called', async () => {
     const u = await newUser(h)
     const plan = findPlan(h.config.plans, 'Free')

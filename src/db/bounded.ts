@@ -118,3 +118,21 @@ export function boundedClient(client: postgres.Sql, waitMs: number): postgres.Sq
   }
   return Object.assign(Object.create(client), { unsafe, begin }) as postgres.Sql
 }
+
+/** A connection of the pool to itself, or DB_POOL_TIMEOUT when none frees up within `waitMs`. */
+export async function reserveWithin(client: postgres.Sql, waitMs: number): Promise<postgres.ReservedSql> {
+  const asked = client.reserve()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(dbUnavailable('DB_POOL_TIMEOUT', `no PostgreSQL connection within ${waitMs} ms`)), waitMs)
+  })
+  try {
+    return await Promise.race([asked, gaveUp])
+  } catch (e) {
+    // (a connection that arrives after the caller gave up goes back to the pool)
+    asked.then((r) => r.release(), () => {})
+    throw e
+  } finally {
+    clearTimeout(timer)
+  }
+}

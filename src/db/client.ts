@@ -5,7 +5,7 @@ import { eq, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 import { ADVISORY_LOCKS } from './advisory-locks'
-import { boundedClient, boundedOptions, type DbTimeouts } from './bounded'
+import { boundedClient, boundedOptions, reserveWithin, type DbTimeouts } from './bounded'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
@@ -16,6 +16,13 @@ export type Database = {
   kind: 'postgres' | 'pglite'
   ping(): Promise<void>
   close(): Promise<void>
+  /**
+   * Runs `fn` with a db whose statements go over one connection, in the order they are issued:
+   * those issued together are sent together, without a round trip between them, and run one after
+   * the other, each its own transaction (a failed one fails alone). Without it: `db` (PGlite runs
+   * statements one at a time, in the order they come).
+   */
+  inOrder?<T>(fn: (db: Db) => Promise<T>): Promise<T>
 }
 
 const MIGRATIONS = resolve(import.meta.dir, '../../migrations/postgres')
@@ -53,6 +60,16 @@ async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Pro
     kind: 'postgres',
     ping: async () => void (await boundedClient(client, timeouts.statementMs).unsafe('select 1')),
     close: () => client.end({ timeout: 5 }),
+    async inOrder(fn) {
+      const reserved = await reserveWithin(client, timeouts.statementMs)
+      try {
+        // (a reserved connection lacks the pool's `options`, where drizzle sets its type parsers:
+        // it takes the pool's, which already have them)
+        return await fn(drizzle(Object.assign(reserved, { options: client.options }), { schema }) as unknown as Db)
+      } finally {
+        reserved.release()
+      }
+    },
   }
 }
 

@@ -10,7 +10,7 @@ import { preparedPerDb } from '../db/prepared'
 import { events, links, usagePeriods, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
 import type { Plan } from '../plans/table'
-import { currentPeriod } from '../plans/period'
+import { currentPeriod, type Period } from '../plans/period'
 import { linkLimitExceeded } from '../plans/usage'
 import { notifyUsageThresholds } from '../plans/thresholds'
 import { outboxWrites } from '../events/outbox'
@@ -34,11 +34,12 @@ const returned = {
  * the unique key: a generated slug is retried with another, a custom one is a 409.
  */
 export async function insertCreatedLink(deps: Deps, plan: Plan, values: Values, generated: boolean,
-  eventExtra: Record<string, unknown>, slugTaken: (slug: string) => AppError): Promise<{ row: LinkRow; linksUsed: number }> {
+  eventExtra: Record<string, unknown>, slugTaken: (slug: string) => AppError,
+  { db = deps.db, nearLimit: onNearLimit }: InsertOptions = {}): Promise<{ row: LinkRow; linksUsed: number }> {
   if (plan.linkLimit <= 0) throw linkLimitExceeded(plan, deps.config.plans)
   const period = currentPeriod(values.createdAt)
   const { userId } = values
-  const statement = createStatement(deps.db, values)
+  const statement = createStatement(db, values)
   for (let attempt = 0; attempt < 8; attempt++) {
     const slug = generated && attempt > 0 ? generateSlug(7 + Math.floor(attempt / 3)) : values.slug
     const event = linkEvent(deps, 'link.created', { ...values, slug } as LinkRow, eventExtra)
@@ -51,8 +52,10 @@ export async function insertCreatedLink(deps: Deps, plan: Plan, values: Values, 
       const [r] = await statement.prepared.execute(params)
       outboxWrites.dispatchEvent(new Event('written'))
       const { linksUsed, clicksUsed, ...row } = r
-      if (nearLimit(linksUsed, plan.linkLimit) || nearLimit(clicksUsed, plan.clickLimit))
-        await deps.db.transaction((tx) => notifyUsageThresholds(tx, userId, plan, period))
+      if (nearLimit(linksUsed, plan.linkLimit) || nearLimit(clicksUsed, plan.clickLimit)) {
+        if (onNearLimit) onNearLimit(period)
+        else await deps.db.transaction((tx) => notifyUsageThresholds(tx, userId, plan, period))
+      }
       return { row: row as LinkRow, linksUsed }
     } catch (e) {
       if (violated(e, '23502', 'user_id')) throw linkLimitExceeded(plan, deps.config.plans)
@@ -62,6 +65,12 @@ export async function insertCreatedLink(deps: Deps, plan: Plan, values: Values, 
   }
   throw new AppError('INTERNAL', 'Could not find a free slug')
 }
+
+/**
+ * `db`: where the statement runs (a bulk create's one connection). `nearLimit`: called instead of
+ * checking the usage thresholds when the account is near a limit (a bulk create checks once after).
+ */
+export type InsertOptions = { db?: Db; nearLimit?: (period: Period) => void }
 
 type Column = Exclude<keyof Values, 'userId'>
 type CreateStatement = { columns: Column[]; prepared: ReturnType<typeof prepare> }

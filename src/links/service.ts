@@ -19,7 +19,7 @@ import { linkEvent, present } from './present'
 import { smartColumns } from '../rules/write'
 import { tagFilter } from '../tags/service'
 import { smartChanges } from './smart-fields'
-import { insertCreatedLink } from './create-statement'
+import { insertCreatedLink, type InsertOptions } from './create-statement'
 import { preparedPerDb } from '../db/prepared'
 
 type Source = LinkRow['source']
@@ -30,6 +30,14 @@ type Source = LinkRow['source']
  */
 export async function createLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source = caller.session ? 'DASHBOARD' : 'API',
   publish: (row: LinkRow) => Promise<void> = (row) => deps.linkCache.refresh(row)) {
+  return insertPlannedLink(deps, caller, await planLink(deps, caller, input, source), publish)
+}
+
+/** A create checked and worked out, not yet written: the link's values and its event's extras. */
+export type PlannedLink = { values: Parameters<typeof insertCreatedLink>[2]; generated: boolean; eventExtra: Record<string, unknown> }
+
+/** Checks a create and works out its row (a custom domain or a rule may need a look-up); writes nothing. */
+export async function planLink(deps: Deps, caller: Caller, input: CreateLinkInput, source: Source): Promise<PlannedLink> {
   const now = deps.now()
   const kind = input.kind ?? 'url'
   const rawUrl = input.originalUrl ?? input.url
@@ -47,12 +55,21 @@ export async function createLink(deps: Deps, caller: Caller, input: CreateLinkIn
   const domain = input.domain ? await ownedVerifiedDomain(deps, caller, input.domain) : ''
   const expiresAt = resolveExpiry(input.expiresIn, caller.plan, now, deps.config.plans)
   const smart = { ...await smartColumns(deps, caller, input, kind), ...await smartChanges(deps, input, kind) }
+  return {
+    values: {
+      id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
+      title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
+      createdAt: now, updatedAt: now, ...smart,
+    },
+    generated: slug === null,
+    eventExtra: { title: input.title ?? null, source, createdAt: now.toISOString() },
+  }
+}
 
-  const { row, linksUsed } = await insertCreatedLink(deps, caller.plan, {
-    id: newId('lnk'), userId: caller.userId, domain, slug: slug ?? generateSlug(), kind, originalUrl, payload,
-    title: input.title ?? null, status: 'ACTIVE', singleUse: input.singleUse ?? false, expiresAt, source,
-    createdAt: now, updatedAt: now, ...smart,
-  }, slug === null, { title: input.title ?? null, source, createdAt: now.toISOString() }, slugTaken)
+/** Writes a planned create (`options`: how a bulk create runs many). */
+export async function insertPlannedLink(deps: Deps, caller: Caller, planned: PlannedLink,
+  publish: (row: LinkRow) => Promise<void>, options: InsertOptions = {}) {
+  const { row, linksUsed } = await insertCreatedLink(deps, caller.plan, planned.values, planned.generated, planned.eventExtra, slugTaken, options)
   await publish(row)
   const linkLimit = caller.plan.linkLimit
   return {

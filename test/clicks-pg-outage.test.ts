@@ -141,4 +141,3 @@ run('PostgreSQL cut under load, SIGKILL during the outage, restart: at most one 
     throw e
   }
 }, 180_000)
-

@@ -19,10 +19,9 @@ export type Database = {
   /**
    * Runs `fn` with a db whose statements go over one connection, in the order they are issued:
    * those issued together are sent together, without a round trip between them, and run one after
-   * the other, each its own transaction (a failed one fails alone). Without it: `db` (PGlite runs
-   * statements one at a time, in the order they come).
+   * the other, each its own transaction (a failed one fails alone).
    */
-  inOrder?<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  inOrder<T>(fn: (db: Db) => Promise<T>): Promise<T>
 }
 
 const MIGRATIONS = resolve(import.meta.dir, '../../migrations/postgres')
@@ -90,6 +89,8 @@ async function openPglite(dir: string | null): Promise<Database> {
     kind: 'pglite',
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
+    // (PGlite runs statements one at a time, in the order they come)
+    inOrder: (fn) => fn(pdb as unknown as Db),
   }
 }
 

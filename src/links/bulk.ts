@@ -2,7 +2,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import { Value } from '@sinclair/typebox/value'
 import type { Deps } from '../deps'
-import type { Db } from '../db/client'
 import type { Caller } from '../auth/caller'
 import { links, type LinkRow } from '../db/schema'
 import { AppError } from '../errors'
@@ -45,9 +44,8 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   // Their cache entries are published together at the end, pipelined, before the answer.
   const toPublish: LinkRow[] = []
   const collect = async (row: LinkRow) => void toPublish.push(row)
-  const inOrder = deps.database.inOrder?.bind(deps.database) ?? ((fn: (db: Db) => Promise<PromiseSettledResult<Created>[]>) => fn(deps.db))
   let nearLimit: Period | null = null
-  const settled = await inOrder((db) => Promise.allSettled(planned.map((p) =>
+  const settled = await deps.database.inOrder((db) => Promise.allSettled(planned.map((p) =>
     insertPlannedLink(deps, caller, p.link, collect, { db, nearLimit: (period) => void (nearLimit = period) }))))
   const created: Link[] = []
   let broken: unknown = null
@@ -63,8 +61,6 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   failed.sort((a, b) => a.index - b.index)
   return { success: true as const, data: { created, failed, totalCreated: created.length, totalFailed: failed.length } }
 }
-
-type Created = Awaited<ReturnType<typeof insertPlannedLink>>
 
 const publishAll = (deps: Deps, rows: LinkRow[]) => Promise.all(rows.map((r) => deps.linkCache.refresh(r)))
 

@@ -111,13 +111,16 @@ describe('fuzzing the API from its OpenAPI document', () => {
   test(`${COUNT} generated requests: no 500, every error in the envelope, every 2xx fits its schema, memory flat`, async () => {
     const sample = fc.sample(requestsFor(ops.filter((o) => o.path !== '/{slug}'), pools), { seed: SEED, numRuns: COUNT })
     const redirects = fc.sample(requestsFor(ops.filter((o) => o.path === '/{slug}'), pools), { seed: SEED + 1, numRuns: Math.ceil(COUNT * SERVER_SHARE) })
+    // Whatever the seed: a last parameter of '.', '..' or '' folds the URL into another path (/tags/. is /tags/).
+    const folded: FuzzRequest[] = ops.filter((o) => o.method === 'GET' && o.path !== '/{slug}' && /\/\{\w+\}$/.test(o.path)).flatMap((o) =>
+      ['.', '..', ''].map((last) => ({ method: 'GET', path: o.path.replace(/\{\w+\}$/, last).replace(/\{\w+\}/g, 'x'), headers: { authorization: `Bearer ${h.adminKey}` }, kind: 'folded path, admin key' })))
     const byKey = new Map(ops.map((o) => [`${o.method} ${o.path}`, o.op]))
     // Static paths first: /openapi.json is not a slug.
     const matching = [...ops].sort((a, b) => a.path.split('{').length - b.path.split('{').length)
     // A path template as a pattern: {param} is one segment, a trailing * anything (/app/*).
     const patternOf = (path: string) => new RegExp(`^${path.replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\{\w+\}/g, '[^/]+')}$`)
-    // (as the URL parser reads it: /. is /, /a/.. is /)
-    const pathOf = (req: FuzzRequest) => new URL(`http://kurz.test${req.path}`).pathname
+    // As the URL parser reads it (/a/. is /a/, /a/b/.. is /a/), and then the router, which takes /a/ for /a.
+    const pathOf = (req: FuzzRequest) => new URL(`http://kurz.test${req.path}`).pathname.replace(/(.)\/$/, '$1')
     const opOf = (req: FuzzRequest) => matching.find((o) => o.method === req.method && patternOf(o.path).test(pathOf(req)))?.op
     const failures: Failure[] = []
     const statuses = new Map<number, number>()
@@ -155,11 +158,11 @@ describe('fuzzing the API from its OpenAPI document', () => {
     const rssBefore = process.memoryUsage().rss
     const started = Date.now()
     // The server first, while the pool's links still exist (the in-process share deletes and disables them).
-    await run([...redirects, ...sample.slice(0, Math.ceil(COUNT * SERVER_SHARE))], server.url, true)
-    await run(sample, BASE_URL, false)
+    await run([...redirects, ...folded, ...sample.slice(0, Math.ceil(COUNT * SERVER_SHARE))], server.url, true)
+    await run([...folded, ...sample], BASE_URL, false)
     Bun.gc(true)
     const rssAfter = process.memoryUsage().rss
-    const sent = sample.length + redirects.length + Math.ceil(COUNT * SERVER_SHARE)
+    const sent = sample.length + redirects.length + Math.ceil(COUNT * SERVER_SHARE) + 2 * folded.length
     console.log(`fuzz: seed ${SEED} (FUZZ_SEED=${SEED} repeats it), ${sent} requests over ${ops.length} operations in ${Date.now() - started} ms; `
       + `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}; RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssAfter / 2 ** 20).toFixed(0)} MiB`)
     if (process.env.FUZZ_TIMING) console.log([...timing].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, ms]) => `${k}: ${ms.toFixed(0)} ms / ${counts.get(k)}`).join('\n'))

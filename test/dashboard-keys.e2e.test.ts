@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { hasChromium, requireChromiumInCi, startBrowser, type Browser } from './support/browser'
 import { startDnsServer, type DnsServer } from './support/dns-server'
+import type { Locator } from 'playwright-core'
 
 setDefaultTimeout(120_000)
 requireChromiumInCi()
@@ -39,6 +40,12 @@ describe.skipIf(!hasChromium)('API keys and domains pages in Chromium', () => {
   const page = () => b.page
   const asKey = (key: string) => b.h.api('GET', '/api/v1/links', { key })
   const secretPanel = () => page().locator('section[aria-labelledby="secret-once-title"]')
+  /** Waits for a confirmed action's notice, or for the failure its dialog shows instead, which fails the test by name. */
+  const settled = async (dialog: Locator, notice: Locator) => {
+    const failure = dialog.getByRole('alert')
+    await notice.or(failure).first().waitFor()
+    expect(await failure.allTextContents()).toEqual([])
+  }
   /** How far the page scrolls sideways, and the deepest elements that stick out past its right edge. */
   const overflow = () => page().evaluate(() => {
     const doc = (globalThis as any).document
@@ -145,9 +152,10 @@ describe.skipIf(!hasChromium)('API keys and domains pages in Chromium', () => {
     test('delete asks first, then the key is refused', async () => {
       await page().getByRole('button', { name: 'Delete CI server' }).click()
       const dialog = page().getByRole('dialog', { name: 'Delete “CI server”?' })
+      await dialog.waitFor()
       await b.shot('keys-08-delete-confirm')
       await dialog.getByRole('button', { name: 'Delete key' }).click()
-      await page().getByText('Key “CI server” deleted').waitFor()
+      await settled(dialog, page().getByText('Key “CI server” deleted'))
       await page().getByText('No API keys yet').waitFor()
       expect((await asKey(shownKey)).status).toBe(401)
     })
@@ -163,7 +171,7 @@ describe.skipIf(!hasChromium)('API keys and domains pages in Chromium', () => {
       await b.shot('keys-09-revoke-all-confirm')
       await b.expectAccessible('keys (revoke all dialog)')
       await dialog.getByRole('button', { name: 'Revoke all keys' }).click()
-      await page().getByText('2 keys revoked.').waitFor()
+      await settled(dialog, page().getByText('2 keys revoked.'))
       await page().getByText('No API keys yet').waitFor()
       for (const key of made) expect((await asKey(key)).status).toBe(401)
       // The dashboard's own session is not a key: it keeps working.

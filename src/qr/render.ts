@@ -9,7 +9,7 @@ const CONTENT_TYPES: Record<QrFormat, string> = { svg: 'image/svg+xml', png: 'im
 export type QrStyle = { fg?: string; bg?: string; margin?: number; level?: 'L' | 'M' | 'Q' | 'H' }
 
 /** `size` is the image's width and height in pixels; the quiet zone (4 modules by default) is inside it. */
-export async function qrImage(text: string, format: QrFormat, size: number, style: QrStyle = {}): Promise<{ body: string | Uint8Array; contentType: string }> {
+export async function qrImage(text: string, format: QrFormat, size: number, style: QrStyle = {}): Promise<{ body: string | Uint8Array<ArrayBuffer>; contentType: string }> {
   const options = {
     width: size, margin: style.margin ?? 4, errorCorrectionLevel: style.level ?? 'M',
     color: { dark: style.fg ?? '#000000ff', light: style.bg ?? '#ffffffff' },

@@ -3,7 +3,8 @@
 // of rows a second; each page held for the bound's seconds made its memory grow with the rows).
 import { expect, test } from 'bun:test'
 import postgres from 'postgres'
-import { boundedClient } from '../src/db/bounded'
+import { boundedClient, boundedOptions } from '../src/db/bounded'
+import { proxiedTestDatabase } from './support/tcp-proxy'
 
 const url = process.env.DATABASE_URL
 
@@ -42,3 +43,26 @@ test.skipIf(!url)('a query still waiting for a connection past the bound is canc
     await client.end()
   }
 })
+
+test.skipIf(!url)('a connection whose first query was given up while it reconnected still opens once PostgreSQL is back', async () => {
+  const db = await proxiedTestDatabase()
+  const client = postgres(db.url, { max: 1, onnotice: () => {}, ...boundedOptions({ statementMs: 2000, connectMs: 1000 }) })
+  const sql = boundedClient(client, 200)
+  try {
+    expect((await sql.unsafe('select 1 as one'))[0]?.one).toBe(1)
+    db.proxy.cut()
+    // Each attempt to reconnect carries the next queued query; some are given up while it waits to retry.
+    const given = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => Bun.sleep(i * 50).then(() => sql.unsafe('select 2 as two').execute())))
+    expect(given.every((r) => r.status === 'rejected')).toBe(true)
+    db.proxy.restore()
+    let answer: unknown = null
+    for (let i = 0; i < 30 && answer !== 3; i++) {
+      answer = await sql.unsafe('select 3 as three').then((rows) => rows[0]?.three, () => null)
+      if (answer !== 3) await Bun.sleep(100)
+    }
+    expect(answer).toBe(3)
+  } finally {
+    await client.end({ timeout: 1 })
+    await db.drop()
+  }
+}, 30_000)

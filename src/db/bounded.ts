@@ -76,6 +76,22 @@ function endsWithReadyForQuery(b: Buffer) {
   return n >= 6 && b[n - 6] === 0x5a && b.readUInt32BE(n - 5) === 5 && [0x49, 0x54, 0x45].includes(b[n - 1])
 }
 
+/** What postgres.js keeps on a query, read or changed here. */
+type QueryInternals = { state: unknown; cancelled: unknown; strings: string[]; args: unknown[]; tagged: boolean; options: Record<string, unknown> }
+
+/**
+ * Makes a query given up while queued a no-op that may still run. postgres.js hands a closed
+ * connection the query that made it reconnect, to send once it is open; when that query was
+ * cancelled meanwhile, the connection skips it and then never opens (it waits for the answer to a
+ * query it did not send), so a pool could lose every connection to one outage. Defused, the query
+ * is sent as `select 1`, its answer goes nowhere, and the connection opens. A query cancelled in
+ * the pool's queue was taken out of it and never runs.
+ */
+function defuse(query: object) {
+  const q = query as unknown as QueryInternals
+  Object.assign(q, { cancelled: false, strings: ['select 1'], args: [], tagged: false, options: { ...q.options, simple: true, prepare: false } })
+}
+
 /**
  * The client drizzle is given: queries and transactions that are still waiting for a pool
  * connection after `waitMs` are given up with an error (a query already sent is the server's and
@@ -91,7 +107,9 @@ export function boundedClient(client: postgres.Sql, waitMs: number): postgres.Sq
     const ref = new WeakRef(q)
     const timer = setTimeout(() => {
       const queued = ref.deref()
-      if (queued && !(queued as unknown as { state: unknown }).state) queued.cancel()
+      if (!queued || (queued as unknown as QueryInternals).state) return
+      queued.cancel()
+      defuse(queued)
     }, waitMs)
     timer.unref?.()
     return q

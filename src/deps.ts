@@ -78,7 +78,7 @@ export type DepsOverrides = Partial<Pick<Deps, 'clicks' | 'log' | 'now' | 'datab
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const log = overrides.log ?? createLogger(config.logLevel)
-  const database = overrides.database ?? await openDatabase({ url: config.databaseUrl, dir: pgliteDir(config.dataDir), timeouts: config.databaseTimeouts })
+  const database = overrides.database ?? await openDatabase({ url: config.databaseUrl, dir: pgliteDir(config.dataDir), poolSize: config.databasePoolSize, timeouts: config.databaseTimeouts })
   await sealStoredSecrets(database.db, config, log)
   const redis = config.redisUrl ? connectRedis(config.redisUrl) : null
   const bus = createBus(redis, config.redisPrefix, log)

@@ -34,6 +34,7 @@ describe('config', () => {
     [{ GEOIP_DB: ' , ,' }, 'GEOIP_DB'],
     [{ DB_STATEMENT_TIMEOUT_MS: 'soon' }, 'DB_STATEMENT_TIMEOUT_MS'],
     [{ DB_CONNECT_TIMEOUT_MS: '0' }, 'DB_CONNECT_TIMEOUT_MS'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
   ])('a bad value stops the start with one line naming the variable: %p', (env, name) => {
     let error: unknown
     try { loadConfig({ DATA_DIR: dir(), ...env }) } catch (e) { error = e }

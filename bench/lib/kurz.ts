@@ -34,6 +34,8 @@ export class KurzFleet {
       // Every load comes from 127.0.0.1: the per-address limit of unknown slugs would answer most
       // of the unknown-slug runs 429; off, they measure the negative cache and the look-ups.
       REDIRECT_MISS_LIMIT_PER_MINUTE: '0',
+      // (an A/B of the pool's size: DB_POOL_SIZE=10 bun bench/api-create.ts)
+      ...(process.env.DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.DB_POOL_SIZE } : {}),
     }
   }
 

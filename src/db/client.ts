@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import * as schema from './schema'
 import { ADVISORY_LOCKS } from './advisory-locks'
 import { boundedClient, boundedOptions, reserveWithin, type DbTimeouts } from './bounded'
+import { DEFAULT_DB_POOL_SIZE } from '../config'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 /** A transaction or the database itself: services accept either. */
@@ -34,7 +35,7 @@ const DEFAULT_TIMEOUTS: DbTimeouts = { statementMs: 5000, connectMs: 3000 }
  * needs no timeouts; PostgreSQL gets `timeouts` on every wait.
  */
 export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number; timeouts?: DbTimeouts }): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10, opts.timeouts ?? DEFAULT_TIMEOUTS) : openPglite(opts.dir)
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? DEFAULT_DB_POOL_SIZE, opts.timeouts ?? DEFAULT_TIMEOUTS) : openPglite(opts.dir)
 }
 
 async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Promise<Database> {

@@ -96,7 +96,7 @@ export const API_KEY_PATTERN = /^sk_live_[A-Za-z0-9]{32,}$/
  * PostgreSQL connections per instance, by default. Few on purpose: the client pipelines the queries
  * that find every connection busy, so that many go out in one write and come back in one read, and
  * on this project's two-core machine a socket write costs tens of µs of kernel time. Link creates
- * from 16 clients ran 1.6× as fast on 2 connections as on 10 (bench/api-create.ts, back to back).
+ * from 16 clients ran 1.5–2× as fast on 2 connections as on 10 (bench/api-create.ts, back to back).
  * More suit a PostgreSQL with many cores and long queries (DB_POOL_SIZE).
  */
 export const DEFAULT_DB_POOL_SIZE = 2

@@ -44,7 +44,8 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   // Their cache entries are published together at the end, pipelined, before the answer.
   const toPublish: LinkRow[] = []
   const collect = async (row: LinkRow) => void toPublish.push(row)
-  let nearLimit: Period | null = null
+  // (typed by its initializer: set in a callback, it would otherwise read as null below)
+  let nearLimit = null as Period | null
   const settled = await deps.database.inOrder((db) => Promise.allSettled(planned.map((p) =>
     insertPlannedLink(deps, caller, p.link, collect, { db, nearLimit: (period) => void (nearLimit = period) }))))
   const created: Link[] = []
@@ -55,7 +56,7 @@ export async function bulkCreate(deps: Deps, caller: Caller, items: unknown[]) {
   })
   await publishAll(deps, toPublish)
   // (once for the whole bulk, with the usage after its last insert; a broken bulk's error wins)
-  const period = nearLimit as Period | null
+  const period = nearLimit
   if (period) await deps.db.transaction((tx) => notifyUsageThresholds(tx, caller.userId, caller.plan, period)).catch((e) => { broken ??= e })
   if (broken) throw broken
   failed.sort((a, b) => a.index - b.index)

@@ -16,7 +16,7 @@ export function report(f: Record<string, any>) {
   const na = 'n/a'
   const pct = (x: number) => `${(x * 100).toFixed(0)}%`
   const pct3 = (x: number) => `${(x * 100).toFixed(2)}%`
-  const gaps = (g: any) => `${g.p50} / ${g.p99} / ${g.max} ms`
+  const lateness = (g: any) => `${g.p50} / ${g.p99} / ${g.max} ms`
   const lat = (l: any) => `${fmt.ms(l.p50)} / ${fmt.ms(l.p95)} / ${fmt.ms(l.p99)}`
   const achieved = (l: any) => `${fmt.rps(l.achievedRate)}, ${l.dropped}, ${l.failed}`
   const targets: Record<string, boolean> = {
@@ -28,7 +28,7 @@ export function report(f: Record<string, any>) {
     '1M cached links ≤ 250 MB': f.cacheRss.rssBytes <= 250e6,
     'recorded: stack CPU per redirect ≤ 1.5 × baseline': f.cpu ? f.cpu.kurz.stackUs.total / f.cpu.baseline.usPerRedirect <= 1.5 : false,
     'pinned: recorded saturation ≥ 0.5 × baseline': f.pinned ? f.pinned.recorded.rps / f.pinned.baseline.rps >= 0.5 : false,
-    'loop: gaps at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms': f.loopGaps?.recording ? f.loopGaps.recording.p99 <= 1 && f.loopGaps.recording.max <= 5 : false,
+    'loop: lateness at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms': f.loopGaps?.recording ? f.loopGaps.recording.p99 <= 1 && f.loopGaps.recording.max <= 5 : false,
     'small: stack CPU per click at 50/s ≤ 150 µs': f.small ? f.small.stackUs.total <= 150 : false,
     'idle: stack ≤ 0.5 % of a core': f.idle ? f.idle.cores.total <= 0.005 : false,
     'API: create ≥ 1,000/s with p99 ≤ 50 ms': f.apiCreate ? f.apiCreate.rps >= 1000 && f.apiCreate.p99 <= 50 : false,
@@ -77,8 +77,12 @@ export function report(f: Record<string, any>) {
       `${f.small.requests} clicks ${mark('small: stack CPU per click at 50/s ≤ 150 µs')}`] as Row] : []),
     ...(f.idle ? [['idle stack, no traffic (share of a core)', `${pct3(f.idle.cores.total)} (Kurz ${pct3(f.idle.cores.kurz)}, PostgreSQL ${pct3(f.idle.cores.postgres)}, Redis ${pct3(f.idle.cores.redis)})`, '',
       `${f.idle.seconds} s ${mark('idle: stack ≤ 0.5 % of a core')}`] as Row] : []),
-    ...(f.loopGaps?.recording ? [['loop gaps at 10,000 clicks/s p50 / p99 / max', gaps(f.loopGaps.recording), gaps(f.loopGaps.discarding),
-      `${mark('loop: gaps at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms')}; baseline column: clicks discarded`] as Row] : []),
+    ...(f.loopGaps?.recording ? [
+      ['loop lateness at 10,000 clicks/s p50 / p99 / max', lateness(f.loopGaps.recording), f.loopGaps.bare ? lateness(f.loopGaps.bare) : '',
+        `${mark('loop: lateness at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms')}; baseline column: the timer alone` +
+          (f.loopGaps.bare?.max > 5 ? ' (which misses the max by itself: the machine\'s floor)' : '')],
+      ['  same, clicks discarded', lateness(f.loopGaps.discarding), '', ''],
+    ] as Row[] : []),
     ['Redis path (LRU off): rps, p99', `${fmt.rps(f.redisPath.rps)}, ${fmt.ms(f.redisPath.p99Ms)}`, '', `${fmt.x(redisRatio)} of LRU ${mark('Redis path ≥ 0.5 × LRU path')}`],
     ['Postgres path (LRU, Redis off): rps, p99', `${fmt.rps(f.postgresPath.rps)}, ${fmt.ms(f.postgresPath.p99Ms)}`, '', `${fmt.x(f.postgresPath.rps / satK.rps)} of LRU`],
     ['unknown slugs (404): rps', fmt.rps(u.rps), '', `${u.slugs} slugs, ${u.notFound} answered 404`],

@@ -45,6 +45,15 @@ describe('the client address behind TRUST_PROXY', () => {
     expect(clientIp(trust, req('10.9.9.9, 10.0.0.2'), from('10.0.0.1'))).toBe('10.9.9.9')
   })
 
+  test('behind a trusted hop with X-Forwarded-For the socket is not asked; without the header it is, once', () => {
+    let asked = 0
+    const counting: RequestServer = { requestIP: () => (asked++, { address: '10.0.0.1' }) }
+    expect(clientIp(trustOf('1'), req('6.6.6.6, 203.0.113.9'), counting)).toBe('203.0.113.9')
+    expect(asked).toBe(0)
+    expect(clientIp(trustOf('1'), req(), counting)).toBe('10.0.0.1')
+    expect(asked).toBe(1)
+  })
+
   test('ports and brackets on an entry are dropped; an entry that is no address falls back to the socket', () => {
     expect(clientIp(trustOf('1'), req('6.6.6.6, 203.0.113.9:4711'), from('10.0.0.1'))).toBe('203.0.113.9')
     expect(clientIp(trustOf('1'), req('6.6.6.6, [2001:db8::5]:4711'), from('10.0.0.1'))).toBe('2001:db8::5')

@@ -40,14 +40,17 @@ export type TrustProxy = Readonly<{ hops: number } | { cidrs: readonly string[] 
  * The client's address: with a trusted proxy, the X-Forwarded-For entry that the outermost trusted
  * proxy appended, else the socket's address; '' when unknown. Entries left of that one are written
  * by the client and never read: a client that sends its own X-Forwarded-For changes nothing.
+ * The socket's address is read only when the answer needs it: each read is a system call
+ * (getpeername), about 2 µs, on every recorded click.
  */
 export function clientIp(trust: TrustProxy, req: Request, server: RequestServer): string {
-  const peer = server?.requestIP(req)?.address ?? ''
-  if (!trust) return peer
+  const socketPeer = () => server?.requestIP(req)?.address ?? ''
+  if (!trust) return socketPeer()
   const forwarded = req.headers.get('x-forwarded-for')
-  if (!forwarded) return peer
+  if (!forwarded) return socketPeer()
   const hops = forwarded.split(',')
-  if ('hops' in trust) return addressOf(hops[Math.max(0, hops.length - trust.hops)]) || peer
+  if ('hops' in trust) return addressOf(hops[Math.max(0, hops.length - trust.hops)]) || socketPeer()
+  const peer = socketPeer()
   const trusted = trustedList(trust.cidrs)
   // Only a trusted peer's header is read; then right to left, past every trusted proxy.
   if (peer && !isTrusted(trusted, peer)) return peer

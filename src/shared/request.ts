@@ -44,13 +44,12 @@ export type TrustProxy = Readonly<{ hops: number } | { cidrs: readonly string[] 
  * (getpeername), about 2 µs, on every recorded click.
  */
 export function clientIp(trust: TrustProxy, req: Request, server: RequestServer): string {
-  const socketPeer = () => server?.requestIP(req)?.address ?? ''
-  if (!trust) return socketPeer()
+  if (!trust) return socketPeer(req, server)
   const forwarded = req.headers.get('x-forwarded-for')
-  if (!forwarded) return socketPeer()
+  if (!forwarded) return socketPeer(req, server)
   const hops = forwarded.split(',')
-  if ('hops' in trust) return addressOf(hops[Math.max(0, hops.length - trust.hops)]) || socketPeer()
-  const peer = socketPeer()
+  if ('hops' in trust) return addressOf(hops[Math.max(0, hops.length - trust.hops)]) || socketPeer(req, server)
+  const peer = socketPeer(req, server)
   const trusted = trustedList(trust.cidrs)
   // Only a trusted peer's header is read; then right to left, past every trusted proxy.
   if (peer && !isTrusted(trusted, peer)) return peer
@@ -60,6 +59,11 @@ export function clientIp(trust: TrustProxy, req: Request, server: RequestServer)
     if (i === 0 || !isTrusted(trusted, address)) return address
   }
   return peer
+}
+
+/** The address at the socket's other end; '' when unknown. */
+function socketPeer(req: Request, server: RequestServer): string {
+  return server?.requestIP(req)?.address ?? ''
 }
 
 /** One X-Forwarded-For entry as a bare address ('1.2.3.4:80' and '[::1]:80' lose the port); '' when it is none. */

@@ -1,5 +1,4 @@
 // Opens Postgres (postgres.js) or the embedded PGlite, and applies the committed migrations.
-import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -31,7 +30,7 @@ const MIGRATION_LOCK = ADVISORY_LOCKS.migrations
 const DEFAULT_TIMEOUTS: DbTimeouts = { statementMs: 5000, connectMs: 3000 }
 
 /**
- * `url` null opens PGlite in `dir` (in memory when `dir` is null). PGlite runs in-process and
+ * `url` null opens PGlite in `dir` (in memory when `dir` is null), on a thread of its own; it
  * needs no timeouts; PostgreSQL gets `timeouts` on every wait.
  */
 export async function openDatabase(opts: { url: string | null; dir: string | null; poolSize?: number; timeouts?: DbTimeouts }): Promise<Database> {
@@ -74,22 +73,15 @@ async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Pro
 }
 
 async function openPglite(dir: string | null): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
-  const { migrate } = await import('drizzle-orm/pglite/migrator')
-  if (dir) mkdirSync(dir, { recursive: true })
-  // PostgreSQL's default 128 MB of shared buffers is most of what the embedded default holds at
-  // idle (RSS 311 MB with it, 193 MB with 16 MB); its pages stay in the OS's file cache anyway, and
-  // a site that outgrows this runs PostgreSQL.
-  const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
-  const client = dir ? new PGlite(dir, options) : new PGlite(options)
-  const pdb = drizzle(client, { schema })
-  await migrate(pdb, { migrationsFolder: MIGRATIONS })
+  const { PgliteThread } = await import('./pglite-remote')
+  const thread = await PgliteThread.open(dir, MIGRATIONS)
+  const pdb = drizzle(thread.asPglite(), { schema })
   return {
     db: pdb as unknown as Db,
     kind: 'pglite',
-    ping: async () => void (await client.query('select 1')),
-    close: () => client.close(),
+    ping: async () => void (await thread.query('select 1')),
+    close: () => thread.close(),
     // (PGlite runs statements one at a time, in the order they come)
     inOrder: (fn) => fn(pdb as unknown as Db),
   }

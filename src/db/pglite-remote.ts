@@ -87,7 +87,12 @@ export class PgliteThread implements Queryable {
   }
 
   query(sql: string, params: unknown[] = [], options?: { rowMode?: RowMode }) {
-    return this.call({ type: 'query', tx: 0, sql, params, rowMode: options?.rowMode ?? 'object' })
+    return this.queryIn(0, sql, params, options)
+  }
+
+  /** A statement in transaction `tx` (0: none). */
+  private queryIn(tx: number, sql: string, params: unknown[] = [], options?: { rowMode?: RowMode }) {
+    return this.call({ type: 'query', tx, sql, params, rowMode: options?.rowMode ?? 'object' })
   }
 
   /**
@@ -96,9 +101,7 @@ export class PgliteThread implements Queryable {
    */
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const tx = await this.call({ type: 'begin' }) as number
-    const scoped: Queryable = {
-      query: (sql, params = [], options) => this.call({ type: 'query', tx, sql, params, rowMode: options?.rowMode ?? 'object' }),
-    }
+    const scoped: Queryable = { query: (sql, params, options) => this.queryIn(tx, sql, params, options) }
     let result: T
     try {
       result = await fn(scoped)

@@ -149,6 +149,46 @@ describe('LinkCache tiers', () => {
   })
 })
 
+describe('look-ups under way', () => {
+  test('a request for a key being looked up shares that look-up; once it settles, the next one starts its own', async () => {
+    const { cache: c } = cache()
+    let runs = 0
+    let answer!: (v: LinkEntry) => void
+    const run = () => { runs++; return new Promise<LinkEntry>((r) => { answer = r }) }
+    const first = c.lookUp('/a', run)
+    expect(c.lookingUp('/b')).toBeUndefined()
+    const joined = c.lookingUp('/a')
+    expect(joined).toBe(first)
+    answer(entry('a'))
+    expect(await joined).toEqual(entry('a'))
+    expect(runs).toBe(1)
+    expect(c.lookingUp('/a')).toBeUndefined()
+  })
+
+  test('after an eviction of the key, a look-up begun before it is not shared (its answer may be older)', async () => {
+    const { cache: c } = cache()
+    let answer!: (v: LinkEntry) => void
+    const first = c.lookUp('/a', () => new Promise<LinkEntry>((r) => { answer = r }))
+    await c.publish('/b', null)
+    expect(c.lookingUp('/a')).toBe(first)
+    await c.publish('/a', null)
+    expect(c.lookingUp('/a')).toBeUndefined()
+    answer(entry('a'))
+    await first
+  })
+
+  test('a look-up that fails fails for those who shared it, and is not shared afterwards', async () => {
+    const { cache: c } = cache()
+    let fail!: (e: Error) => void
+    const first = c.lookUp('/a', () => new Promise<LinkEntry>((_, r) => { fail = r }))
+    const joined = c.lookingUp('/a')!
+    fail(new Error('database away'))
+    expect(await joined.then(() => null, (e: Error) => e.message)).toBe('database away')
+    expect(await first.then(() => null, (e: Error) => e.message)).toBe('database away')
+    expect(c.lookingUp('/a')).toBeUndefined()
+  })
+})
+
 describe('link entries in Redis', () => {
   test('an entry and a miss read back as they were written', () => {
     expect(fromSharedText(toSharedText(entry('a')))).toEqual(entry('a'))

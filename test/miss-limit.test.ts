@@ -78,6 +78,27 @@ describe.each(engines)('unknown slugs per client address on %s', (engine) => {
   })
 })
 
+// Without Redis nothing but the database answers a link this instance has not cached yet.
+describe.each(engines)('many clients behind one address ask for a new link at once, without Redis, on %s', (engine) => {
+  let h: Harness
+  let s: Running
+  beforeAll(async () => {
+    h = await createHarness({ engine, env })
+    s = await h.listen()
+  }, SETUP_TIMEOUT)
+  afterAll(async () => { await h.close() })
+
+  test('they share one look-up: every one is redirected, none refused, and none counts as a miss', async () => {
+    await h.createLink({ url: 'https://example.com/shared-at-once', slug: 'shared-at-once' })
+    const client = '198.51.100.1'
+    const answers = await Promise.all(Array.from({ length: 50 }, () => visit(s, '/shared-at-once', client)))
+    expect(answers.map((r) => r.status)).toEqual(Array(50).fill(302))
+    // The allowance is whole: as many unknown slugs as the limit, then a refusal.
+    for (let i = 0; i < 5; i++) expect((await visit(s, `/${unknown()}`, client)).status).toBe(404)
+    expect((await visit(s, `/${unknown()}`, client)).status).toBe(429)
+  })
+})
+
 describe.skipIf(!process.env.DATABASE_URL)('past the limit, nothing reaches PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof proxiedTestDatabase>>
   let h: Harness

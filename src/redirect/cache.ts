@@ -54,6 +54,8 @@ export class LinkCache {
   private recoveries = 0
   /** The generation at which `invalidatedAt` last started over: older fills may have lost their record. */
   private forgottenBefore = 0
+  /** Look-ups of keys not cached here, under way, with the generation each began at. */
+  private readonly looking = new Map<string, { startedAt: number; value: Promise<Cached> }>()
 
   constructor(
     private readonly opts: LinkCacheOptions,
@@ -108,8 +110,30 @@ export class LinkCache {
     return this.generation
   }
 
+  /**
+   * The look-up of `key` under way, when a request may share its answer instead of querying again:
+   * only if no eviction of the key arrived since it began (its answer may be older than that).
+   */
+  lookingUp(key: string): Promise<Cached> | undefined {
+    const under = this.looking.get(key)
+    return under && !this.evictedSince(key, under.startedAt) ? under.value : undefined
+  }
+
+  /** Runs the look-up of `key`, where lookingUp finds it until it settles. */
+  lookUp(key: string, run: () => Promise<Cached>): Promise<Cached> {
+    const under = { startedAt: this.generation, value: run() }
+    this.looking.set(key, under)
+    const done = () => { if (this.looking.get(key) === under) this.looking.delete(key) }
+    under.value.then(done, done)
+    return under.value
+  }
+
+  private evictedSince(key: string, startedAt: number) {
+    return startedAt < this.forgottenBefore || (this.invalidatedAt.get(key) ?? -1) > startedAt
+  }
+
   fillLocal(key: string, value: Cached, startedAt: number) {
-    if (startedAt < this.forgottenBefore || (this.invalidatedAt.get(key) ?? -1) > startedAt) return
+    if (this.evictedSince(key, startedAt)) return
     // A copy in the hot tier would now be older than the arena's.
     this.#hot.delete(key)
     const brief = this.shaky() ? this.opts.degradedTtlMs ?? 3000 : undefined

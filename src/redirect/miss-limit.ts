@@ -57,17 +57,25 @@ export class MissLimiter {
  * resolveSlow within the client's allowance of misses. Over it, the shared cache may still answer
  * (a known link stays served), but nothing reaches the database: RATE_LIMIT_EXCEEDED instead.
  * An unknown address (no socket: in-process calls) is not limited.
+ *
+ * Concurrent requests for one key share one look-up: a link shared somewhere is asked for by many
+ * clients at once before it is cached, and they cost one query, not one each. Joining a look-up
+ * under way reaches no database, so it takes nothing of the client's allowance either.
  */
 export async function resolveLimited(deps: Deps, address: string, domain: string, slug: string): Promise<Cached> {
+  const key = cacheKey(domain, slug)
+  const under = deps.linkCache.lookingUp(key)
+  if (under) return under
   const misses = deps.missLimiter
-  const resolve = domain !== '' && deps.domains.hasPreviousProvider(domain)
+  const previous = domain !== '' && deps.domains.hasPreviousProvider(domain)
+  const resolve = () => deps.linkCache.lookUp(key, previous
     ? () => resolveWithPrevious(deps, domain, slug)
-    : () => resolveSlow(deps.db, deps.linkCache, domain, slug)
+    : () => resolveSlow(deps.db, deps.linkCache, domain, slug))
   if (!misses || !address) return resolve()
   const now = deps.now().getTime()
   const retryAfter = misses.acquire(address, now)
   if (retryAfter > 0) {
-    const shared = await deps.linkCache.getShared(cacheKey(domain, slug))
+    const shared = await deps.linkCache.getShared(key)
     if (shared !== undefined) return shared
     deps.metrics.redirectMissesLimited++
     throw new AppError('RATE_LIMIT_EXCEEDED', `Too many unknown links: ${misses.limit} a minute; retry in ${retryAfter} s`,

@@ -14,9 +14,10 @@ export type LoadSummary = {
 
 const RUN = join(import.meta.dir, '..', 'load', 'run.ts')
 
-export async function runLoad(scenario: 'redirects' | 'api' | 'mixed', args: Record<string, string | number>, maxSeconds: number): Promise<LoadSummary> {
+/** `niceness` > 0: this run yields the load core to another run beside it (one that measures latency). */
+export async function runLoad(scenario: 'redirects' | 'api' | 'mixed', args: Record<string, string | number>, maxSeconds: number, niceness = 0): Promise<LoadSummary> {
   const argv = [process.execPath, RUN, scenario, '--json', ...Object.entries(args).flatMap(([k, v]) => [`--${k}`, String(v)])]
-  const proc = Bun.spawn(pinned(1, argv), { stdout: 'pipe', stderr: 'pipe' })
+  const proc = Bun.spawn(pinned(1, niceness > 0 ? ['nice', '-n', String(niceness), ...argv] : argv), { stdout: 'pipe', stderr: 'pipe' })
   const guard = setTimeout(() => proc.kill('SIGKILL'), maxSeconds * 1000)
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()])
   clearTimeout(guard)

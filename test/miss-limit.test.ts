@@ -83,7 +83,7 @@ describe.each(engines)('many clients behind one address ask for a new link at on
   let h: Harness
   let s: Running
   beforeAll(async () => {
-    h = await createHarness({ engine, env })
+    h = await createHarness({ engine, env, overrides: { now: () => new Date(START) } })
     s = await h.listen()
   }, SETUP_TIMEOUT)
   afterAll(async () => { await h.close() })

@@ -2,6 +2,7 @@
 // registered addresses apart, argon2 floods through register, and lockouts of an account's owner.
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { clearOfWindowEdge, HOUR_MS, QUARTER_HOUR_MS } from './support/windows'
 import { startInbox, type Inbox } from './support/smtp-inbox'
 import { backgroundIdle } from '../src/accounts/background'
 import type { TCPSocketListener } from 'bun'
@@ -39,6 +40,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
 
   test('a burst of forgot-password requests for one address sends 3 mails; the rest get 429 with Retry-After', async () => {
     await registered('bombed@x.test')
+    await clearOfWindowEdge(HOUR_MS)
     const answers = await Promise.all(Array.from({ length: 30 }, () => post('/api/auth/forgot-password', { email: 'Bombed@x.test' })))
     expect(answers.filter((a) => a.status === 200)).toHaveLength(3)
     const refused = answers.filter((a) => a.status === 429)
@@ -54,6 +56,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
 
   test('more than 10 forgot-password requests from one IP in an hour get 429, whatever the emails', async () => {
     const ip = `192.168.${engines.indexOf(engine)}.7`
+    await clearOfWindowEdge(HOUR_MS)
     for (let i = 0; i < 10; i++) expect((await post('/api/auth/forgot-password', { email: `spray${i}@x.test` }, ip)).status).toBe(200)
     const r = await post('/api/auth/forgot-password', { email: 'spray-last@x.test' }, ip)
     expect(r.status).toBe(429)
@@ -75,6 +78,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
 
   test('a registration from an IP past its hourly limit gets 429 (before any password hashing)', async () => {
     const ip = `172.16.${engines.indexOf(engine)}.9`
+    await clearOfWindowEdge(HOUR_MS)
     for (let i = 0; i < 4; i++)
       expect((await post('/api/auth/register', { email: `flood${i}@x.test`, password: 'flood-pass-1' }, ip)).status).toBe(201)
     const r = await post('/api/auth/register', { email: 'flood-last@x.test', password: 'flood-pass-1' }, ip)
@@ -100,6 +104,7 @@ describe.each(engines)('account abuse limits on %s', (engine) => {
   test('an email locked by wrong passwords still lets its owner in from an address that signed in before', async () => {
     await registered('locked@x.test')
     const home = `10.99.${engines.indexOf(engine)}.1`
+    await clearOfWindowEdge(QUARTER_HOUR_MS)
     expect((await post('/api/auth/login', { email: 'locked@x.test', password: 'correct-horse-1' }, home)).status).toBe(200)
     for (let i = 0; i < 10; i++) await post('/api/auth/login', { email: 'locked@x.test', password: 'guess-guess' })
     const elsewhere = await post('/api/auth/login', { email: 'locked@x.test', password: 'correct-horse-1' })

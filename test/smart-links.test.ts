@@ -6,6 +6,7 @@ import { domains, links } from '../src/db/schema'
 import { CountingSink } from '../src/clicks/sink'
 import type { Running } from '../src/server'
 import { createHarness, engines, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { clearOfWindowEdge, QUARTER_HOUR_MS } from './support/windows'
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0 Safari/537.36' }
 const SLACK = { 'user-agent': 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' }
@@ -117,6 +118,7 @@ describe.each(engines)('smart links on %s', (engine) => {
     test('wrong tries are limited per client address: the 11th is 429 with Retry-After, even with the right password', async () => {
       await h.createLink({ url: 'https://example.com/limited', slug: 'pw-ip', password: 'right one' })
       const from = '10.200.0.1'
+      await clearOfWindowEdge(QUARTER_HOUR_MS)
       for (let i = 0; i < 10; i++) expect((await go('/pw-ip', { headers: { 'x-link-password': `wrong ${i}` } }, from)).status).toBe(401)
       const limited = await go('/pw-ip', { headers: { 'x-link-password': 'right one' } }, from)
       expect(limited.status).toBe(429)
@@ -127,6 +129,7 @@ describe.each(engines)('smart links on %s', (engine) => {
 
     test('wrong tries are limited per link across addresses: the 21st is 429', async () => {
       await h.createLink({ url: 'https://example.com/limited-link', slug: 'pw-link', password: 'right one' })
+      await clearOfWindowEdge(QUARTER_HOUR_MS)
       for (let i = 0; i < 20; i++) expect((await go('/pw-link', { headers: { 'x-link-password': `wrong ${i}` } })).status).toBe(401)
       const limited = await go('/pw-link', { method: 'POST', headers: { ...BROWSER, 'content-type': 'application/x-www-form-urlencoded' }, body: 'password=right+one' })
       expect(limited.status).toBe(429)

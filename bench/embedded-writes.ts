@@ -6,8 +6,9 @@
 //   bun bench/embedded-writes.ts [--seconds 10] [--rate 200] [--writers 8] [--method GET|HEAD]
 //
 // Kurz runs on core 0 in a fresh data directory with the bench plan (no quota, no key rate limit,
-// so every create reaches the database), measured once it is quiet; both load runs on core 1, the writers at a lower priority
-// so that the measuring client is not delayed behind them on its own core. Prints one JSON line.
+// so every create reaches the database), measured once it is quiet; both load runs are on core 1,
+// the writers at a lower priority so that the measuring client is not delayed behind them on its
+// own core. Prints one JSON line.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

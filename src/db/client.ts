@@ -77,15 +77,16 @@ async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Pro
         // flush, a crash of the server may lose some of them, but none has been answered yet.
         await reserved.unsafe('set synchronous_commit = off')
         const result = await run()
-        // A transaction that writes WAL (a logical message, which nothing reads) waits, committing
-        // synchronously, for the WAL up to its commit: every commit above included.
-        await Promise.all([reserved.unsafe('set synchronous_commit = on'), reserved.unsafe(FLUSH)])
+        // Back to the configured level (a server's standbys included), a transaction that writes WAL
+        // (a logical message, which nothing reads) waits for the WAL up to its commit: every
+        // commit above included.
+        await Promise.all([reserved.unsafe('reset synchronous_commit'), reserved.unsafe(FLUSH)])
         restored = true
         return result
       } finally {
         // (what a failed call committed is flushed too, and the pool's next user of this connection
-        // gets durable commits again; a connection that cannot run these is broken, and replaced)
-        if (!restored) await Promise.all([reserved.unsafe('set synchronous_commit = on'), reserved.unsafe(FLUSH)]).catch(() => {})
+        // gets the configured commits again; a connection that cannot run these is broken, and replaced)
+        if (!restored) await Promise.all([reserved.unsafe('reset synchronous_commit'), reserved.unsafe(FLUSH)]).catch(() => {})
         reserved.release()
       }
     },

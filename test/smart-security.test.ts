@@ -24,9 +24,11 @@ const HEADERS: Record<string, string>[] = [
   { accept: 'text/html' }, { 'sec-purpose': 'prefetch' },
 ]
 /**
- * The address of the tests after the first: its thousands of look-ups, many of them concurrent
- * misses on the custom domain, use up 127.0.0.1's allowance of unknown links for the minute, and
- * without Redis a link not yet cached here is then refused (429) to that address.
+ * The address of the tests after the first. Its look-ups miss several keys (slugs outside the
+ * custom domain's namespace, hosts that are no domain of ours) once each negative-cache period,
+ * and every miss counts against 127.0.0.1's allowance of unknown links for the minute: a matrix
+ * that runs longer than that period on a slow machine could use the allowance up, and a link not
+ * yet cached here would then be refused (429) to that address without Redis.
  */
 const FRESH_CLIENT = { 'x-forwarded-for': '10.7.7.7' }
 const HOSTS = ['kurz.test', 'evil.example', 'go.sec.example', 'GO.SEC.EXAMPLE:443', 'go.sec.example.', 'kurz.test@evil.example']

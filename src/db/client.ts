@@ -70,23 +70,21 @@ async function openPostgres(url: string, max: number, timeouts: DbTimeouts): Pro
       // (a reserved connection lacks the pool's `options`, where drizzle sets its type parsers: it
       // takes the pool's, which already have them)
       const run = () => fn(drizzle(Object.assign(reserved, { options: client.options }), { schema }) as unknown as Db)
-      let restored = !canFlush
+      // Back to the configured level (a server's standbys included), a transaction that writes WAL
+      // (a logical message, which nothing reads) waits for the WAL up to its commit: every commit
+      // before it included. The pool's next user of the connection gets the configured commits.
+      const durable = () => Promise.all([reserved.unsafe('reset synchronous_commit'), reserved.unsafe(FLUSH)])
       try {
         if (!canFlush) return await run()
         // A bulk's thousand commits each waited for the disk (a third of a bulk create). Until the
         // flush, a crash of the server may lose some of them, but none has been answered yet.
         await reserved.unsafe('set synchronous_commit = off')
-        const result = await run()
-        // Back to the configured level (a server's standbys included), a transaction that writes WAL
-        // (a logical message, which nothing reads) waits for the WAL up to its commit: every
-        // commit above included.
-        await Promise.all([reserved.unsafe('reset synchronous_commit'), reserved.unsafe(FLUSH)])
-        restored = true
+        // (what a failed call committed is made durable too; its own error is the one that counts,
+        // and a connection that cannot run these is broken, and replaced)
+        const result = await run().catch(async (e) => { await durable().catch(() => {}); throw e })
+        await durable()
         return result
       } finally {
-        // (what a failed call committed is flushed too, and the pool's next user of this connection
-        // gets the configured commits again; a connection that cannot run these is broken, and replaced)
-        if (!restored) await Promise.all([reserved.unsafe('reset synchronous_commit'), reserved.unsafe(FLUSH)]).catch(() => {})
         reserved.release()
       }
     },

@@ -168,11 +168,10 @@ export class ClickRing {
   }
 }
 
-const decoder = new TextDecoder()
-
 /**
  * The clicks of a slice of a ring's buffer; the worker calls this with the buffer it was given.
- * The slice's bytes are copied out first (one copy), since text cannot be decoded from shared memory.
+ * The slice's bytes are copied out first (one copy, into a buffer of its own), and each field is
+ * then read from the copy as a string slice: no view object and no decoder call per field.
  */
 export function decodeRing(shared: Uint8Array, slice: RingSliceMessage): RawClick[] {
   const capacity = shared.byteLength
@@ -180,27 +179,28 @@ export function decodeRing(shared: Uint8Array, slice: RingSliceMessage): RawClic
   const from = slice.from % capacity
   const span = slice.to - slice.from
   // (one piece, or two when the slice wraps past the end)
-  const bytes = new Uint8Array(span)
+  const bytes = Buffer.allocUnsafeSlow(span)
   const first = Math.min(span, capacity - from)
   bytes.set(shared.subarray(from, from + first))
   if (first < span) bytes.set(shared.subarray(0, span - first), first)
-  const view = new DataView(bytes.buffer)
+  const field = (at: number) => bytes.toString('utf8', at + 2, at + 2 + bytes.readUInt16LE(at))
   let p = 0
   for (let n = 0; n < slice.count; n++) {
     // A skipped end: the next record is at the start of the buffer, `first` bytes into the copy.
-    if (p < first && (first - p < HEADER || view.getUint32(p, true) === SKIP)) p = first
+    if (p < first && (first - p < HEADER || bytes.readUInt32LE(p) === SKIP)) p = first
     const start = p
-    const ts = view.getFloat64(p + 4, true)
+    const ts = bytes.readDoubleLE(p + 4)
     p += HEADER
-    const text: string[] = []
-    for (let f = 0; f < FIELDS.length; f++) {
-      const len = view.getUint16(p, true)
-      text.push(decoder.decode(bytes.subarray(p + 2, p + 2 + len)))
-      p += 2 + len
-    }
-    if (p - start !== view.getUint32(start, true)) throw new Error('click ring record is corrupt')
-    const [linkId, ownerId, domain, ip, ua, referer, query, variant] = text as [string, string, string, string, string, string, string, string]
-    clicks[n] = { ts, linkId, ownerId, domain, ip, ua, referer, query, ...(variant ? { variant } : {}) }
+    const linkId = field(p); p += 2 + bytes.readUInt16LE(p)
+    const ownerId = field(p); p += 2 + bytes.readUInt16LE(p)
+    const domain = field(p); p += 2 + bytes.readUInt16LE(p)
+    const ip = field(p); p += 2 + bytes.readUInt16LE(p)
+    const ua = field(p); p += 2 + bytes.readUInt16LE(p)
+    const referer = field(p); p += 2 + bytes.readUInt16LE(p)
+    const query = field(p); p += 2 + bytes.readUInt16LE(p)
+    const variant = field(p); p += 2 + bytes.readUInt16LE(p)
+    if (p - start !== bytes.readUInt32LE(start)) throw new Error('click ring record is corrupt')
+    clicks[n] = variant ? { ts, linkId, ownerId, domain, ip, ua, referer, query, variant } : { ts, linkId, ownerId, domain, ip, ua, referer, query }
   }
   return clicks
 }

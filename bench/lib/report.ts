@@ -1,6 +1,13 @@
 // Figures → the one table, with each performance target judged from this run.
 import { fmt, printTable, type Row } from './table'
 
+/**
+ * `x ≤ limit` for a figure made of whole clock ticks: CPU shares are differences and sums of
+ * tick counts divided by 100, whose floating-point error puts a figure exactly at its limit just
+ * above it (15 ticks in 30 s, 0.5 % of a core, sums to 0.0050000000000000712).
+ */
+export const atMost = (x: number, limit: number) => x <= limit * (1 + 1e-9)
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const topThreads = (us: Record<string, number>) => Object.entries(us).slice(0, 5).map(([name, n]) => `${name} ${n}`).join(', ')
 
@@ -30,7 +37,7 @@ export function report(f: Record<string, any>) {
     'pinned: recorded saturation ≥ 0.5 × baseline': f.pinned ? f.pinned.recorded.rps / f.pinned.baseline.rps >= 0.5 : false,
     'loop: lateness at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms': f.loopGaps?.recording ? f.loopGaps.recording.p99 <= 1 && f.loopGaps.recording.max <= 5 : false,
     'small: stack CPU per click at 50/s ≤ 150 µs': f.small ? f.small.stackUs.total <= 150 : false,
-    'idle: stack ≤ 0.5 % of a core': f.idle ? f.idle.cores.total <= 0.005 : false,
+    'idle: stack ≤ 0.5 % of a core': f.idle ? atMost(f.idle.cores.total, 0.005) : false,
     'API: create ≥ 1,000/s with p99 ≤ 50 ms': f.apiCreate ? f.apiCreate.rps >= 1000 && f.apiCreate.p99 <= 50 : false,
     'API: bulk create of 1,000 links ≤ 1 s': f.apiBulk ? f.apiBulk.failed === 0 && median(f.apiBulk.ms) <= 1000 : false,
     'API: list of 100 links p99 ≤ 20 ms': f.apiList ? f.apiList.failed === 0 && f.apiList.p99 <= 20 : false,

@@ -170,8 +170,9 @@ export class ClickRing {
 
 /**
  * The clicks of a slice of a ring's buffer; the worker calls this with the buffer it was given.
- * The slice's bytes are copied out first (one copy, into a buffer of its own), and each field is
- * then read from the copy as a string slice: no view object and no decoder call per field.
+ * The slice's bytes are copied out first, into one Buffer (a slice that wraps past the end comes
+ * out whole), and each field is then read from the copy as a string slice: no view object and no
+ * decoder call per field.
  */
 export function decodeRing(shared: Uint8Array, slice: RingSliceMessage): RawClick[] {
   const capacity = shared.byteLength
@@ -183,22 +184,21 @@ export function decodeRing(shared: Uint8Array, slice: RingSliceMessage): RawClic
   const first = Math.min(span, capacity - from)
   bytes.set(shared.subarray(from, from + first))
   if (first < span) bytes.set(shared.subarray(0, span - first), first)
-  const field = (at: number) => bytes.toString('utf8', at + 2, at + 2 + bytes.readUInt16LE(at))
   let p = 0
+  const text = () => {
+    const end = p + 2 + bytes.readUInt16LE(p)
+    const s = bytes.toString('utf8', p + 2, end)
+    p = end
+    return s
+  }
   for (let n = 0; n < slice.count; n++) {
     // A skipped end: the next record is at the start of the buffer, `first` bytes into the copy.
     if (p < first && (first - p < HEADER || bytes.readUInt32LE(p) === SKIP)) p = first
     const start = p
     const ts = bytes.readDoubleLE(p + 4)
     p += HEADER
-    const linkId = field(p); p += 2 + bytes.readUInt16LE(p)
-    const ownerId = field(p); p += 2 + bytes.readUInt16LE(p)
-    const domain = field(p); p += 2 + bytes.readUInt16LE(p)
-    const ip = field(p); p += 2 + bytes.readUInt16LE(p)
-    const ua = field(p); p += 2 + bytes.readUInt16LE(p)
-    const referer = field(p); p += 2 + bytes.readUInt16LE(p)
-    const query = field(p); p += 2 + bytes.readUInt16LE(p)
-    const variant = field(p); p += 2 + bytes.readUInt16LE(p)
+    // (in FIELDS order, as push wrote them)
+    const linkId = text(), ownerId = text(), domain = text(), ip = text(), ua = text(), referer = text(), query = text(), variant = text()
     if (p - start !== bytes.readUInt32LE(start)) throw new Error('click ring record is corrupt')
     clicks[n] = variant ? { ts, linkId, ownerId, domain, ip, ua, referer, query, variant } : { ts, linkId, ownerId, domain, ip, ua, referer, query }
   }

@@ -101,15 +101,6 @@ export const API_KEY_PATTERN = /^sk_live_[A-Za-z0-9]{32,}$/
  */
 export const DEFAULT_DB_POOL_SIZE = 2
 
-/**
- * The largest click batch of the embedded ClickHouse, by default. The engine's memory during an
- * insert, and the merges after it, grow with the batch: under a saturating redirect load, the
- * embedded default's RSS peaked at 580–635 MB with batches of 50,000 and at 505–520 MB with
- * batches of 10,000 (5,000: 527–538 MB, and more CPU), at the same CPU and throughput. A server
- * has its own memory and prefers fewer inserts: 50,000 there.
- */
-export const EMBEDDED_BATCH_MAX = 10_000
-
 /** Reads and validates the environment once; throws ConfigError naming the variable. */
 export function loadConfig(env: Env = process.env): Config {
   const read = reader(env)
@@ -124,7 +115,6 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('REDIRECT_STATUS must be one of 301, 302, 307, 308')
   const secrets = persistentSecrets(dataDir, env)
   const plans = read.optional('PLANS_FILE') ? readPlansFile(read.str('PLANS_FILE', '')) : DEFAULT_PLANS
-  const clickhouseUrl = read.optionalUrl('CLICKHOUSE_URL', ['http:', 'https:'])
 
   return Object.freeze({
     port,
@@ -141,7 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: read.optionalUrl('REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: read.str('REDIS_PREFIX', 'kurz:'),
     clickhouse: {
-      url: clickhouseUrl,
+      url: read.optionalUrl('CLICKHOUSE_URL', ['http:', 'https:']),
       user: read.optional('CLICKHOUSE_USER'),
       password: read.optional('CLICKHOUSE_PASSWORD'),
       database: read.str('CLICKHOUSE_DATABASE', 'default'),
@@ -151,7 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     clicks: {
       record: read.bool('CLICKS_RECORD', true),
       flushMs: read.int('CLICK_FLUSH_MS', 3000, 10, 600_000),
-      batchMax: read.int('CLICK_BATCH_MAX', clickhouseUrl ? 50_000 : EMBEDDED_BATCH_MAX, 1, 10_000_000),
+      batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
       bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),
     },
     geoipDb: geoipFiles(read.optional('GEOIP_DB')),

@@ -18,13 +18,6 @@ describe('config', () => {
     expect(c.databaseTimeouts).toEqual({ statementMs: 5000, connectMs: 3000 })
   })
 
-  test('the embedded ClickHouse takes clicks in batches of 10,000, a server in batches of 50,000; CLICK_BATCH_MAX overrides both', () => {
-    expect(loadConfig({ DATA_DIR: dir() }).clicks.batchMax).toBe(10_000)
-    expect(loadConfig({ DATA_DIR: dir(), CLICKHOUSE_URL: 'http://127.0.0.1:8123' }).clicks.batchMax).toBe(50_000)
-    expect(loadConfig({ DATA_DIR: dir(), CLICK_BATCH_MAX: '2500' }).clicks.batchMax).toBe(2500)
-    expect(loadConfig({ DATA_DIR: dir(), CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICK_BATCH_MAX: '2500' }).clicks.batchMax).toBe(2500)
-  })
-
   test.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],

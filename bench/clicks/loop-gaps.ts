@@ -19,7 +19,6 @@ import { ClickHouseSink, DiscardingSink, type ClickSink } from '../../src/clicks
 import { createLogger } from '../../src/shared/log'
 import { rawClicks } from './gen'
 import { preferWakeups } from '../../src/shared/thread-priority'
-import { EMBEDDED_BATCH_MAX } from '../../src/config'
 
 // This thread plays the redirect thread, and asks for its short slice as src/main.ts does.
 await preferWakeups()
@@ -65,7 +64,7 @@ async function run(sink: ClickSink | null) {
 
 const real = new ClickHouseSink({
   insert: (b, t) => insertClicks(ch, b, t), count: async () => {}, enricher,
-  spill: new SpillLog(join(dir, 'spill'), log), log, flushMs: 3000, batchMax: EMBEDDED_BATCH_MAX, bufferMax: 500_000, // (the embedded defaults)
+  spill: new SpillLog(join(dir, 'spill'), log), log, flushMs: 3000, batchMax: 50_000, bufferMax: 500_000, // (the defaults)
 })
 const bare = await run(null)
 const discarding = await run(new DiscardingSink())

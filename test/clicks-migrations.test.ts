@@ -22,7 +22,7 @@ const ttlOf = async () => (await rows<{ q: string }>(ch, "SELECT create_table_qu
 
 test('migrations are applied once and recorded', async () => {
   const first = await migrateClickHouse(ch, { database: 'default', ttlDays: null })
-  expect(first).toEqual(['0001_clicks', '0002_clicks_daily', '0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger'])
+  expect(first).toEqual(['0001_clicks', '0002_clicks_daily', '0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger', '0006_clicks_daily_groups'])
   expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual([])
   const recorded = await rows<{ name: string }>(ch, 'SELECT name FROM kurz_migrations ORDER BY name')
   expect(recorded.map((r) => r.name)).toEqual(first)
@@ -38,6 +38,37 @@ test('the embedded engine merges at least ten parts at a time on the raw table, 
     'SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = {t:String}', { t: table }))[0].q
   expect(await query('clicks')).toContain('min_parts_to_merge_at_once = 10, merge_selector_base = 10')
   expect(await query('clicks_daily')).not.toContain('min_parts_to_merge_at_once')
+})
+
+/** Each click unrolled into its eight dimensions, as the rollup must hold them: clicks and the day's unique visitors. */
+const FROM_RAW = `SELECT owner_id, toDate(ts) AS day, is_bot, tupleElement(d, 1) AS dim, tupleElement(d, 2) AS value, tupleElement(d, 3) AS link,
+    toInt64(count()) AS c, if(dim = 'all', uniqExact(visitor_hash), 0) AS u
+  FROM clicks ARRAY JOIN [('all', '', ''), ('link', '', link_id), ('country', toString(country), ''), ('city', city, ''),
+    ('device', toString(device), ''), ('browser', toString(browser), ''), ('os', toString(os), ''), ('referrer', referrer_host, '')] AS d
+  WHERE owner_id LIKE 'usr_view_%' GROUP BY owner_id, day, is_bot, dim, value, link`
+const FROM_ROLLUP = `SELECT owner_id, day, is_bot, dim, value, link_id AS link, sum(clicks) AS c, if(dim = 'all', uniqCombinedMerge(14)(visitors), 0) AS u
+  FROM clicks_daily WHERE owner_id LIKE 'usr_view_%' GROUP BY owner_id, day, is_bot, dim, value, link`
+
+test('the rollup holds, for every owner, day, bot flag and dimension value, the clicks and the unique visitors of the raw events', async () => {
+  // Three inserts, each with several owners, days, links and values of every dimension, and clicks
+  // that share all of them (the view groups those before it unrolls them).
+  for (const seed of [1, 2, 3])
+    await ch.client.command({
+      query: `INSERT INTO clicks (event_id, ts, owner_id, link_id, country, city, device, browser, os, referrer_host, is_bot, visitor_hash)
+        SELECT generateUUIDv4(), toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + toIntervalSecond((number * 7919 + ${seed}) % (86400 * 3)),
+          concat('usr_view_', toString((number + ${seed}) % 3)), concat('lnk_', toString((number * 31 + ${seed}) % 7)),
+          ['US', 'DE', ''][1 + number % 3], ['', 'Berlin', 'Paris', 'Tokyo'][1 + number * 3 % 4], ['desktop', 'mobile'][1 + number % 2],
+          ['Chrome', 'Firefox', 'Safari'][1 + number * 7 % 3], ['Linux', 'iOS'][1 + number * 11 % 2], ['', 'x.com', 't.co'][1 + number * 13 % 3],
+          if(number % 17 = 0, 1, 0), (number * 104729 + ${seed}) % 500
+        FROM numbers(${3000 + seed * 100})`,
+      clickhouse_settings: { insert_deduplication_token: `view-seed-${seed}` },
+    })
+  const count = async (q: string) => Number((await rows<{ n: string }>(ch, `SELECT count() AS n FROM (${q})`))[0].n)
+  expect(await count(FROM_RAW)).toBeGreaterThan(300)
+  expect(await count(FROM_ROLLUP)).toBe(await count(FROM_RAW))
+  expect(await count(`${FROM_RAW} EXCEPT ${FROM_ROLLUP}`)).toBe(0)
+  const [sum] = await rows<{ c: string }>(ch, "SELECT sum(clicks) AS c FROM clicks_daily WHERE owner_id LIKE 'usr_view_%' AND dim = 'link'")
+  expect(Number(sum.c)).toBe(3100 + 3200 + 3300)
 })
 
 test('CLICKS_TTL_DAYS sets the retention of raw clicks, and unsetting it removes it', async () => {
@@ -84,7 +115,7 @@ test('0003 refills the rollup from the raw events of the earlier schema', async 
       FROM numbers(1000)`,
     clickhouse_settings: { insert_deduplication_token: 'old-schema-seed' },
   })
-  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual(['0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger'])
+  expect(await migrateClickHouse(ch, { database: 'default', ttlDays: null })).toEqual(['0003_clicks_daily_hll', '0004_clicks_smart', '0005_clicks_trigger', '0006_clicks_daily_groups'])
   const sum = async (dim: string) => Number((await rows<{ c: string }>(ch, `SELECT sum(clicks) AS c FROM clicks_daily WHERE owner_id = 'usr_old' AND dim = '${dim}'`))[0].c)
   expect(await sum('all')).toBe(1000)
   expect(await sum('link')).toBe(1000)

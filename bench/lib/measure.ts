@@ -105,6 +105,17 @@ export async function stackRate(kurzPid: number, ms: number): Promise<StackCpu> 
 }
 
 /**
+ * The stack at rest over `ms`: the cores each part uses, and Kurz's threads by name in µs of CPU a
+ * second (what wakes up when nothing happens).
+ */
+export async function idleStack(kurzPid: number, ms: number) {
+  const threads0 = threadCpuSeconds(kurzPid)
+  const cores = await stackRate(kurzPid, ms)
+  const seconds = ms / 1000
+  return { cores, threadsUsPerSecond: threadsPer(kurzPid, threads0, cores.kurz * seconds, (s) => (s / seconds) * 1e6) }
+}
+
+/**
  * A small site: clicks at a low fixed rate for `seconds`, then until Kurz is quiet again (its last
  * flush included). CPU of the whole stack per recorded click, nothing taken off: at such a rate
  * the fixed cost of each flush and timer is the cost.

@@ -84,6 +84,7 @@ export function report(f: Record<string, any>) {
       `${f.small.requests} clicks ${mark('small: stack CPU per click at 50/s ≤ 150 µs')}`] as Row] : []),
     ...(f.idle ? [['idle stack, no traffic (share of a core)', `${pct3(f.idle.cores.total)} (Kurz ${pct3(f.idle.cores.kurz)}, PostgreSQL ${pct3(f.idle.cores.postgres)}, Redis ${pct3(f.idle.cores.redis)})`, '',
       `${f.idle.seconds} s ${mark('idle: stack ≤ 0.5 % of a core')}`] as Row] : []),
+    ...(f.idle?.threadsUsPerSecond ? [['  Kurz\'s threads at rest, µs of CPU a second', topThreads(f.idle.threadsUsPerSecond), '', ''] as Row] : []),
     ...(f.loopGaps?.recording ? [
       ['loop lateness at 10,000 clicks/s p50 / p99 / max', lateness(f.loopGaps.recording), f.loopGaps.bare ? lateness(f.loopGaps.bare) : '',
         `${mark('loop: lateness at 10,000 clicks/s p99 ≤ 1 ms, max ≤ 5 ms')}; baseline column: the timer alone` +

@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright'
 import { createHarness, engines, redisUrl, type Harness } from './support/harness'
 import { startServer, type Running } from '../src/server'
 import { hotp, totpStep } from '../src/accounts/totp'
+import { freePort } from './support/ports'
 
 setDefaultTimeout(120_000)
 
@@ -22,14 +23,6 @@ if (!hasChromium && process.env.CI)
   test('Chromium is installed for the browser tests', () => {
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`)
   })
-
-/** A free port: the server's BASE_URL must name it before the app is built. */
-function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
-  const port = s.port!
-  s.stop(true)
-  return port
-}
 
 describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
   let h: Harness

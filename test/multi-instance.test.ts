@@ -5,6 +5,7 @@ import type { Running } from '../src/server'
 import { createHarness, createHarnessPair, redisUrl, SETUP_TIMEOUT, type Harness, type HarnessPair } from './support/harness'
 import { proxiedTestDatabase, type TcpProxy } from './support/tcp-proxy'
 import { within } from './support/poll'
+import { freePort } from './support/ports'
 
 const servers = Boolean(process.env.DATABASE_URL && redisUrl)
 
@@ -60,18 +61,20 @@ describe.skipIf(!servers)('when Redis goes away', () => {
   let b: Harness
   let sa: Running
   let sb: Running
-  const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'ignore', stderr: 'ignore' })
+  const startRedis = () => Bun.spawn(['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdout: 'pipe', stderr: 'pipe' })
   const redisAnswers = async () => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 100 && redis.exitCode === null; i++) {
       const ok = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }).then((s) => (s.end(), true), () => false)
       if (ok) return
       await Bun.sleep(50)
     }
-    throw new Error('redis did not start')
+    // (its log says why, once it has exited; a server still running is not read, or this would wait)
+    const log = redis.exitCode === null ? 'still running' : `exited with ${redis.exitCode}: ${(await new Response(redis.stdout as ReadableStream).text()).trim().split('\n').slice(-3).join(' | ')}`
+    throw new Error(`redis-server did not answer on port ${port} (${log})`)
   }
 
   beforeAll(async () => {
-    port = 30_000 + Math.floor(Math.random() * 20_000)
+    port = freePort()
     redis = startRedis()
     await redisAnswers()
     pair = await createHarnessPair({ env: { REDIS_URL: `redis://127.0.0.1:${port}` } })

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHarness, SETUP_TIMEOUT, type Harness } from './support/harness'
+import { freePort } from './support/ports'
 
 describe('operations', () => {
   let h: Harness
@@ -109,7 +110,7 @@ describe('operations', () => {
 describe('process', () => {
   test('SIGTERM closes the server cleanly with exit code 0', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kurz-proc-'))
-    const port = 20_000 + Math.floor(Math.random() * 20_000)
+    const port = freePort()
     const child = Bun.spawn([process.execPath, 'src/main.ts'], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', REDIS_URL: '', CLICKHOUSE_URL: '', CRON_INTERNAL: 'false' },
       stdout: 'pipe', stderr: 'pipe',

@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import AxeBuilder from '@axe-core/playwright'
 import { createHarness, engines, redisUrl, type Harness, type HarnessOptions } from './harness'
 import { startServer, type Running } from '../../src/server'
+import { freePort } from './ports'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const SHOTS = join(import.meta.dir, '..', '.screenshots')
@@ -22,13 +23,6 @@ export function requireChromiumInCi() {
     })
 }
 
-/** A free port: the server's BASE_URL must name it before the app is built. */
-export function freePort(): number {
-  const s = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: () => new Response() })
-  const port = s.port!
-  s.stop(true)
-  return port
-}
 
 export type Browser = {
   h: Harness

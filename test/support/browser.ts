@@ -23,7 +23,6 @@ export function requireChromiumInCi() {
     })
 }
 
-
 export type Browser = {
   h: Harness
   server: Running

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os'
 process.env.BENCH_DB ??= 'kurz_bench_clicks'
 const { recreateDatabase, seedLinks } = await import('./lib/db')
 const { scriptFleet, positionalArgs } = await import('./lib/script')
-const { cpuPerRedirect, smallSite, stackRate } = await import('./lib/measure')
+const { clicksStored, cpuPerRedirect, smallSite, stackRate } = await import('./lib/measure')
 const { BENCH_ADMIN } = await import('./lib/dataset')
 const { warm } = await import('./lib/warm')
 
@@ -25,6 +25,7 @@ try {
   await warm(kurz.url, HOT)
   try {
     for (let i = 1; i <= rounds; i++) {
+      await clicksStored(kurz.url)
       const idle = await stackRate(kurz.pid, seconds * 1000)
       const small = await smallSite(kurz, 50, seconds, HOT)
       const cpu = await cpuPerRedirect(kurz, 3000, seconds, HOT, 2)

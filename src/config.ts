@@ -28,7 +28,7 @@ export type Config = Readonly<{
     cluster: string | null
     ttlDays: number | null
   }
-  clicks: { record: boolean; flushMs: number; batchMax: number; bufferMax: number }
+  clicks: { record: boolean; flushMs: number; batchMax: number; bufferMax: number; holdMs: number }
   /** MaxMind-format files, looked up in this order; null: the bundled country database. */
   geoipDb: readonly string[] | null
   jwt: { secret: string; expiresIn: string; issuer: string; audience: string }
@@ -141,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     clicks: {
       record: read.bool('CLICKS_RECORD', true),
       flushMs: read.int('CLICK_FLUSH_MS', 3000, 10, 600_000),
+      holdMs: read.int('CLICK_HOLD_MS', 30_000, 0, 600_000),
       batchMax: read.int('CLICK_BATCH_MAX', 50_000, 1, 10_000_000),
       bufferMax: read.int('CLICK_BUFFER_MAX', 500_000, 1, 100_000_000),
     },

@@ -126,6 +126,7 @@ export async function smallSite(server: Child, rate: number, seconds: number, sl
   const threads0 = threadCpuSeconds(server.pid)
   const t0 = performance.now()
   const s = await runLoad('redirects', { 'base-url': server.url, rate, duration: seconds, 'slug-count': slugs }, seconds + 60)
+  await clicksStored(server.url)
   await settle(server.pid)
   const used = minus(stackCpuSeconds(server.pid), stack0)
   const requests = s.parts.redirects.requests
@@ -134,6 +135,21 @@ export async function smallSite(server: Child, rate: number, seconds: number, sl
     rate, requests, seconds: (performance.now() - t0) / 1000,
     stackUs: { kurz: per(used.kurz), postgres: per(used.postgres), redis: per(used.redis), total: per(used.total) },
     threadsUs: threadsPer(server.pid, threads0, used.kurz, per),
+  }
+}
+
+/**
+ * Waits until Kurz holds no click: none waiting in its ring and none held on disk for a larger
+ * insert (CLICK_HOLD_MS after the oldest), so that the insert of a phase's last clicks is charged
+ * to that phase and not to the next. A server without these metrics (the baseline) returns at once.
+ */
+export async function clicksStored(url: string, maxMs = 120_000) {
+  const deadline = performance.now() + maxMs
+  for (;;) {
+    const m = await scrape(url).catch(() => ({} as Record<string, number>))
+    if (!(m['kurz_click_buffer_size'] > 0) && !(m['kurz_clicks_held'] > 0)) return
+    if (performance.now() > deadline) throw new Error(`clicks still not stored after ${maxMs} ms`)
+    await Bun.sleep(500)
   }
 }
 

@@ -10,7 +10,7 @@ import { scrape, type KurzFleet } from './kurz'
 import { BENCH_ADMIN } from './dataset'
 import { warm } from './warm'
 import { runWrk } from './wrk'
-import { apiCreate, apiList, bulkCreate, cpuPerRedirect, idleStack, latency, mixed, redirectsServed, saturation, smallSite, type Saturation } from './measure'
+import { apiCreate, apiList, bulkCreate, clicksStored, cpuPerRedirect, idleStack, latency, mixed, redirectsServed, saturation, smallSite, type Saturation } from './measure'
 import { pinStack } from './stack'
 import { report } from './report'
 
@@ -52,6 +52,7 @@ export async function runPhases(o: { plan: Plan; quick: boolean; fleet: KurzFlee
   f.cpu = { kurz: await cpuPerRedirect(kurz, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm), baseline: await cpuPerRedirect(base, plan.cpuRate, plan.cpu, plan.hot, plan.cpuWarm) }
   // A small site's costs, also before any heavy load: the idle stack, then 50 clicks a second.
   say(`idle stack for ${plan.idle} s, then 50 redirects/s for ${plan.small} s`)
+  await clicksStored(kurz.url)
   await settle(kurz.pid)
   f.idle = { seconds: plan.idle, ...(await idleStack(kurz.pid, plan.idle * 1000)) }
   f.small = await smallSite(kurz, 50, plan.small, plan.hot)

@@ -2,7 +2,7 @@
 // in-process under DATA_DIR/clickhouse. Everything above this file speaks @clickhouse/client.
 import { mkdirSync, rmSync } from 'node:fs'
 import { unlink } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { Config } from '../config'
 
@@ -17,6 +17,11 @@ export type ClickHouse = {
    * of `stageDir` that already holds the bytes; the file is removed either way.
    */
   insertTsv?(p: { table: string; columns: Readonly<Record<string, string>>; values: Uint8Array; staged?: string; settings: Record<string, string | number> }): Promise<void>
+  /**
+   * chDB only: inserts the TabSeparated rows of several files of one directory as ONE insert (one
+   * part), leaving out the rows of `skipLinks`. The files are kept: the caller removes them.
+   */
+  insertFiles?(p: { table: string; columns: Readonly<Record<string, string>>; files: readonly string[]; skipLinks: readonly string[]; settings: Record<string, string | number> }): Promise<void>
   /** chDB only: where another thread may write a batch's file ahead of its insert (see `staged`). */
   stageDir?: string
   close(): Promise<void>
@@ -77,16 +82,26 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
     async insertTsv({ table, columns, values, staged, settings }) {
       const file = staged ?? join(inbox, `${++inserts}.tsv`)
       if (!staged) await Bun.write(file, values)
-      const names = Object.keys(columns).map(quoteIdent).join(', ')
-      const structure = Object.entries(columns).map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')
       try {
-        await client.command({
-          query: `INSERT INTO ${quoteIdent(table)} (${names}) SELECT * FROM file(${quoteString(file)}, 'TabSeparated', ${quoteString(structure)})`,
-          clickhouse_settings: settings,
-        })
+        await client.command({ query: insertFromFile(table, columns, file, ''), clickhouse_settings: settings })
       } finally {
         await unlink(file).catch(() => {})
       }
+    },
+    async insertFiles({ table, columns, files, skipLinks, settings }) {
+      if (files.length === 0) return
+      const dir = dirname(files[0])
+      const names = files.map((f) => {
+        if (dirname(f) !== dir || !/^[\w.-]+$/.test(basename(f))) throw new Error(`insertFiles: ${f} is not a plain file of ${dir}`)
+        return basename(f)
+      })
+      // The engine's glob: {a,b} is either file; one name alone takes no braces.
+      const path = join(dir, names.length === 1 ? names[0] : `{${names.join(',')}}`)
+      await client.command({
+        query: insertFromFile(table, columns, path, skipLinks.length > 0 ? ' WHERE link_id NOT IN {skip:Array(String)}' : ''),
+        query_params: { skip: skipLinks },
+        clickhouse_settings: settings,
+      })
     },
     async close() {
       await client.close()
@@ -94,6 +109,13 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
       await drainPending()
     },
   }
+}
+
+/** INSERT … SELECT from the engine's own file reader, given the columns' types (no inference). */
+function insertFromFile(table: string, columns: Readonly<Record<string, string>>, path: string, where: string): string {
+  const names = Object.keys(columns).map(quoteIdent).join(', ')
+  const structure = Object.entries(columns).map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')
+  return `INSERT INTO ${quoteIdent(table)} (${names}) SELECT * FROM file(${quoteString(path)}, 'TabSeparated', ${quoteString(structure)})${where}`
 }
 
 async function ensureDatabase(url: string, auth: { username?: string; password?: string }, database: string) {

@@ -6,7 +6,10 @@ import type { Config } from '../config'
 import type { Db } from '../db/client'
 import type { Logger } from '../shared/log'
 import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
-import { openClickHouse, rows, type ClickHouse } from './client'
+import { inArray } from 'drizzle-orm'
+import { links } from '../db/schema'
+import { chdbDir, openClickHouse, rows, type ClickHouse } from './client'
+import { HeldClicks } from './held'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
 import { clickSubscribers, recordClickEvents } from './click-events'
@@ -15,15 +18,18 @@ import type { Counters } from '../ops/counters'
 import { WorkerEnricher } from './enricher-client'
 import { COLUMNS, COLUMN_TYPES, type EnrichedBatch } from './batch'
 import { SpillLog } from './spill'
-import { ClickHouseSink } from './sink'
+import { ClickHouseSink, type ClickHouseSinkParts } from './sink'
 import { takeBotsOutOfCounters } from './bot-recount'
 
 export const spillDir = (dataDir: string) => join(dataDir, 'spill')
 
+// The rollup view must drop a replayed block too, not only the raw table.
+// A batch spilled before a column was added has fewer columns: the missing ones take their defaults.
+const insertSettings = (token: string) =>
+  ({ insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const, input_format_tsv_allow_variable_number_of_columns: 1 as const })
+
 export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: string): Promise<void> {
-  // The rollup view must drop a replayed block too, not only the raw table.
-  // A batch spilled before a column was added has fewer columns: the missing ones take their defaults.
-  const settings = { insert_deduplication_token: token, deduplicate_blocks_in_dependent_materialized_views: 1 as const, input_format_tsv_allow_variable_number_of_columns: 1 as const }
+  const settings = insertSettings(token)
   if (ch.insertTsv) return ch.insertTsv({ table: 'clicks', columns: COLUMN_TYPES, values: batch.tsv, staged: batch.staged, settings })
   await ch.client.insert({
     table: 'clicks',
@@ -32,6 +38,23 @@ export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: 
     format: 'TabSeparated',
     clickhouse_settings: settings,
   })
+}
+
+/** The embedded engine's small batches, held for one larger insert (CLICK_HOLD_MS; 0: none). */
+async function holdOf(config: Config, db: Db, ch: ClickHouse, log: Logger): Promise<ClickHouseSinkParts['hold']> {
+  const insertFiles = ch.insertFiles
+  if (!insertFiles || config.clicks.holdMs === 0) return undefined
+  return {
+    // Beside the engine's stage directory: a staged file moves here by a rename.
+    clicks: await HeldClicks.open(join(chdbDir(config.dataDir), 'held'), log),
+    ms: config.clicks.holdMs,
+    insert: (files, token, skipLinks) => insertFiles({ table: 'clicks', columns: COLUMN_TYPES, files, skipLinks, settings: insertSettings(token) }),
+    async gone(linkIds) {
+      if (linkIds.length === 0) return []
+      const live = new Set((await db.select({ id: links.id }).from(links).where(inArray(links.id, linkIds))).map((r) => r.id))
+      return linkIds.filter((id) => !live.has(id))
+    },
+  }
 }
 
 export async function openClickPipeline(config: Config, db: Db, log: Logger, counters: Counters) {
@@ -66,6 +89,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger, cou
       await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts), token)
     },
     enricher,
+    hold: await holdOf(config, db, ch, log),
     spill: new SpillLog(spillDir(config.dataDir), log),
     patienceMs: config.databaseUrl ? 1000 : null,
     log,
@@ -75,18 +99,39 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger, cou
       await ch.close()
     },
   })
+  const reads = readsSeeHeldClicks(ch, () => sink.releaseHeldNow())
   return {
     sink,
     hooks: {
-      clickhouse: ch,
+      clickhouse: reads,
       clickhousePing: () => ch.client.ping().then((r) => { if (!r.success) throw r.error }),
       clickMetrics: () => sink.metrics(),
       analytics: {
         deleteLinks: (linkIds: string[]) => deleteLinkClicks(ch, linkIds),
-        linkBreakdown: (ownerId: string, linkId: string) => linkBreakdown(ch, ownerId, linkId),
+        linkBreakdown: (ownerId: string, linkId: string) => linkBreakdown(reads, ownerId, linkId),
       },
     },
   }
+}
+
+/**
+ * The click store as the rest of the app reads it: each query first inserts the clicks held for a
+ * larger insert, so that the analytics a dashboard or an API client reads are as fresh as the
+ * flushes. (The click plane itself reads the store directly: a query inside a flush must not wait
+ * for the flush.)
+ */
+function readsSeeHeldClicks(ch: ClickHouse, release: () => Promise<void>): ClickHouse {
+  const client = new Proxy(ch.client, {
+    get(target, prop) {
+      if (prop === 'query') return async (params: Parameters<typeof target.query>[0]) => {
+        await release()
+        return target.query(params)
+      }
+      const value = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return { ...ch, client }
 }
 
 /** In the background, retried until done: the counters of a version that counted bots are corrected once. */

@@ -8,6 +8,7 @@ import { SpillLog, type SpilledBatch } from './spill'
 import { BatchCounter, type BatchProbe } from './batch-counter'
 import type { RawClick } from './raw-click'
 import { ClickRing, RING_BYTES, type RingSlice } from './ring'
+import { RELEASE_AT, type HeldClicks } from './held'
 
 export interface ClickSink {
   /** False when pushed clicks are dropped: callers then need not build them. */
@@ -68,6 +69,18 @@ export type ClickHouseSinkParts = {
   bufferMax: number
   /** The click ring's size in bytes (default RING_BYTES). */
   ringBytes?: number
+  /**
+   * The embedded engine: batches smaller than RELEASE_AT are counted at once and their rows wait in
+   * `clicks` for one larger insert, until `ms` after the oldest, or a flush (see held.ts).
+   */
+  hold?: {
+    clicks: HeldClicks
+    ms: number
+    /** Inserts the rows of these files as one insert carrying `token`, without the links in `skipLinks`. */
+    insert(files: string[], token: string, skipLinks: readonly string[]): Promise<void>
+    /** The links of these that were deleted since. */
+    gone?(linkIds: string[]): Promise<string[]>
+  }
   /** Runs after the last flush on close (closes the client). */
   afterClose?: () => Promise<void>
 }
@@ -106,6 +119,12 @@ export class ClickHouseSink implements ClickSink {
   private flushing = false
   private chain: Promise<void> = Promise.resolve()
   private queued: Promise<void> | null = null
+  /** The queued drain was asked for by flush(): held clicks go in too, due or not. */
+  private forceNext = false
+  /** A releaseHeldNow that has not started yet: later calls share it. */
+  private releasing: Promise<void> | null = null
+  /** The last insert of the held clicks failed: they are tried again once the back-off allows. */
+  private heldFailed = false
   private overflow: Promise<void> = Promise.resolve()
   private retryAt = 0
   private retryMs = 500
@@ -136,7 +155,7 @@ export class ClickHouseSink implements ClickSink {
     })
     this.tickMs = Math.min(TICK_MS, p.flushMs)
     this.timer = setInterval(() => {
-      if (this.due(Date.now())) void this.flush().catch(() => {})
+      if (this.due(Date.now())) void this.queue(false).catch(() => {})
     }, this.tickMs)
     this.timer.unref?.()
   }
@@ -166,13 +185,14 @@ export class ClickHouseSink implements ClickSink {
     this.flushing = true
     setTimeout(() => {
       this.flushing = false
-      void this.flush()
+      void this.queue(false)
     }, 0)
   }
 
-  /** Whether a tick flushes: clicks waited long enough or are many, or a spill or an unchecked batch waits. */
+  /** Whether a tick flushes: clicks waited long enough or are many, or a spill, an unchecked batch or held clicks are due. */
   private due(now: number): boolean {
     if (this.spillPending || (!this.recovered && this.p.landed)) return true
+    if (this.p.hold && (this.heldFailed || this.p.hold.clicks.due(now, this.p.hold.ms)) && now >= this.retryAt) return true
     const n = this.buffered
     if (n === 0) return false
     const oldest = Math.min(this.heldOldest ?? now, this.ring.oldestTs() ?? now, this.extra.oldest()?.ts ?? now)
@@ -193,12 +213,38 @@ export class ClickHouseSink implements ClickSink {
     this.extra.push(click)
   }
 
+  /** Also inserts the clicks held for a larger insert. */
   flush(): Promise<void> {
+    return this.queue(true)
+  }
+
+  /**
+   * Inserts the clicks held for a larger insert now, not those still in the ring: a read of the
+   * analytics calls it, so that what it reads is as fresh as the flushes (at most one insert per
+   * flush however many reads, as each flush holds one batch at most). Never rejects.
+   */
+  releaseHeldNow(): Promise<void> {
+    if (!this.p.hold || this.p.hold.clicks.size === 0) return Promise.resolve()
+    if (this.releasing) return this.releasing
+    const next = this.chain.then(() => {
+      this.releasing = null
+      return this.releaseHeld(true)
+    })
+    this.releasing = next
+    this.chain = next
+    return next
+  }
+
+  /** `force`: held clicks go in too, due or not (a flush, a close); a tick's drain leaves them until due. */
+  private queue(force: boolean): Promise<void> {
+    if (force) this.forceNext = true
     // A drain that has not started yet will take everything pushed so far: share it.
     if (this.queued) return this.queued
     const next = this.chain.then(() => {
       this.queued = null
-      return this.drain()
+      const forced = this.forceNext
+      this.forceNext = false
+      return this.drain(forced)
     })
     this.queued = next
     this.chain = next.catch((e) => this.p.log.error('click flush failed', { error: String(e) }))
@@ -222,10 +268,11 @@ export class ClickHouseSink implements ClickSink {
     return this.held ? this.held.to - this.held.from : 0
   }
 
-  private async drain() {
+  private async drain(force: boolean) {
     this.draining = true
     try {
       await this.drainAll()
+      await this.releaseHeld(force)
     } finally {
       this.draining = false
     }
@@ -297,6 +344,7 @@ export class ClickHouseSink implements ClickSink {
    */
   private async deliver(batch: EnrichedBatch) {
     const token = Bun.randomUUIDv7()
+    if (await this.hold(batch, token)) return this.counter.add(batch, token)
     if (!this.spillPending && this.p.landed && this.recovered) await this.counter.expect(batch, token)
     const inserted = !this.spillPending && await this.p.insert(batch, token).then(() => true, (error) => {
       this.p.log.warn('click batch not stored; spilled for replay', { rows: batch.size, error: String(error) })
@@ -309,6 +357,47 @@ export class ClickHouseSink implements ClickSink {
     else await this.toSpill({ token, counted: false, ...unstaged(batch) })
     await this.counter.add(batch, token)
     if (inserted && this.p.landed) await this.counter.settled()
+  }
+
+  /** Keeps a small batch of the embedded engine for a larger insert; false when it is to be inserted now. */
+  private async hold(batch: EnrichedBatch, token: string): Promise<boolean> {
+    const hold = this.p.hold
+    // (not while ClickHouse fails: batches then keep their order in the spill)
+    if (!hold || this.spillPending || batch.staged === undefined || batch.size >= RELEASE_AT) return false
+    return hold.clicks.hold({ ...batch, staged: batch.staged }, token).then(() => true, (error) => {
+      this.p.log.warn('click batch could not be held; inserting it now', { rows: batch.size, error: String(error) })
+      return false
+    })
+  }
+
+  /** Inserts the held clicks as one insert when due (or forced); kept on disk for the next try if it fails. */
+  private async releaseHeld(force: boolean) {
+    const hold = this.p.hold
+    if (!hold || hold.clicks.size === 0 || Date.now() < this.retryAt) return
+    if (!force && !this.heldFailed && !hold.clicks.due(Date.now(), hold.ms)) return
+    const gone = hold.gone
+    await hold.clicks.release({
+      insert: hold.insert,
+      // (PostgreSQL that does not answer must not hold the clicks back: they go in unfiltered)
+      gone: gone && ((linkIds) => this.patiently(gone(linkIds))),
+      count: (batch, token) => this.counter.add(batch, token),
+    }).then((n) => {
+      this.stats.inserted += n
+      this.heldFailed = false
+    }, (error) => {
+      this.p.log.warn('held clicks not stored yet; will retry', { clicks: hold.clicks.size, error: String(error) })
+      this.heldFailed = true
+      this.failed()
+    })
+  }
+
+  /** Rejects once the patience with PostgreSQL is over (never without one). */
+  private patiently<T>(answer: Promise<T>): Promise<T> {
+    const ms = this.p.patienceMs === undefined ? 1000 : this.p.patienceMs
+    if (ms === null) return answer
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms) })
+    return Promise.race([answer, late]).finally(() => clearTimeout(timer))
   }
 
   /**
@@ -377,6 +466,7 @@ export class ClickHouseSink implements ClickSink {
       '# TYPE kurz_click_flush_failures_total counter', `kurz_click_flush_failures_total ${s.failures}`,
       '# TYPE kurz_click_spill_corrupt_lines_total counter', `kurz_click_spill_corrupt_lines_total ${this.p.spill.corruptLines}`,
       '# TYPE kurz_click_buffer_size gauge', `kurz_click_buffer_size ${this.buffered}`,
+      '# TYPE kurz_clicks_held gauge', `kurz_clicks_held ${this.p.hold?.clicks.size ?? 0}`,
       '# TYPE kurz_click_counts_logged_total counter', `kurz_click_counts_logged_total ${this.counter.stats.logged}`,
       '# TYPE kurz_click_counts_replayed_total counter', `kurz_click_counts_replayed_total ${this.counter.stats.replayed}`,
     ]

@@ -90,15 +90,8 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
     },
     async insertFiles({ table, columns, files, skipLinks, settings }) {
       if (files.length === 0) return
-      const dir = dirname(files[0])
-      const names = files.map((f) => {
-        if (dirname(f) !== dir || !/^[\w.-]+$/.test(basename(f))) throw new Error(`insertFiles: ${f} is not a plain file of ${dir}`)
-        return basename(f)
-      })
-      // The engine's glob: {a,b} is either file; one name alone takes no braces.
-      const path = join(dir, names.length === 1 ? names[0] : `{${names.join(',')}}`)
       await client.command({
-        query: insertFromFile(table, columns, path, skipLinks.length > 0 ? ' WHERE link_id NOT IN {skip:Array(String)}' : ''),
+        query: insertFromFile(table, columns, filesGlob(files), skipLinks.length > 0 ? ' WHERE link_id NOT IN {skip:Array(String)}' : ''),
         query_params: { skip: skipLinks },
         clickhouse_settings: settings,
       })
@@ -111,12 +104,25 @@ export async function openChdb(dir: string): Promise<ClickHouse> {
   }
 }
 
+/** The engine's file() path for these files of one directory: {a,b} is either file. */
+export function filesGlob(files: readonly string[]): string {
+  const dir = dirname(files[0])
+  const names = files.map((f) => {
+    if (dirname(f) !== dir || !/^[\w.-]+$/.test(basename(f))) throw new Error(`${f} is not a plain file of ${dir}`)
+    return basename(f)
+  })
+  return join(dir, names.length === 1 ? names[0] : `{${names.join(',')}}`)
+}
+
 /** INSERT … SELECT from the engine's own file reader, given the columns' types (no inference). */
 function insertFromFile(table: string, columns: Readonly<Record<string, string>>, path: string, where: string): string {
   const names = Object.keys(columns).map(quoteIdent).join(', ')
-  const structure = Object.entries(columns).map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')
-  return `INSERT INTO ${quoteIdent(table)} (${names}) SELECT * FROM file(${quoteString(path)}, 'TabSeparated', ${quoteString(structure)})${where}`
+  return `INSERT INTO ${quoteIdent(table)} (${names}) SELECT * FROM file(${quoteString(path)}, 'TabSeparated', ${quoteString(tsvStructure(columns))})${where}`
 }
+
+/** file()'s structure argument: each column with the type its text is read as. */
+export const tsvStructure = (columns: Readonly<Record<string, string>>) =>
+  Object.entries(columns).map(([name, type]) => `${quoteIdent(name)} ${type}`).join(', ')
 
 async function ensureDatabase(url: string, auth: { username?: string; password?: string }, database: string) {
   const bare = new URL(url)

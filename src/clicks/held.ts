@@ -35,8 +35,8 @@ export type ReleaseParts = {
   insert(files: string[], token: string, skipLinks: readonly string[]): Promise<void>
   /** Counts a batch of an earlier process (a no-op for a token counted before). */
   count(batch: EnrichedBatch, token: string): Promise<void>
-  /** The links of these that were deleted since (their clicks must not reach the totals again). */
-  gone?(linkIds: string[]): Promise<string[]>
+  /** The links with rows in these files that were deleted since (their clicks must not reach the totals again). */
+  gone?(files: string[]): Promise<string[]>
 }
 
 export class HeldClicks {
@@ -100,13 +100,13 @@ export class HeldClicks {
   async release(p: ReleaseParts): Promise<number> {
     const batches = this.batches
     if (batches.length === 0) return 0
-    const linkIds = [...new Set(batches.flatMap((b) => b.counts.map((c) => c.link_id)))]
-    const skip = p.gone ? await p.gone(linkIds).catch((error) => {
+    const files = batches.map((b) => this.file(b.token))
+    const skip = p.gone ? await p.gone(files).catch((error) => {
       this.log.warn('deleted links not checked before inserting held clicks', { error: String(error) })
       return []
     }) : []
     const token = `held-${Bun.hash(batches.map((b) => b.token).join(',')).toString(36)}`
-    await p.insert(batches.map((b) => this.file(b.token)), token, skip)
+    await p.insert(files, token, skip)
     for (const b of batches) if (b.earlier) await p.count({ ...b, tsv: new Uint8Array(0) }, b.token)
     // The log first: a kill after it leaves files without a line, which the next start removes.
     await unlink(join(this.dir, LOG)).catch(() => {})

@@ -8,7 +8,7 @@ import type { Logger } from '../shared/log'
 import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
 import { inArray } from 'drizzle-orm'
 import { links } from '../db/schema'
-import { chdbDir, openClickHouse, rows, type ClickHouse } from './client'
+import { chdbDir, filesGlob, openClickHouse, quoteString, rows, tsvStructure, type ClickHouse } from './client'
 import { HeldClicks } from './held'
 import { migrateClickHouse } from './migrate'
 import { addClickCounts } from './counters'
@@ -49,7 +49,10 @@ async function holdOf(config: Config, db: Db, ch: ClickHouse, log: Logger): Prom
     clicks: await HeldClicks.open(join(chdbDir(config.dataDir), 'held'), log),
     ms: config.clicks.holdMs,
     insert: (files, token, skipLinks) => insertFiles({ table: 'clicks', columns: COLUMN_TYPES, files, skipLinks, settings: insertSettings(token) }),
-    async gone(linkIds) {
+    // (every link with a row in the files, bots' included: the counts name only links with human clicks)
+    async gone(files) {
+      const linkIds = (await rows<{ id: string }>(ch,
+        `SELECT DISTINCT link_id AS id FROM file(${quoteString(filesGlob(files))}, 'TabSeparated', ${quoteString(tsvStructure(COLUMN_TYPES))})`)).map((r) => r.id)
       if (linkIds.length === 0) return []
       const live = new Set((await db.select({ id: links.id }).from(links).where(inArray(links.id, linkIds))).map((r) => r.id))
       return linkIds.filter((id) => !live.has(id))

@@ -78,8 +78,8 @@ export type ClickHouseSinkParts = {
     ms: number
     /** Inserts the rows of these files as one insert carrying `token`, without the links in `skipLinks`. */
     insert(files: string[], token: string, skipLinks: readonly string[]): Promise<void>
-    /** The links of these that were deleted since. */
-    gone?(linkIds: string[]): Promise<string[]>
+    /** The links with rows in these files that were deleted since. */
+    gone?(files: string[]): Promise<string[]>
   }
   /** Runs after the last flush on close (closes the client). */
   afterClose?: () => Promise<void>
@@ -379,7 +379,7 @@ export class ClickHouseSink implements ClickSink {
     await hold.clicks.release({
       insert: hold.insert,
       // (PostgreSQL that does not answer must not hold the clicks back: they go in unfiltered)
-      gone: gone && ((linkIds) => this.patiently(gone(linkIds))),
+      gone: gone && ((files) => this.patiently(gone(files))),
       count: (batch, token) => this.counter.add(batch, token),
     }).then((n) => {
       this.stats.inserted += n

@@ -3,13 +3,14 @@
 // it writes is merged again later: at 50 clicks a second, an insert every flush cost more than the
 // rest of the click. So a batch smaller than RELEASE_AT is counted at once (links' clicks and the
 // link.clicked events do not wait) and its rows wait here, as the file the enrichment worker wrote,
-// until the held batches add up to RELEASE_AT clicks or the oldest has waited CLICK_HOLD_MS; then
-// they go in as ONE insert, which reads every file (the rows never pass through the redirect thread).
+// until the held batches add up to RELEASE_AT clicks or the oldest has waited CLICK_HOLD_MS (or the
+// sink is flushed, or the app reads the click store); then they go in as ONE insert, which reads
+// every file (the rows never pass through the redirect thread).
 //
 // On disk, under one directory: each batch's rows as `<token>.tsv`, and `held.jsonl`, one line a
 // batch with what its counting needs. A line is written after its file and before the batch is
-// counted; a process killed in between loses that batch's rows, as a kill loses the clicks still in
-// memory. Lines left by an earlier process are released at the next start and counted again (the
+// counted; a process killed after the file moved and before its line was written loses that
+// batch, uncounted, as a kill loses the clicks still in memory. Lines left by an earlier process are released at the next start and counted again (the
 // batch's token makes a second count a no-op). The insert's token is derived from the tokens of the
 // batches it carries: an insert repeated after a kill that came between it and the clean-up is
 // dropped by the engine.

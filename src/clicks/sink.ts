@@ -71,7 +71,8 @@ export type ClickHouseSinkParts = {
   ringBytes?: number
   /**
    * The embedded engine: batches smaller than RELEASE_AT are counted at once and their rows wait in
-   * `clicks` for one larger insert, until `ms` after the oldest, or a flush (see held.ts).
+   * `clicks` for one larger insert: until `ms` after the oldest, RELEASE_AT clicks, a flush, or
+   * releaseHeldNow (see held.ts).
    */
   hold?: {
     clicks: HeldClicks

@@ -68,6 +68,8 @@ export type CpuPerRedirect = {
 export async function cpuPerRedirect(server: Child, rate: number, seconds: number, slugs: number, warmSeconds: number): Promise<CpuPerRedirect> {
   const run = (s: number) => runLoad('redirects', { 'base-url': server.url, rate, duration: s, 'slug-count': slugs }, s + 60)
   if (warmSeconds > 0) await run(warmSeconds)
+  // (the warm-up's clicks are inserted before the window, this run's inside it: see clicksStored)
+  await clicksStored(server.url)
   const before = await settle(server.pid)
   const stackIdle = await stackRate(server.pid, 1000)
   const cpu0 = cpuSeconds(server.pid)
@@ -75,6 +77,7 @@ export async function cpuPerRedirect(server: Child, rate: number, seconds: numbe
   const stack0 = stackCpuSeconds(server.pid)
   const s = await run(seconds)
   const drain0 = performance.now()
+  await clicksStored(server.url)
   await settle(server.pid)
   const drainSeconds = (performance.now() - drain0) / 1000
   const all = cpuSeconds(server.pid) - cpu0

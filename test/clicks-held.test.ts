@@ -90,7 +90,8 @@ describe('held click batches', () => {
     Array.from({ length: k }, (_, i) => rawClick({ linkId: link, ownerId: 'usr_held', ip: `10.7.${n}.${i % 250}`, ...over }))
 
   test('a small batch is counted at once while its rows wait, then goes in with the batches after it as one insert', async () => {
-    const c = await setup({ flushMs: 100, holdMs: 1500 })
+    // (the hold is long enough that the second batch is held before the first is due)
+    const c = await setup({ flushMs: 100, holdMs: 4000 })
     try {
       for (const click of clicks('lnk_h1', 3)) c.sink.push(click)
       await until('the first batch is held', () => c.held.size === 3)

@@ -97,10 +97,22 @@ export class HeldClicks {
     this.oldestAt ??= Date.now()
   }
 
-  /** Inserts every held batch as one insert, then lets them go. Throws (keeping them) if the insert fails. */
+  /**
+   * Inserts every held batch as one insert, then lets them go. Throws if the insert fails, keeping
+   * them, due at once from then on (the caller's back-off paces the next try).
+   */
   async release(p: ReleaseParts): Promise<number> {
     const batches = this.batches
     if (batches.length === 0) return 0
+    try {
+      return await this.releaseAll(batches, p)
+    } catch (error) {
+      this.oldestAt = 0
+      throw error
+    }
+  }
+
+  private async releaseAll(batches: HeldBatch[], p: ReleaseParts): Promise<number> {
     const files = batches.map((b) => this.file(b.token))
     const skip = p.gone ? await p.gone(files).catch((error) => {
       this.log.warn('deleted links not checked before inserting held clicks', { error: String(error) })

@@ -124,8 +124,6 @@ export class ClickHouseSink implements ClickSink {
   private forceNext = false
   /** A releaseHeldNow that has not started yet: later calls share it. */
   private releasing: Promise<void> | null = null
-  /** The last insert of the held clicks failed: they are tried again once the back-off allows. */
-  private heldFailed = false
   private overflow: Promise<void> = Promise.resolve()
   private retryAt = 0
   private retryMs = 500
@@ -193,7 +191,7 @@ export class ClickHouseSink implements ClickSink {
   /** Whether a tick flushes: clicks waited long enough or are many, or a spill, an unchecked batch or held clicks are due. */
   private due(now: number): boolean {
     if (this.spillPending || (!this.recovered && this.p.landed)) return true
-    if (this.p.hold && (this.heldFailed || this.p.hold.clicks.due(now, this.p.hold.ms)) && now >= this.retryAt) return true
+    if (this.p.hold?.clicks.due(now, this.p.hold.ms) && now >= this.retryAt) return true
     const n = this.buffered
     if (n === 0) return false
     const oldest = Math.min(this.heldOldest ?? now, this.ring.oldestTs() ?? now, this.extra.oldest()?.ts ?? now)
@@ -375,7 +373,7 @@ export class ClickHouseSink implements ClickSink {
   private async releaseHeld(force: boolean) {
     const hold = this.p.hold
     if (!hold || hold.clicks.size === 0 || Date.now() < this.retryAt) return
-    if (!force && !this.heldFailed && !hold.clicks.due(Date.now(), hold.ms)) return
+    if (!force && !hold.clicks.due(Date.now(), hold.ms)) return
     const gone = hold.gone
     await hold.clicks.release({
       insert: hold.insert,
@@ -384,10 +382,8 @@ export class ClickHouseSink implements ClickSink {
       count: (batch, token) => this.counter.add(batch, token),
     }).then((n) => {
       this.stats.inserted += n
-      this.heldFailed = false
     }, (error) => {
       this.p.log.warn('held clicks not stored yet; will retry', { clicks: hold.clicks.size, error: String(error) })
-      this.heldFailed = true
       this.failed()
     })
   }
@@ -412,8 +408,7 @@ export class ClickHouseSink implements ClickSink {
     this.announcing = this.p.announced()
       .then((a) => { this.announced = a; this.announcedOk = true }, () => { this.announcedOk = false })
       .finally(() => { this.announcing = null })
-    const patience = this.p.patienceMs === null ? [] : [new Promise((r) => setTimeout(r, this.p.patienceMs ?? 1000).unref?.())]
-    if (waits) await Promise.race([this.announcing, ...patience])
+    if (waits) await this.patiently(this.announcing).catch(() => {})
   }
 
   private async replay() {

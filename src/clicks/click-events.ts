@@ -5,7 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db, Tx } from '../db/client'
 import { events, links, webhookEndpoints } from '../db/schema'
-import { toLink } from '../links/present'
+import { toLink, type ShortUrlBase } from '../links/present'
 import type { ClickFact } from './click-facts'
 
 /** Accounts with an active endpoint subscribed to link.clicked. */
@@ -16,14 +16,14 @@ export async function clickSubscribers(db: Db): Promise<Set<string>> {
 }
 
 /** One link.clicked event per fact, with the link as it is now (facts of deleted links are dropped). */
-export async function recordClickEvents(tx: Tx, shortUrlBase: (domain: string) => string, facts: ClickFact[]): Promise<void> {
+export async function recordClickEvents(tx: Tx, shortUrlBase: ShortUrlBase, facts: ClickFact[]): Promise<void> {
   // (in slices: a statement takes at most 65,535 parameters, and each event is four)
   for (let i = 0; i < facts.length; i += SLICE) await recordSlice(tx, shortUrlBase, facts.slice(i, i + SLICE))
 }
 
 const SLICE = 5000
 
-async function recordSlice(tx: Tx, shortUrlBase: (domain: string) => string, facts: ClickFact[]) {
+async function recordSlice(tx: Tx, shortUrlBase: ShortUrlBase, facts: ClickFact[]) {
   const rows = await tx.select().from(links).where(inArray(links.id, [...new Set(facts.map((f) => f.linkId))]))
   const byId = new Map(rows.map((r) => [r.id, toLink(r, shortUrlBase)]))
   const values = facts.flatMap(({ clickId, linkId, ownerId, ...click }) => {

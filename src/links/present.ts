@@ -9,9 +9,21 @@ import { presentSmart } from './smart-fields'
 /** What showing a link reads: the base URL and the clock (a link past its expiry shows as EXPIRED). */
 export type Presenting = { config: Pick<Config, 'baseUrl'>; now: () => Date }
 
-/** The origin of a link's short URL: BASE_URL, or its custom domain with BASE_URL's scheme. */
-export const shortUrlBaseOf = (baseUrl: string) => (domain: string) =>
-  domain ? `${new URL(baseUrl).protocol}//${domain}` : baseUrl
+/** The origin of a link's short URL (BASE_URL, or its custom domain with BASE_URL's scheme), and the default domain's host. */
+export type ShortUrlBase = ((domain: string) => string) & { readonly defaultHost: string }
+
+/** BASE_URL is parsed once, not once per link shown (a page of 100 links parsed it 100 times). */
+const bases = new Map<string, ShortUrlBase>()
+
+export function shortUrlBaseOf(baseUrl: string): ShortUrlBase {
+  let base = bases.get(baseUrl)
+  if (!base) {
+    const { protocol, host } = new URL(baseUrl)
+    base = Object.assign((domain: string) => (domain ? `${protocol}//${domain}` : baseUrl), { defaultHost: host })
+    bases.set(baseUrl, base)
+  }
+  return base
+}
 
 export const shortUrlBase = (deps: Presenting) => shortUrlBaseOf(deps.config.baseUrl)
 
@@ -33,7 +45,7 @@ export function linkEvent(deps: Presenting, type: EventType, row: LinkRow, extra
 }
 
 /** Picks the API fields one by one: no column leaks. */
-export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): Link {
+export function toLink(row: LinkRow, shortUrlBase: ShortUrlBase): Link {
   const isActive = row.status === 'ACTIVE'
   const path = row.kind === 'url' ? row.slug : `l/${row.slug}`
   return {
@@ -41,7 +53,7 @@ export function toLink(row: LinkRow, shortUrlBase: (domain: string) => string): 
     shortCode: row.slug,
     slug: row.slug,
     shortUrl: `${shortUrlBase(row.domain)}/${path}`,
-    domain: row.domain || new URL(shortUrlBase('')).host,
+    domain: row.domain || shortUrlBase.defaultHost,
     kind: row.kind,
     originalUrl: row.originalUrl,
     payload: (row.payload as Record<string, unknown> | null) ?? null,

@@ -35,8 +35,10 @@ for (const engine of engines) {
       for (let start = 0; start < TOTAL; start += 500) {
         await h.deps.db.insert(links).values(Array.from({ length: Math.min(500, TOTAL - start) }, (_, j) => {
           const i = start + j
-          // every 7 rows share one created_at: the keyset's tie-break on id must keep them all
-          return { id: newId('lnk'), userId: owner.id, slug: `exp${i}`, originalUrl: `https://example.com/${i}`, title: i === 3 ? '=cmd|calc' : `t,${i}`, createdAt: new Date(base + Math.floor(i / 7) * 1000) }
+          // every 7 rows share one created_at: the keyset's tie-break on id must keep them all;
+          // exp5 is past its expiry, not yet marked by the expire job
+          return { id: newId('lnk'), userId: owner.id, slug: `exp${i}`, originalUrl: `https://example.com/${i}`, title: i === 3 ? '=cmd|calc' : `t,${i}`,
+            createdAt: new Date(base + Math.floor(i / 7) * 1000), ...(i === 5 ? { expiresAt: new Date(base + 86_400_000) } : {}) }
         }))
       }
       await h.createLink({ url: 'https://example.com/admins' }) // another account's link
@@ -61,10 +63,12 @@ for (const engine of engines) {
     test('JSON export is an array of every link with the API fields', async () => {
       const r = await raw(h, '/api/v1/links/export?format=json', owner.key)
       expect(r.type).toContain('application/json')
-      const all = JSON.parse(r.text) as { slug: string; originalUrl: string; shortUrl: string }[]
+      const all = JSON.parse(r.text) as { slug: string; originalUrl: string; shortUrl: string; status: string }[]
       expect(all.length).toBe(TOTAL)
       expect(new Set(all.map((l) => l.slug)).size).toBe(TOTAL)
       expect(all.find((l) => l.slug === 'exp0')?.shortUrl).toBe('http://kurz.test/exp0')
+      expect(all.find((l) => l.slug === 'exp0')?.status).toBe('ACTIVE')
+      expect(all.find((l) => l.slug === 'exp5')?.status).toBe('EXPIRED')
     })
 
     test('an unknown format is a 400 on format', async () => {

@@ -6,7 +6,7 @@ import type { Deps } from '../deps'
 import type { Caller } from '../auth/caller'
 import { AppError } from '../errors'
 import { links, type LinkRow } from '../db/schema'
-import { toLink, shortUrlBase } from '../links/present'
+import { effective, toLink, shortUrlBase } from '../links/present'
 import { rows } from '../clicks/client'
 import { findOwnLink } from '../links/service'
 import { csvRow } from './csv'
@@ -22,7 +22,7 @@ export function exportLinks(deps: Deps, caller: Caller, format: 'csv' | 'json'):
   const base = shortUrlBase(deps)
   const now = deps.now()
   const shown = (row: LinkRow) => {
-    const link = toLink(row.status === 'ACTIVE' && row.expiresAt && row.expiresAt <= now ? { ...row, status: 'EXPIRED' } : row, base)
+    const link = toLink(effective(row, now), base)
     return Object.fromEntries(LINK_COLUMNS.map((c) => [c, link[c]]))
   }
   // The cursor is created_at as PostgreSQL's text (microseconds: a JS Date would round them off).

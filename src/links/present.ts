@@ -30,7 +30,7 @@ export const shortUrlBase = (deps: Presenting) => shortUrlBaseOf(deps.config.bas
 export const present = (deps: Presenting, row: LinkRow) => toLink(effective(row, deps.now()), shortUrlBase(deps))
 
 /** A link past its expiry shows as EXPIRED even before the expire job has marked it. */
-function effective(row: LinkRow, now: Date): LinkRow {
+export function effective(row: LinkRow, now: Date): LinkRow {
   return row.status === 'ACTIVE' && row.expiresAt && row.expiresAt <= now ? { ...row, status: 'EXPIRED' } : row
 }
 

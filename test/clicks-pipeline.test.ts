@@ -92,6 +92,26 @@ describe('click pipeline', () => {
     expect(account.body.data.usage.clicksUsed).toBe(5)
   })
 
+  test('a link nobody clicked answers an empty analytics block without asking the click store; a clicked one asks it', async () => {
+    expect((await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/n', slug: 'pipe-none' } })).status).toBe(201)
+    const analytics = h.deps.analytics!
+    const breakdown = analytics.linkBreakdown!
+    const asked: string[] = []
+    analytics.linkBreakdown = (ownerId, linkId) => { asked.push(linkId); return breakdown(ownerId, linkId) }
+    try {
+      const none = await h.api('GET', '/api/v1/links/pipe-none')
+      expect(none.status).toBe(200)
+      expect(none.body.data.clicks).toBe(0)
+      expect(none.body.data.analytics).toEqual({ byCountry: [], byDevice: [], byReferrer: [] })
+      expect(asked).toEqual([])
+      const clicked = await h.api('GET', '/api/v1/links/pipe-a')
+      expect(clicked.body.data.analytics.byCountry).toContainEqual({ name: 'US', count: 3 })
+      expect(asked).toEqual([clicked.body.data.id])
+    } finally {
+      analytics.linkBreakdown = breakdown
+    }
+  })
+
   test("another account's link is 404, and its clicks are not in my overview", async () => {
     const reg = await h.api('POST', '/api/auth/register', { key: null, body: { email: 'other@kurz.test', password: 'other-password-1' } })
     expect(reg.status).toBe(201)

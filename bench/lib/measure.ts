@@ -56,7 +56,7 @@ export type CpuPerRedirect = {
   threadsUs: Record<string, number>
 }
 
-/** How long PostgreSQL's and Redis's idle rates are read before a fixed-rate window. */
+/** How long the stack's idle rates are read before a fixed-rate window. */
 const IDLE_WINDOW_MS = 5000
 
 /**
@@ -74,9 +74,9 @@ export async function cpuPerRedirect(server: Child, rate: number, seconds: numbe
   // (the warm-up's clicks are inserted before the window, this run's inside it: see clicksStored)
   await clicksStored(server.url)
   const before = await settle(server.pid)
-  // Over seconds, not one: CPU time moves in clock ticks of 10 ms, so one tick in a 1 s window read as 1% of a
-  // core, which taken off a 10 s drain is ~2 µs a redirect at 3,000/s (PostgreSQL and Redis came
-  // out below zero).
+  // Each process's idle rate over seconds, not settle()'s last one: CPU time moves in clock ticks
+  // of 10 ms, so one tick in a 1 s window read as 1% of a core, which taken off a 10 s drain is
+  // ~2 µs a redirect at 3,000/s (PostgreSQL and Redis came out below zero).
   const stackIdle = await stackRate(server.pid, IDLE_WINDOW_MS)
   const cpu0 = cpuSeconds(server.pid)
   const threads0 = threadCpuSeconds(server.pid)
@@ -87,14 +87,14 @@ export async function cpuPerRedirect(server: Child, rate: number, seconds: numbe
   await settle(server.pid)
   const drainSeconds = (performance.now() - drain0) / 1000
   const all = cpuSeconds(server.pid) - cpu0
-  const used = all - before.idleCores * drainSeconds
+  const used = all - stackIdle.kurz * drainSeconds
   const stackUsed = minus(stackCpuSeconds(server.pid), stack0)
   const { requests, dropped, failed } = s.parts.redirects
   const per = (x: number) => (requests ? (x / requests) * 1e6 : NaN)
   return {
     rate, requests, cpuSeconds: used, usPerRedirect: per(used), dropped, failed,
     threadsUs: threadsPer(server.pid, threads0, all, per),
-    idleCores: before.idleCores, drainSeconds, settled: before.quiet,
+    idleCores: stackIdle.kurz, drainSeconds, settled: before.quiet,
     // The same rule as Kurz's own figure: the drain's idle share of each process is taken off.
     stackUs: {
       kurz: per(used), postgres: per(stackUsed.postgres - stackIdle.postgres * drainSeconds),

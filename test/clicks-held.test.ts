@@ -2,7 +2,7 @@
 // larger insert (CLICK_HOLD_MS after the oldest, RELEASE_AT clicks, or a flush), never lost or
 // inserted twice across a kill, and never for a link deleted meanwhile.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { appendFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,10 +13,11 @@ import { WorkerEnricher } from '../src/clicks/enricher-client'
 import { SpillLog } from '../src/clicks/spill'
 import { ClickHouseSink } from '../src/clicks/sink'
 import { HeldClicks, RELEASE_AT } from '../src/clicks/held'
+import { Enricher } from '../src/clicks/enrich'
 import { COLUMN_TYPES, type EnrichedBatch } from '../src/clicks/batch'
 import type { Logger } from '../src/shared/log'
 import { CHROME, GOOGLEBOT, countClicks, rawClick, recordingLogger } from './support/clicks'
-import { insertClicks } from '../src/clicks/pipeline'
+import { goneLinks, insertClicks } from '../src/clicks/pipeline'
 import { createHarness, type Harness } from './support/harness'
 import type { Running } from '../src/server'
 import type { RawClick } from '../src/clicks/raw-click'
@@ -277,5 +278,21 @@ describe('held clicks in the running service', () => {
     expect(held()).toBe('kurz_clicks_held 0')
     const report = await h.api('GET', '/api/v1/analytics/links/held-kept?range=all')
     expect(report.body.data.summary.totalClicks).toBe(2)
+  }, 60_000)
+
+  test('held clicks of more links than a statement takes parameters still leave the deleted ones out', async () => {
+    const created = await h.api('POST', '/api/v1/links', { body: { url: 'https://example.com/h', slug: 'held-many' } })
+    expect(created.status).toBe(201)
+    const [live] = await h.deps.db.select({ id: links.id }).from(links).where(eq(links.slug, 'held-many'))
+    // 70,000 links that PostgreSQL does not have, past the 65,535 parameters of one statement, and one it has
+    const raws = Array.from({ length: 70_000 }, (_, i) => rawClick({ linkId: `lnk_held_many_${i}` }))
+    raws.push(rawClick({ linkId: live.id, ua: GOOGLEBOT }))
+    const ch = h.deps.clickhouse!
+    const file = join(ch.stageDir!, 'held-many.tsv')
+    writeFileSync(file, (await new Enricher('salt-held', null).enrichBatch(raws)).tsv)
+    const gone = new Set(await goneLinks(ch, h.deps.db, [file]))
+    expect(gone.size).toBe(70_000)
+    expect(gone.has('lnk_held_many_69999')).toBe(true)
+    expect(gone.has(live.id)).toBe(false)
   }, 60_000)
 })

@@ -2,10 +2,9 @@
 // the hooks the rest of the app uses (readiness, metrics, the analytics of deleted links).
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
-import { inArray } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Config } from '../config'
-import type { Db } from '../db/client'
-import { links } from '../db/schema'
+import { rowsOf, type Db } from '../db/client'
 import type { Logger } from '../shared/log'
 import { deleteLinkClicks, linkBreakdown } from '../analytics/queries'
 import { chdbDir, filesGlob, openClickHouse, quoteString, rows, tsvStructure, type ClickHouse } from './client'
@@ -40,6 +39,22 @@ export async function insertClicks(ch: ClickHouse, batch: EnrichedBatch, token: 
   })
 }
 
+/**
+ * The links with rows in these held files, bots' rows included (the counts name only links with
+ * human clicks), that PostgreSQL no longer has: deleted since. The engine hands their ids over as
+ * one JSON array, which PostgreSQL takes as one parameter: a parameter per link (thousands when a
+ * busy site's held clicks go in) costs the redirect thread tens of milliseconds to build and send,
+ * and a statement takes at most 65,535.
+ */
+export async function goneLinks(ch: ClickHouse, db: Db, files: readonly string[]): Promise<string[]> {
+  const [found] = await rows<{ ids: string }>(ch,
+    `SELECT toJSONString(groupUniqArray(link_id)) AS ids FROM file(${quoteString(filesGlob(files))}, 'TabSeparated', ${quoteString(tsvStructure(COLUMN_TYPES))})`)
+  if (!found || found.ids === '[]') return []
+  return rowsOf<{ id: string }>(await db.execute(sql`
+    select x.id from json_array_elements_text(${found.ids}::json) as x(id)
+    where not exists (select 1 from links l where l.id = x.id)`)).map((r) => r.id)
+}
+
 /** The embedded engine's small batches, held for one larger insert (CLICK_HOLD_MS; 0: none). */
 async function holdOf(config: Config, db: Db, ch: ClickHouse, log: Logger): Promise<ClickHouseSinkParts['hold']> {
   const insertFiles = ch.insertFiles
@@ -49,14 +64,7 @@ async function holdOf(config: Config, db: Db, ch: ClickHouse, log: Logger): Prom
     clicks: await HeldClicks.open(join(chdbDir(config.dataDir), 'held'), log),
     ms: config.clicks.holdMs,
     insert: (files, token, skipLinks) => insertFiles({ table: 'clicks', columns: COLUMN_TYPES, files, skipLinks, settings: insertSettings(token) }),
-    // (every link with a row in the files, bots' included: the counts name only links with human clicks)
-    async gone(files) {
-      const linkIds = (await rows<{ id: string }>(ch,
-        `SELECT DISTINCT link_id AS id FROM file(${quoteString(filesGlob(files))}, 'TabSeparated', ${quoteString(tsvStructure(COLUMN_TYPES))})`)).map((r) => r.id)
-      if (linkIds.length === 0) return []
-      const live = new Set((await db.select({ id: links.id }).from(links).where(inArray(links.id, linkIds))).map((r) => r.id))
-      return linkIds.filter((id) => !live.has(id))
-    },
+    gone: (files) => goneLinks(ch, db, files),
   }
 }
 

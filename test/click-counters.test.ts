@@ -25,7 +25,7 @@ describe.each(engines)('click counters on %s', (engine) => {
     const before = await pages()
     // A quarter of the links, as a batch over many hot links touches them: several rows a page.
     const counted = ids.filter((_, i) => i % 4 === 0)
-    await addClickCounts(h.deps.db, DEFAULT_PLANS, counted.map((id) => ({ link_id: id, period: '2026-11-01', n: 2 })))
+    await addClickCounts(h.deps.db, DEFAULT_PLANS, { counts: counted.map((id) => ({ link_id: id, period: '2026-11-01', n: 2 })) })
     const after = await pages()
     const moved = counted.filter((id) => after.get(id) !== before.get(id))
     // On full pages (fillfactor 100) nearly every updated row moves to another page.
@@ -40,7 +40,7 @@ describe.each(engines)('click counters on %s', (engine) => {
     const id = newId('lnk')
     await h.deps.db.insert(links).values({ id, userId: user.id, slug: `tok-${engine}`, originalUrl: 'https://example.com/' })
     const token = crypto.randomUUID()
-    const batch = [{ link_id: id, period: '2026-11-01', n: 3 }]
+    const batch = { counts: [{ link_id: id, period: '2026-11-01', n: 3 }] }
     await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, token)
     await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, token)
     await addClickCounts(h.deps.db, DEFAULT_PLANS, batch, undefined, crypto.randomUUID())

@@ -32,10 +32,10 @@ describe.each(engines)('click limits on %s', (engine) => {
       // (rows come back in no set order: by the count each event names)
       .sort((a, b) => a[2] - b[2])
 
-    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 9)))
+    await addClickCounts(h.deps.db, plans, { counts: countByLink(clicks(linkId, user.id, 9)) })
     expect(await fired()).toEqual([['plan.limit_warning', 'clicks', 9]])
-    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 1)))
-    await addClickCounts(h.deps.db, plans, countByLink(clicks(linkId, user.id, 5)))
+    await addClickCounts(h.deps.db, plans, { counts: countByLink(clicks(linkId, user.id, 1)) })
+    await addClickCounts(h.deps.db, plans, { counts: countByLink(clicks(linkId, user.id, 5)) })
     expect(await fired()).toEqual([['plan.limit_warning', 'clicks', 9], ['plan.limit_reached', 'clicks', 10]])
     // Redirects never stop because of a plan: the clicks past the limit are still counted.
     const [row] = await h.deps.db.select({ clicks: links.clicks }).from(links).where(eq(links.id, linkId))

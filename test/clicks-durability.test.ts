@@ -39,7 +39,7 @@ describe('click durability', () => {
   const enricher = new Enricher('test-salt', null)
   function sink(spill: string, insert: (batch: EnrichedBatch, token: string) => Promise<void>, log: Logger = h.deps.log, over = {}) {
     return new ClickHouseSink({
-      insert, count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch.counts, undefined, token), enricher, spill: new SpillLog(spill, log), log,
+      insert, count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch, undefined, token), enricher, spill: new SpillLog(spill, log), log,
       flushMs: 60_000, batchMax: 1000, bufferMax: 100_000, ...over,
     })
   }

@@ -38,7 +38,7 @@ describe('the pace of click inserts', () => {
     const s = new ClickHouseSink({
       // (recorded once stored, so that a test that saw an insert can count its rows)
       insert: async (batch, token) => { await insertClicks(ch, batch, token); inserts.push(batch.size) },
-      count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch.counts, undefined, token),
+      count: (batch, token) => addClickCounts(h.deps.db, h.config.plans, batch, undefined, token),
       enricher: new Enricher('pace', null), spill: new SpillLog(join(dir, name), h.deps.log), log: h.deps.log,
       flushMs, batchMax: 50_000, bufferMax: 500_000, ringBytes,
     })

@@ -3,11 +3,11 @@
 import { describe, expect, test } from 'bun:test'
 import { Enricher } from '../src/clicks/enrich'
 import { WorkerEnricher } from '../src/clicks/enricher-client'
-import type { EnrichedBatch } from '../src/clicks/batch'
+import { jsonWithCounts, type EnrichedBatch } from '../src/clicks/batch'
 import { CHROME, GOOGLEBOT, IPHONE, rawClick } from './support/clicks'
 
-// Event ids are random per enrichment: compare everything else.
-const withoutIds = (b: EnrichedBatch) => ({ ...b, tsv: new TextDecoder().decode(b.tsv).split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
+// Event ids are random per enrichment: compare everything else (the counts' text is the worker's alone).
+const withoutIds = (b: EnrichedBatch) => ({ ...b, countsJson: undefined, tsv: new TextDecoder().decode(b.tsv).split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
 
 const sample = () => [
   rawClick({ ua: CHROME, ip: '8.8.8.8', referer: 'https://www.news.example.com/a', query: 'utm_source=nl&utm_medium=mail' }),
@@ -42,6 +42,21 @@ describe('enrichment worker', () => {
       expect(inWorker.size).toBe(4)
       expect(withoutIds(inWorker)).toEqual(withoutIds(inThread))
       expect(new TextDecoder().decode(inWorker.tsv)).toContain('\tUS\t')
+    } finally {
+      await w.close()
+    }
+  })
+
+  test("a batch's counts cross from the worker as one JSON text, and what writes the counts writes that text", async () => {
+    const w = await WorkerEnricher.open('salt-w', null)
+    try {
+      const batch = await w.enrichBatch(sample())
+      expect(batch.counts.length).toBeGreaterThan(0)
+      expect(JSON.parse(batch.countsJson!)).toEqual(batch.counts)
+      const written = jsonWithCounts({ token: 'tok', size: batch.size, counts: [{ link_id: 'stale', period: '2026-01-01', n: 1 }] }, { counts: [], countsJson: batch.countsJson })
+      expect(JSON.parse(written)).toEqual({ counts: batch.counts, token: 'tok', size: batch.size })
+      // (counts added up on this side have no text: they are serialised)
+      expect(JSON.parse(jsonWithCounts({}, { counts: batch.counts }))).toEqual({ counts: batch.counts })
     } finally {
       await w.close()
     }

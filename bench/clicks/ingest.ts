@@ -29,7 +29,7 @@ const log = createLogger('warn')
 // Enrichment on its own thread, as in production (src/clicks/pipeline.ts).
 const enricher = await WorkerEnricher.open('bench', null)
 const sink = new ClickHouseSink({
-  insert: (r, token) => insertClicks(ch, r, token), count: (b) => addClickCounts(database.db, DEFAULT_PLANS, b.counts),
+  insert: (r, token) => insertClicks(ch, r, token), count: (b) => addClickCounts(database.db, DEFAULT_PLANS, b),
   enricher, spill: new SpillLog(join(dir, 'spill'), log), log,
   flushMs: 1000, batchMax: 50_000, bufferMax: 500_000,
 })

@@ -6,7 +6,7 @@
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../shared/log'
-import type { EnrichedBatch } from './batch'
+import { jsonWithCounts, type EnrichedBatch } from './batch'
 import type { SpilledBatch, SpillLog } from './spill'
 
 /** One row of a batch, enough to find out whether the batch reached ClickHouse. */
@@ -63,7 +63,7 @@ export class BatchCounter {
     const probe = probeOf(batch)
     if (!probe || batch.counts.length === 0) return
     await mkdir(this.p.log.dir, { recursive: true })
-    await writeFile(this.inFlight, JSON.stringify({ token, probe, counts: batch.counts, facts: batch.facts, factsSkipped: batch.factsSkipped }))
+    await writeFile(this.inFlight, jsonWithCounts({ token, probe, facts: batch.facts, factsSkipped: batch.factsSkipped }, batch))
   }
 
   /** The batch in flight is counted or logged: a later start has nothing to check. */

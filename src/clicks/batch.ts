@@ -14,6 +14,13 @@ export type EnrichedBatch = {
   tsv: Uint8Array
   /** Clicks per link and billing month (a batch can straddle a month boundary). */
   counts: LinkCount[]
+  /**
+   * `counts` as JSON text, as the enrichment worker sends them (a string crosses threads as one
+   * copy; thousands of objects are cloned one by one). Whatever writes the counts writes this text
+   * (countsJsonOf, jsonWithCounts) instead of serialising them again on the redirect thread.
+   * Never changed apart from `counts`: a batch whose counts change is a new object without it.
+   */
+  countsJson?: string
   /** The clicks that link.clicked webhooks announce (of the accounts subscribed when enriched). */
   facts: ClickFact[]
   /** Those left out over the per-account bound. */
@@ -100,6 +107,23 @@ export function countByLink(rows: ClickRow[]): LinkCount[] {
     else counts.set(key, { link_id: r.link_id, period, n: 1 })
   }
   return [...counts.values()]
+}
+
+/** What the enrichment worker posts: the counts as JSON text only (`fromWorker` reads them back). */
+export const forPosting = (batch: EnrichedBatch): EnrichedBatch => ({ ...batch, counts: [], countsJson: JSON.stringify(batch.counts) })
+
+/** A batch the worker posted, its counts read back from their text (which it keeps). */
+export const fromWorker = (batch: EnrichedBatch): EnrichedBatch =>
+  batch.countsJson === undefined ? batch : { ...batch, counts: JSON.parse(batch.countsJson) as LinkCount[] }
+
+/** The batch's counts as JSON text: the worker's, when it sent them so. */
+export const countsJsonOf = (batch: Pick<EnrichedBatch, 'counts' | 'countsJson'>): string => batch.countsJson ?? JSON.stringify(batch.counts)
+
+/** `fields` and the batch's counts as one JSON object, the counts' text taken as it is (countsJsonOf). */
+export function jsonWithCounts(fields: Record<string, unknown>, batch: Pick<EnrichedBatch, 'counts' | 'countsJson'>): string {
+  const { counts: _counts, countsJson: _json, ...rest } = fields
+  const text = JSON.stringify(rest)
+  return `{"counts":${countsJsonOf(batch)}${text === '{}' ? '}' : `,${text.slice(1)}`}`
 }
 
 const utf8 = new TextEncoder()

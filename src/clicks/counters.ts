@@ -5,16 +5,16 @@ import { sql } from 'drizzle-orm'
 import { rowsOf, type Db, type Tx } from '../db/client'
 import { notifyUsageThresholdsOf } from '../plans/thresholds'
 import type { Plan } from '../plans/table'
-import type { LinkCount } from './batch'
+import { countsJsonOf, type EnrichedBatch } from './batch'
 
 /**
  * Also fires plan.limit_warning / plan.limit_reached for clicks, and runs `alsoInTx` (the batch's
  * link.clicked events), in the same transaction. A batch given with its `token` is counted once:
  * given again, it changes nothing.
  */
-export async function addClickCounts(db: Db, plans: readonly Plan[], linkCounts: LinkCount[], alsoInTx?: (tx: Tx) => Promise<void>, token?: string): Promise<void> {
-  if (linkCounts.length === 0) return
-  const counts = JSON.stringify(linkCounts)
+export async function addClickCounts(db: Db, plans: readonly Plan[], batch: Pick<EnrichedBatch, 'counts' | 'countsJson'>, alsoInTx?: (tx: Tx) => Promise<void>, token?: string): Promise<void> {
+  if (batch.counts.length === 0) return
+  const counts = countsJsonOf(batch)
   // Clicks of links deleted since are dropped: the UPDATE finds no row and nothing reaches usage.
   await db.transaction(async (tx) => {
     if (token && !(await firstCount(tx, token))) return

@@ -5,7 +5,7 @@
 import { Enricher } from './enrich'
 import type { FromWorker, ToWorker } from './enricher-client'
 import type { RawClick } from './raw-click'
-import { mergeBatches, type EnrichedBatch } from './batch'
+import { forPosting, mergeBatches, type EnrichedBatch } from './batch'
 import { decodeRing, type RingSliceMessage } from './ring'
 import { BackgroundThreads, LOWER_EVERY_MS } from '../shared/thread-priority'
 import { writeFileSync } from 'node:fs'
@@ -34,7 +34,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     if (!enricher) throw new Error('enrichment worker used before init')
     if (msg.type === 'enrich') {
       const batch = await enricher.enrichBatch(JSON.parse(msg.clicks) as RawClick[], new Set(msg.announced))
-      return self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
+      return self.postMessage({ type: 'batch', id: msg.id, batch: forPosting(batch) } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
     }
     if (!ring) throw new Error('click ring slice sent before the ring')
     if (msg.type === 'hold') {
@@ -45,7 +45,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     const batch = await enrichSlice(enricher, ring, msg.slice, new Set(msg.announced))
     stage(batch)
     // The bytes move to the redirect thread without a copy.
-    self.postMessage({ type: 'batch', id: msg.id, batch } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
+    self.postMessage({ type: 'batch', id: msg.id, batch: forPosting(batch) } satisfies FromWorker, [batch.tsv.buffer as ArrayBuffer])
     collectAfter(msg.slice.count)
   } catch (error) {
     reply({ type: 'error', id: 'id' in msg ? msg.id : -1, message: String(error) })

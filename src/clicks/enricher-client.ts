@@ -9,7 +9,7 @@
 import type { RawClick } from './raw-click'
 import { isRingSlice, type ClickRing, type RingSlice, type RingSliceMessage } from './ring'
 import { Enricher, type BatchEnricher } from './enrich'
-import { mergeBatches, type EnrichedBatch } from './batch'
+import { fromWorker, mergeBatches, type EnrichedBatch } from './batch'
 
 export type ToWorker =
   | { type: 'init'; salt: string; geoipDb: readonly string[] | null; stageDir: string | null }
@@ -112,7 +112,7 @@ export class WorkerEnricher implements BatchEnricher {
         if (!p) return
         this.pending.delete(msg.id)
         if (this.pending.size === 0) worker.unref()
-        if (msg.type === 'batch') p.resolve(msg.batch)
+        if (msg.type === 'batch') p.resolve(fromWorker(msg.batch))
         else if (msg.type === 'held') p.resolve(undefined)
         else p.reject(new Error(msg.message))
       }

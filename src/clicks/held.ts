@@ -17,7 +17,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../shared/log'
-import type { EnrichedBatch } from './batch'
+import { jsonWithCounts, type EnrichedBatch } from './batch'
 
 /** Held clicks at which they are inserted without waiting for the oldest's time. */
 export const RELEASE_AT = 10_000
@@ -87,7 +87,7 @@ export class HeldClicks {
     await rename(staged, this.file(token))
     const line: HeldBatch = { ...rest, token }
     try {
-      await appendFile(join(this.dir, LOG), JSON.stringify(line) + '\n')
+      await appendFile(join(this.dir, LOG), jsonWithCounts(line, batch) + '\n')
     } catch (error) {
       await rename(this.file(token), staged).catch(() => {})
       throw error

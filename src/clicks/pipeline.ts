@@ -97,7 +97,7 @@ export async function openClickPipeline(config: Config, db: Db, log: Logger, cou
         counters.clickEventsSkipped += batch.factsSkipped
         log.warn('link.clicked events over the per-batch bound were not written', { skipped: batch.factsSkipped })
       }
-      await addClickCounts(db, config.plans, batch.counts, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts), token)
+      await addClickCounts(db, config.plans, batch, (tx) => recordClickEvents(tx, shortUrlBase, batch.facts), token)
     },
     enricher,
     hold: await holdOf(config, db, ch, log),

@@ -4,7 +4,7 @@
 import { appendFile, mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Logger } from '../shared/log'
-import { batchOf, type EnrichedBatch } from './batch'
+import { batchOf, jsonWithCounts, type EnrichedBatch } from './batch'
 import type { ClickRow } from './click-row'
 
 /** In memory; on disk one JSON line with the TabSeparated text as a string. */
@@ -34,7 +34,7 @@ export class SpillLog {
 
   /** Appends a batch; appends are serialised so lines never interleave. */
   append(batch: SpilledBatch): Promise<void> {
-    const line = JSON.stringify({ ...batch, tsv: text.decode(batch.tsv) }) + '\n'
+    const line = jsonWithCounts({ ...batch, tsv: text.decode(batch.tsv) }, batch) + '\n'
     const file = join(this.dir, this.active)
     const p = this.writes.then(async () => {
       await mkdir(this.dir, { recursive: true })

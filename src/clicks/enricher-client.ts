@@ -2,10 +2,10 @@
 // the clicks from the shared buffer itself, so the redirect thread serialises nothing. Clicks given
 // as objects (spilled at the buffer's bound) are posted in chunks, one at a time, so that copying
 // them never holds the event loop for more than a chunk's worth (~2 ms). The worker answers with
-// the TabSeparated bytes (transferred) and counts; given a stage directory (the embedded
-// engine's), it also writes a slice's bytes to a file there for the insert to read. If the worker
-// dies, what it held is enriched in the calling thread instead (slower, never lost), and the next
-// call starts a new worker.
+// the TabSeparated bytes (transferred) and the counts as one JSON text; given a stage directory
+// (the embedded engine's), it also writes a slice's bytes to a file there for the insert to read.
+// If the worker dies, what it held is enriched in the calling thread instead (slower, never
+// lost), and the next call starts a new worker.
 import type { RawClick } from './raw-click'
 import { isRingSlice, type ClickRing, type RingSlice, type RingSliceMessage } from './ring'
 import { Enricher, type BatchEnricher } from './enrich'

@@ -7,9 +7,8 @@ import { Enricher } from '../src/clicks/enrich'
 import { WorkerEnricher } from '../src/clicks/enricher-client'
 import { SpillLog } from '../src/clicks/spill'
 import { ClickHouseSink } from '../src/clicks/sink'
-import type { EnrichedBatch } from '../src/clicks/batch'
 import type { RawClick } from '../src/clicks/raw-click'
-import { CHROME, GOOGLEBOT, IPHONE, rawClick, recordingLogger } from './support/clicks'
+import { CHROME, GOOGLEBOT, IPHONE, rawClick, recordingLogger, withoutIds } from './support/clicks'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,9 +24,6 @@ const varied = (i: number): RawClick => rawClick({
   query: i % 5 ? `utm_source=n${i}&q=%E2%9C%93` : '',
   ...(i % 6 === 0 ? { variant: `v${i % 4}` } : {}),
 })
-
-// Event ids are random per enrichment: compare everything else.
-const withoutIds = (b: EnrichedBatch) => ({ ...b, countsJson: undefined, tsv: new TextDecoder().decode(b.tsv).split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
 
 describe('click ring', () => {
   test('clicks read back from the ring are the clicks written, non-ASCII text and all', () => {

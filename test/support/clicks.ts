@@ -1,6 +1,7 @@
 // Helpers for the click-plane tests: user agents, raw clicks, and counting rows in ClickHouse.
 import type { RawClick } from '../../src/clicks/raw-click'
 import { rows, type ClickHouse } from '../../src/clicks/client'
+import type { EnrichedBatch } from '../../src/clicks/batch'
 
 export const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 export const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1'
@@ -9,6 +10,9 @@ export const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.go
 export function rawClick(over: Partial<RawClick> = {}): RawClick {
   return { ts: Date.now(), linkId: 'lnk_test', ownerId: 'usr_test', domain: '', ip: '8.8.8.8', ua: CHROME, referer: '', query: '', ...over }
 }
+
+/** A batch to compare with another enrichment's: event ids are random per enrichment, and the counts' text is the worker's alone. */
+export const withoutIds = (b: EnrichedBatch) => ({ ...b, countsJson: undefined, tsv: new TextDecoder().decode(b.tsv).split('\n').map((l) => l.split('\t').slice(1).join('\t')) })
 
 export async function countClicks(ch: ClickHouse, where = '1'): Promise<number> {
   const [r] = await rows<{ n: string }>(ch, `SELECT count() AS n FROM clicks WHERE ${where}`)
